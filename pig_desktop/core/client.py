@@ -1,0 +1,331 @@
+"""The CINX HTTP client: one reused httpx.Client (keep-alive), Basic auth, capped bodies, plain errors.
+
+``check_status`` never raises for anything a server or network can do: it returns a StatusReport whose outcome
+says what happened. ``ping`` and ``subscriptions`` raise the project's own errors (NetworkError, AuthError,
+ProtocolError), which the sign-in steps turn into plain sentences.
+
+This module does blocking I/O: call it from a worker thread, never from the GUI thread.
+"""
+
+from __future__ import annotations
+
+import logging
+import ssl
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+import httpx
+
+from .. import __version__
+from .errors import AuthError, Cancelled, ConfigError, NetworkError, ProtocolError
+from .jobid import path_segment
+from .models import Organisation, decode_json, parse_ping, parse_subscriptions
+from .outcome import MSG_WRONG_PASSWORD, StatusReport, classify, error_report
+from .policy import RetryPolicy, parse_retry_after, retry_delay, should_retry
+from .servers import DEFAULT_STATUS_PATH, normalize_server
+
+log = logging.getLogger(__name__)
+
+MAX_BODY_BYTES = 4 * 1024 * 1024
+USER_AGENT = f"pig-desktop/{__version__}"
+
+MSG_CANT_CONNECT = (
+    "PIG Desktop couldn't reach CINX. Check your internet connection and the server setting, then try again."
+)
+MSG_NO_SUCH_SERVER = (
+    "PIG Desktop couldn't find the CINX server by name. "
+    "Check your internet connection and the server address."
+)
+MSG_TIMEOUT = "CINX took too long to answer. Try again in a minute."
+MSG_DROPPED = "The connection to CINX broke off in the middle of the answer. Try again."
+MSG_TLS = (
+    "PIG Desktop couldn't confirm that this is really the CINX server (its security certificate isn't "
+    "trusted). If your company inspects internet traffic, ask IT for its certificate file and add it in "
+    "Settings."
+)
+MSG_TOO_LARGE = (
+    "CINX sent a much larger answer than a job status should be, so PIG Desktop stopped reading it."
+)
+
+
+@dataclass(frozen=True)
+class Connection:
+    """Everything needed to talk to one CINX server as one user. The password never appears in repr()."""
+
+    server: str
+    email: str = ""
+    password: str = field(default="", repr=False)
+    api_token: str = field(default="", repr=False)
+    status_path_template: str = DEFAULT_STATUS_PATH
+    connect_timeout: float = 10.0
+    read_timeout: float = 15.0
+    ca_bundle: str = ""
+
+    def with_token(self, token: str) -> Connection:
+        return replace(self, api_token=token)
+
+    @property
+    def total_timeout(self) -> float:
+        """The most one request may take, even when the body trickles in a byte at a time."""
+        return self.connect_timeout + 2 * self.read_timeout
+
+
+def tls_context(ca_bundle: str = "") -> ssl.SSLContext:
+    """Verification always on, through the OS trust store (so corporate TLS inspection works), plus an
+    optional extra CA bundle."""
+    import truststore  # imported here: it is slow to import and only needed once a client exists
+
+    context = truststore.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
+    if ca_bundle:
+        try:
+            context.load_verify_locations(cafile=ca_bundle)
+        except (OSError, ssl.SSLError) as exc:
+            raise ConfigError(
+                "The certificate file in Settings can't be read. Check the file, or clear the setting.",
+                f"load_verify_locations({ca_bundle!r}): {exc}",
+            ) from None
+    return context
+
+
+@dataclass(frozen=True)
+class RawAnswer:
+    status: int
+    headers: httpx.Headers
+    body: bytes
+    elapsed: float
+
+
+class CinxClient:
+    """Talks to one CINX server. Reuse one instance: it keeps the connection pool alive."""
+
+    def __init__(
+        self,
+        connection: Connection,
+        *,
+        transport: httpx.BaseTransport | None = None,
+        max_body_bytes: int = MAX_BODY_BYTES,
+        retry: RetryPolicy | None = None,
+        sleep: Callable[[float], None] | None = None,
+    ) -> None:
+        self._connection = replace(connection, server=normalize_server(connection.server))
+        self._transport = transport
+        self._max_body = max_body_bytes
+        self.retry = retry or RetryPolicy()
+        self._sleep = sleep
+        self._lock = threading.Lock()
+        self._http: httpx.Client | None = None
+        self._aborted = threading.Event()
+
+    # -- connection management -------------------------------------------------------------------------------
+
+    @property
+    def connection(self) -> Connection:
+        return self._connection
+
+    @property
+    def server(self) -> str:
+        return self._connection.server
+
+    def set_connection(self, connection: Connection) -> None:
+        """Switch credentials, token or server; the pool is rebuilt only when it has to be."""
+        new = replace(connection, server=normalize_server(connection.server))
+        rebuild = (
+            new.server != self._connection.server
+            or new.ca_bundle != self._connection.ca_bundle
+            or new.connect_timeout != self._connection.connect_timeout
+            or new.read_timeout != self._connection.read_timeout
+        )
+        self._connection = new
+        if rebuild:
+            self._close_http()
+
+    def _client(self) -> httpx.Client:
+        with self._lock:
+            if self._http is None:
+                conn = self._connection
+                verify: ssl.SSLContext | bool = True
+                if conn.server.startswith("https://"):
+                    verify = tls_context(conn.ca_bundle)
+                self._http = httpx.Client(
+                    timeout=httpx.Timeout(conn.read_timeout, connect=conn.connect_timeout),
+                    verify=verify,
+                    transport=self._transport,
+                    headers={"User-Agent": USER_AGENT, "Accept": "application/json"},
+                    follow_redirects=False,
+                    trust_env=False,
+                )
+            return self._http
+
+    def _close_http(self) -> None:
+        with self._lock:
+            http, self._http = self._http, None
+        if http is not None:
+            http.close()
+
+    def abort(self) -> None:
+        """Stop what is in flight (from any thread): closes the sockets so a blocked read returns now."""
+        self._aborted.set()
+        self._close_http()
+
+    def close(self) -> None:
+        self._close_http()
+
+    def __enter__(self) -> CinxClient:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # -- requests --------------------------------------------------------------------------------------------
+
+    def status_url(self, job_id: str) -> str:
+        """``{server}{template}`` with the token and job percent-encoded into their path segments."""
+        template = self._connection.status_path_template or DEFAULT_STATUS_PATH
+        if "{job}" not in template:
+            raise ConfigError(
+                "The status path setting must contain {job}. Reset it to the default in Settings.",
+                f"status path template without {{job}}: {template!r}",
+            )
+        if not template.startswith("/"):
+            template = "/" + template
+        path = template.replace("{token}", path_segment(self._connection.api_token))
+        path = path.replace("{job}", path_segment(job_id))
+        return self._connection.server + path
+
+    def _get(self, url: str, *, auth: bool) -> RawAnswer:
+        """One GET with a capped body. Raises NetworkError / Cancelled."""
+        self._aborted.clear()
+        conn = self._connection
+        started = time.monotonic()
+        deadline = started + conn.total_timeout
+        basic = httpx.BasicAuth(conn.email, conn.password) if auth else None
+        try:
+            with self._client().stream("GET", url, auth=basic) as response:
+                declared = response.headers.get("content-length", "")
+                if declared.isdigit() and int(declared) > self._max_body:
+                    raise NetworkError(
+                        MSG_TOO_LARGE, f"Content-Length {declared} > {self._max_body}", kind="too_large"
+                    )
+                chunks: list[bytes] = []
+                size = 0
+                for chunk in response.iter_bytes():
+                    size += len(chunk)
+                    if size > self._max_body:
+                        raise NetworkError(
+                            MSG_TOO_LARGE, f"body over {self._max_body} bytes", kind="too_large"
+                        )
+                    if time.monotonic() > deadline:
+                        raise NetworkError(
+                            MSG_TIMEOUT,
+                            f"body still arriving after {conn.total_timeout:.0f} s",
+                            kind="timeout",
+                        )
+                    chunks.append(chunk)
+                return RawAnswer(
+                    response.status_code, response.headers, b"".join(chunks), time.monotonic() - started
+                )
+        except NetworkError:
+            raise
+        except Exception as exc:  # every httpx/ssl/socket failure becomes one of our errors
+            if self._aborted.is_set():
+                raise Cancelled() from None
+            raise _network_error(exc) from None
+
+    def ping(self) -> bool:
+        """``GET /2.0/ping`` (no auth). True when CINX says it is up; raises NetworkError when unreachable."""
+        answer = self._get(self.server + "/2.0/ping", auth=False)
+        try:
+            return parse_ping(decode_json(answer.body))
+        except ProtocolError as exc:
+            raise NetworkError(
+                "Something answered at this address, but it isn't the CINX API. Check the server setting.",
+                f"ping: HTTP {answer.status}: {exc.detail}",
+                kind="http",
+            ) from None
+
+    def subscriptions(self) -> list[Organisation]:
+        """``GET /2.0/subs``: the user's organisations with their tokens and subscription state."""
+        answer = self._get(self.server + "/2.0/subs", auth=True)
+        if answer.status in (401, 403):
+            raise AuthError(MSG_WRONG_PASSWORD, f"/2.0/subs answered HTTP {answer.status}")
+        try:
+            data: Any = decode_json(answer.body)
+            organisations = parse_subscriptions(data)
+        except ProtocolError as exc:
+            raise ProtocolError(exc.message, f"/2.0/subs HTTP {answer.status}: {exc.detail}") from None
+        if isinstance(data, dict) and isinstance(data.get("response"), dict):
+            code = data["response"].get("status_code")
+            if code in (401, 403) and not organisations:
+                raise AuthError(MSG_WRONG_PASSWORD, f"/2.0/subs envelope status {code}")
+        if answer.status >= 400 and not organisations:
+            raise NetworkError(
+                "CINX couldn't list your organisations right now. Try again in a few minutes.",
+                f"/2.0/subs answered HTTP {answer.status}",
+                kind="http",
+            )
+        return organisations
+
+    def check_once(self, job_id: str) -> StatusReport:
+        """One status request, no retries. Never raises for server or network trouble."""
+        try:
+            url = self.status_url(job_id)
+            answer = self._get(url, auth=True)
+        except (NetworkError, ConfigError) as exc:
+            transient = isinstance(exc, NetworkError) and exc.kind in (
+                "connect",
+                "timeout",
+                "protocol",
+                "dns",
+            )
+            return error_report(job_id, exc.message, exc.detail, transient=transient, server=self.server)
+        retry_after = parse_retry_after(answer.headers.get("retry-after"))
+        report = classify(job_id, answer.status, answer.body, retry_after=retry_after)
+        return report.with_context(server=self.server, elapsed=answer.elapsed)
+
+    def check_status(self, job_id: str, *, cancel: threading.Event | None = None) -> StatusReport:
+        """Check a job, retrying transient failures with backoff and Retry-After. Raises Cancelled only."""
+        attempt = 0
+        while True:
+            if cancel is not None and cancel.is_set():
+                raise Cancelled()
+            attempt += 1
+            report = self.check_once(job_id)
+            if not should_retry(report, attempt, self.retry):
+                return report
+            delay = retry_delay(report, attempt, self.retry)
+            log.info(
+                "check of %s: transient failure (%s), retry %d in %.1f s",
+                job_id,
+                report.detail,
+                attempt,
+                delay,
+            )
+            if cancel is not None:
+                if cancel.wait(delay):
+                    raise Cancelled()
+            else:
+                (self._sleep or time.sleep)(delay)
+
+
+def _network_error(exc: Exception) -> NetworkError:
+    """Map an httpx / ssl / socket failure to a NetworkError with a plain message."""
+    text = f"{type(exc).__name__}: {exc}"
+    lowered = text.lower()
+    if isinstance(exc, httpx.TimeoutException):
+        return NetworkError(MSG_TIMEOUT, text, kind="timeout")
+    if isinstance(exc, ssl.SSLError) or "certificate" in lowered or "ssl" in lowered:
+        return NetworkError(MSG_TLS, text, kind="tls")
+    if isinstance(exc, httpx.ConnectError):
+        if any(word in lowered for word in ("name or service", "nodename", "getaddrinfo", "name resolution")):
+            return NetworkError(MSG_NO_SUCH_SERVER, text, kind="dns")
+        return NetworkError(MSG_CANT_CONNECT, text, kind="connect")
+    if isinstance(exc, httpx.RemoteProtocolError | httpx.ReadError | httpx.WriteError):
+        return NetworkError(MSG_DROPPED, text, kind="protocol")
+    if isinstance(exc, httpx.UnsupportedProtocol | httpx.InvalidURL):
+        return NetworkError(
+            "The server address in Settings can't be used. Check it, or choose Production.", text, kind="http"
+        )
+    return NetworkError(MSG_CANT_CONNECT, text, kind="connect")

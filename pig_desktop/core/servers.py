@@ -1,0 +1,87 @@
+"""CINX servers and the rules for a server address.
+
+Basic auth sends the password with every request, so plain ``http://`` is allowed only to this computer
+(loopback: the sandbox, a local proxy); anything else must be ``https://``.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+from urllib.parse import urlsplit
+
+from .errors import ConfigError
+
+PRODUCTION = "https://api.cinx.com"
+DEVELOPMENT = "https://api.dev.cinx.biz"
+SERVERS: dict[str, str] = {"production": PRODUCTION, "development": DEVELOPMENT}
+SERVER_NAMES: dict[str, str] = {"production": "Production", "development": "Development", "custom": "Custom"}
+DEFAULT_STATUS_PATH = "/1.0/sub/{token}/partner/exec/{job}/status"
+
+
+def is_loopback_host(host: str) -> bool:
+    """True for localhost, 127.0.0.0/8 and ::1."""
+    name = host.strip("[]").lower()
+    if name == "localhost" or name.endswith(".localhost"):
+        return True
+    try:
+        return ipaddress.ip_address(name).is_loopback
+    except ValueError:
+        return False
+
+
+def normalize_server(url: str) -> str:
+    """Check and tidy a server address: ``https://host[:port][/base]`` without a trailing slash.
+
+    Raises ConfigError with a plain message for anything that cannot be used.
+    """
+    text = url.strip()
+    if not text:
+        raise ConfigError(
+            "Enter the CINX server address, for example https://api.cinx.com.", "empty server URL"
+        )
+    if "://" not in text:
+        text = "https://" + text
+    parts = urlsplit(text)
+    scheme = parts.scheme.lower()
+    host = parts.hostname or ""
+    if scheme not in ("http", "https") or not host:
+        raise ConfigError(
+            "That server address doesn't look right. It should look like https://api.cinx.com.",
+            f"unusable server URL {url!r}",
+        )
+    if parts.username or parts.password:
+        raise ConfigError(
+            "Don't put a name or password in the server address; use the sign-in fields.",
+            "server URL with user info",
+        )
+    if scheme == "http" and not is_loopback_host(host):
+        raise ConfigError(
+            "This server address starts with http://, which would send your password unprotected. "
+            "Use the https:// address instead.",
+            f"plain http refused for non-loopback host {host!r}",
+        )
+    try:
+        port = parts.port
+    except ValueError:
+        raise ConfigError(
+            "The port number in the server address isn't valid.", f"bad port in {url!r}"
+        ) from None
+    netloc = f"[{host}]" if ":" in host else host
+    if port is not None:
+        netloc += f":{port}"
+    return f"{scheme}://{netloc}{parts.path.rstrip('/')}"
+
+
+def server_for(kind: str, custom: str = "") -> str:
+    """The server address for a settings choice ("production", "development" or "custom")."""
+    if kind in SERVERS:
+        return SERVERS[kind]
+    return normalize_server(custom)
+
+
+def describe_server(url: str) -> str:
+    """A friendly name for a server address ("Production", "Development" or the address itself)."""
+    for kind, address in SERVERS.items():
+        if url.rstrip("/") == address:
+            return SERVER_NAMES[kind]
+    return url

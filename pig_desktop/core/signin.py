@@ -1,0 +1,91 @@
+"""Sign-in in three steps, each failure told apart in plain words: reach CINX (ping), check the email and
+password, then list the organisations and their subscriptions (``/2.0/subs``)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from .client import CinxClient
+from .errors import AuthError, Cancelled, NetworkError, PigError, ProtocolError
+from .models import Organisation
+from .servers import describe_server
+
+STEP_REACH = "reach"
+STEP_CREDENTIALS = "credentials"
+STEP_SUBSCRIPTION = "subscription"
+
+
+class SignInError(PigError):
+    """A sign-in step failed. ``step`` is STEP_REACH, STEP_CREDENTIALS or STEP_SUBSCRIPTION."""
+
+    def __init__(self, step: str, message: str, detail: str = "") -> None:
+        super().__init__(message, detail)
+        self.step = step
+
+
+@dataclass(frozen=True)
+class SignInResult:
+    organisations: tuple[Organisation, ...]
+
+    @property
+    def usable(self) -> tuple[Organisation, ...]:
+        return tuple(org for org in self.organisations if org.usable)
+
+
+def sign_in(client: CinxClient) -> SignInResult:
+    """Run the three steps. Raises SignInError (or Cancelled) with a plain message naming the step."""
+    where = describe_server(client.server)
+    if not client.connection.email or not client.connection.password:
+        raise SignInError(
+            STEP_CREDENTIALS, "Enter your CINX email and password.", "missing email or password"
+        )
+    try:
+        if not client.ping():
+            raise SignInError(
+                STEP_REACH,
+                f"CINX ({where}) answered but says it isn't ready. Try again in a few minutes.",
+                "ping did not report status 200",
+            )
+    except NetworkError as exc:
+        raise SignInError(STEP_REACH, f"Couldn't reach CINX ({where}). {exc.message}", exc.detail) from None
+    try:
+        organisations = client.subscriptions()
+    except AuthError as exc:
+        raise SignInError(
+            STEP_CREDENTIALS,
+            "CINX did not accept this email and password. Check them (the password is case-sensitive) "
+            "and try again.",
+            exc.detail,
+        ) from None
+    except (NetworkError, ProtocolError) as exc:
+        raise SignInError(
+            STEP_SUBSCRIPTION,
+            f"Your sign-in worked, but CINX couldn't list your organisations. {exc.message}",
+            exc.detail,
+        ) from None
+    except Cancelled:
+        raise
+    if not organisations:
+        raise SignInError(
+            STEP_SUBSCRIPTION,
+            "Your sign-in worked, but this account doesn't belong to any organisation. "
+            "Ask your CINX administrator to add you.",
+            "/2.0/subs returned no rows",
+        )
+    return SignInResult(tuple(organisations))
+
+
+def choose_token(organisations: tuple[Organisation, ...] | list[Organisation]) -> Organisation:
+    """The one organisation to use when none was named: exactly one active subscription, else SignInError
+    listing what there is (for ``pig-status`` without ``--api-token``)."""
+    usable = [org for org in organisations if org.usable]
+    if len(usable) == 1:
+        return usable[0]
+    lines = [f"  {org.name}: {org.plain_state}" for org in organisations]
+    if not usable:
+        message = "None of your organisations has an active CINX subscription with API access."
+    else:
+        message = "You belong to several organisations; choose one with --api-token."
+    raise SignInError(
+        STEP_SUBSCRIPTION, message + "\n" + "\n".join(lines), f"{len(usable)} usable subscriptions"
+    )
