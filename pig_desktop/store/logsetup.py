@@ -1,0 +1,211 @@
+"""Logging to a private rotating file, with secrets taken out of every line.
+
+``configure_logging`` attaches a size-rotated file handler (mode 0o600) to the ``pig_desktop`` logger. Every
+record passes a :class:`RedactingFilter` first, which formats the message and any traceback and removes
+secrets from the text, so even handlers further up (the root logger, pytest's caplog) only see the redacted
+record. What is removed:
+
+- every string registered with :func:`register_secret` / :func:`register_credentials` (the password, and
+  base64 of "email:password" as it appears in a Basic Authorization header);
+- values of ``Authorization`` headers, ``Basic <b64>`` and ``Bearer <token>`` strings;
+- password-like ``key=value`` / ``"key": "value"`` pairs, and passwords in URLs (``https://u:pw@host``);
+- API tokens in URL paths: ``/sub/<token>/`` becomes ``/sub/…<last 4>/``.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import logging
+import os
+import re
+import sys
+import threading
+import urllib.parse
+from logging.handlers import RotatingFileHandler
+from pathlib import Path
+from typing import IO, Any, Final
+
+from pig_desktop.store.paths import LOG_FILE_NAME
+
+APP_LOGGER: Final = "pig_desktop"
+MAX_BYTES: Final = 1_000_000
+BACKUP_COUNT: Final = 5
+MASK: Final = "[REDACTED]"
+ELLIPSIS: Final = "\u2026"
+LOG_FORMAT: Final = "%(asctime)s %(levelname)s %(name)s [%(threadName)s] %(message)s"
+
+_secrets_lock = threading.Lock()
+_secrets: set[str] = set()
+# Sorted longest first so a secret that contains another is replaced whole; rebuilt on registration.
+_secrets_sorted: tuple[str, ...] = ()
+
+
+def _forms(secret: str) -> set[str]:
+    """The secret plus the encodings in which it could turn up in a log line."""
+    forms = {secret}
+    forms.add(urllib.parse.quote(secret, safe=""))
+    forms.add(urllib.parse.quote_plus(secret, safe=""))
+    forms.add(json.dumps(secret)[1:-1])
+    forms.add(json.dumps(secret, ensure_ascii=False)[1:-1])
+    forms.add(repr(secret)[1:-1])
+    return {f for f in forms if f}
+
+
+def register_secret(secret: str) -> None:
+    """Remember ``secret`` so it is removed from every log line from now on (thread-safe).
+
+    Empty strings are ignored. Short secrets are still registered: over-redacting a log is better than
+    leaking a password into it.
+    """
+    global _secrets_sorted
+    if not secret:
+        return
+    with _secrets_lock:
+        before = len(_secrets)
+        _secrets.update(_forms(secret))
+        if len(_secrets) != before:
+            _secrets_sorted = tuple(sorted(_secrets, key=len, reverse=True))
+
+
+def basic_auth_token(email: str, password: str) -> str:
+    """base64 of "email:password", as sent in ``Authorization: Basic ...``."""
+    return base64.b64encode(f"{email}:{password}".encode()).decode("ascii")
+
+
+def register_credentials(email: str, password: str) -> None:
+    """Register the password and the base64 "email:password" forms a Basic auth header would carry."""
+    register_secret(password)
+    if not password:
+        return
+    raw = f"{email}:{password}".encode()
+    standard = base64.b64encode(raw).decode("ascii")
+    urlsafe = base64.urlsafe_b64encode(raw).decode("ascii")
+    for form in (standard, urlsafe, standard.rstrip("="), urlsafe.rstrip("=")):
+        register_secret(form)
+
+
+def _last4(token: str) -> str:
+    if token.startswith(ELLIPSIS) or token == MASK:
+        return token  # already shortened: redact() must be idempotent (filter and formatter both run it)
+    return ELLIPSIS + (token[-4:] if len(token) > 8 else "")
+
+
+_URL_TOKEN = re.compile(r"(/sub/)([^/\s?#\"'<>]+)")
+_URL_USERINFO = re.compile(r"(\b[a-zA-Z][a-zA-Z0-9+.-]*://[^/\s:@]*:)([^/\s@]+)(@)")
+_AUTH_HEADER = re.compile(
+    r"""(?ix)
+    (\b(?:proxy-)?authorization['"]?\s*[:=]\s*['"]?)   # the header name and separator, kept
+    ([^'"\r\n,}]+)                                     # its value, removed
+    """
+)
+_SCHEME_TOKEN = re.compile(r"\b(Basic|Bearer|Digest)( +)([A-Za-z0-9+/_.~-]{6,}=*)")
+_PASSWORD_PAIR = re.compile(
+    r"""(?ix)
+    (\b[\w-]*(?:password|passwd|passwort|pwd)[\w-]*['"]?\s*[:=]\s*['"]?)   # key and separator, kept
+    ([^'"\s,&;}]+)                                                       # value, removed
+    """
+)
+_TOKEN_PAIR = re.compile(
+    r"""(?ix)(\b(?:api_token|apitoken|access_token|token)['"]?\s*[:=]\s*['"]?)([^'"\s,&;}]+)"""
+)
+
+
+def redact(text: str) -> str:
+    """Return ``text`` with secrets, auth header values and URL tokens removed."""
+    if not text:
+        return text
+    # URL tokens first, keeping the last 4 characters, so a registered token in a URL stays recognisable.
+    text = _URL_TOKEN.sub(lambda m: m.group(1) + _last4(m.group(2)), text)
+    with _secrets_lock:
+        secrets = _secrets_sorted
+    for secret in secrets:
+        if secret in text:
+            text = text.replace(secret, MASK)
+    text = _AUTH_HEADER.sub(lambda m: m.group(1) + MASK, text)
+    text = _SCHEME_TOKEN.sub(lambda m: m.group(1) + m.group(2) + MASK, text)
+    text = _URL_USERINFO.sub(lambda m: m.group(1) + MASK + m.group(3), text)
+    text = _PASSWORD_PAIR.sub(lambda m: m.group(1) + MASK, text)
+    text = _TOKEN_PAIR.sub(lambda m: m.group(1) + _last4(m.group(2)), text)
+    return text
+
+
+class RedactingFilter(logging.Filter):
+    """Replace a record's message, traceback and stack with redacted text (always lets the record pass).
+
+    The record is changed in place, so every handler that sees it later, including ones on parent loggers,
+    gets the redacted form.
+    """
+
+    _exc_formatter = logging.Formatter()
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        try:
+            message = record.getMessage()
+        except Exception as exc:  # a bad %-format must not lose the record or leak the raw args
+            message = f"{record.msg!s} (log formatting failed: {type(exc).__name__})"
+        record.msg = redact(message)
+        record.args = None
+        if record.exc_info and not record.exc_text:
+            record.exc_text = self._exc_formatter.formatException(record.exc_info)
+        if record.exc_text:
+            record.exc_text = redact(record.exc_text)
+        if record.stack_info:
+            record.stack_info = redact(record.stack_info)
+        return True
+
+
+class RedactingFormatter(logging.Formatter):
+    """Redact the final formatted line too: covers fields a format string might add."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        return redact(super().format(record))
+
+
+class PrivateRotatingFileHandler(RotatingFileHandler):
+    """A RotatingFileHandler whose files (the current one and each new one after rotation) are mode 0o600."""
+
+    def _open(self) -> IO[Any]:  # type: ignore[override]
+        fd = os.open(self.baseFilename, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
+        if os.name == "posix":
+            os.fchmod(fd, 0o600)
+        return open(fd, self.mode, encoding=self.encoding, errors=self.errors)
+
+
+def configure_logging(log_dir: Path, *, level: int = logging.INFO, console: bool = False) -> Path:
+    """Log the ``pig_desktop`` logger to ``log_dir/pig-desktop.log`` (1 MB x 5, UTF-8, mode 0o600).
+
+    Calling it again replaces the handlers it added before instead of adding more. Returns the log file path.
+    """
+    log_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
+    path = log_dir / LOG_FILE_NAME
+    logger = logging.getLogger(APP_LOGGER)
+    for handler in list(logger.handlers):
+        if getattr(handler, "_pig_desktop_handler", False):
+            logger.removeHandler(handler)
+            handler.close()
+
+    formatter = RedactingFormatter(LOG_FORMAT)
+    handlers: list[logging.Handler] = [
+        PrivateRotatingFileHandler(path, maxBytes=MAX_BYTES, backupCount=BACKUP_COUNT, encoding="utf-8")
+    ]
+    if console:
+        handlers.append(logging.StreamHandler(sys.stderr))
+    for handler in handlers:
+        handler.addFilter(RedactingFilter())
+        handler.setFormatter(formatter)
+        handler._pig_desktop_handler = True  # type: ignore[attr-defined]
+        logger.addHandler(handler)
+    logger.setLevel(level)
+    return path
+
+
+__all__ = [
+    "RedactingFilter",
+    "RedactingFormatter",
+    "basic_auth_token",
+    "configure_logging",
+    "redact",
+    "register_credentials",
+    "register_secret",
+]
