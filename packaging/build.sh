@@ -1,0 +1,88 @@
+#!/usr/bin/env bash
+# Build PIG Desktop for the machine this runs on (tested on Linux only; <os> is linux, windows or macos).
+#
+#   packaging/build.sh            one-folder bundle: dist/pig-desktop-<version>-<os>-<arch>/pig-desktop
+#   packaging/build.sh --onefile  single file:       dist/pig-desktop-<version>-<os>-<arch>
+#   packaging/build.sh --wheel    wheel (for pip/pipx): dist/pig_desktop-<version>-py3-none-any.whl
+#
+# Python: the repository's .venv if it exists, else $PYTHON (default /work/venv/bin/python, else python3).
+# PyInstaller is installed into that environment if it is missing.
+set -euo pipefail
+
+SELF="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)/$(basename "${BASH_SOURCE[0]}")"
+ROOT="$(dirname "$(dirname "$SELF")")"
+cd "$ROOT"
+
+usage() { sed -n '2,9p' "$SELF" | sed 's/^# \{0,1\}//'; }
+
+MODE=onedir
+for arg in "$@"; do
+    case "$arg" in
+        --onefile) MODE=onefile ;;
+        --wheel) MODE=wheel ;;
+        -h|--help) usage; exit 0 ;;
+        *) echo "build.sh: unknown option '$arg'" >&2; usage >&2; exit 2 ;;
+    esac
+done
+
+if [[ -x "$ROOT/.venv/bin/python" ]]; then
+    PY="$ROOT/.venv/bin/python"
+elif [[ -x "$ROOT/.venv/Scripts/python.exe" ]]; then
+    PY="$ROOT/.venv/Scripts/python.exe"
+elif [[ -n "${PYTHON:-}" ]]; then
+    PY="$PYTHON"
+elif [[ -x /work/venv/bin/python ]]; then
+    PY=/work/venv/bin/python
+else
+    PY="$(command -v python3)"
+fi
+
+VERSION="$(sed -n 's/^__version__ = "\(.*\)"$/\1/p' "$ROOT/pig_desktop/__init__.py")"
+if [[ -z "$VERSION" ]]; then
+    echo "build.sh: could not read __version__ from pig_desktop/__init__.py" >&2
+    exit 1
+fi
+case "$(uname -s)" in
+    Linux) PLATFORM=linux ;;
+    Darwin) PLATFORM=macos ;;
+    MINGW*|MSYS*|CYGWIN*) PLATFORM=windows ;;  # Git Bash on Windows
+    *) PLATFORM="$(uname -s | tr '[:upper:]' '[:lower:]')" ;;
+esac
+ARCH="$(uname -m | tr '[:upper:]' '[:lower:]')"
+case "$ARCH" in aarch64) ARCH=arm64 ;; amd64|x64) ARCH=x86_64 ;; esac
+# Same name the spec would compute; set here so the messages below can name the output.
+NAME="pig-desktop-${VERSION}-${PLATFORM}-${ARCH}"
+mkdir -p "$ROOT/dist"
+
+if [[ "$MODE" == wheel ]]; then
+    # Build from a clean copy: setuptools reuses build/lib, so an in-tree build could carry files that were
+    # deleted from the source into the wheel.
+    SRC="$(mktemp -d)"
+    trap 'rm -rf "$SRC"' EXIT
+    tar -C "$ROOT" --exclude=./build --exclude=./dist --exclude=./.venv --exclude=./.git \
+        --exclude='*.egg-info' --exclude=__pycache__ -cf - . | tar -C "$SRC" -xf -
+    rm -f "$ROOT"/dist/pig_desktop-"$VERSION"-*.whl
+    "$PY" -m pip wheel --no-deps --wheel-dir "$ROOT/dist" "$SRC"
+    ls -1 "$ROOT"/dist/pig_desktop-"$VERSION"-*.whl
+    exit 0
+fi
+
+if ! "$PY" -c "import PyInstaller" 2>/dev/null; then
+    echo "Installing PyInstaller into $("$PY" -c 'import sys; print(sys.prefix)') ..."
+    "$PY" -m pip install "pyinstaller>=6.0"
+fi
+
+WORK="$ROOT/build/pyinstaller"
+rm -rf "$WORK" "$ROOT/dist/$NAME"
+if [[ "$MODE" == onefile ]]; then
+    export PIG_ONEFILE=1
+fi
+export PIG_BUNDLE_NAME="$NAME"
+"$PY" -m PyInstaller --noconfirm --clean --log-level WARN \
+    --distpath "$ROOT/dist" --workpath "$WORK" "$ROOT/packaging/pig-desktop.spec"
+
+if [[ "$MODE" == onefile ]]; then
+    echo "Built $ROOT/dist/$NAME"
+else
+    echo "Built $ROOT/dist/$NAME/ (run $ROOT/dist/$NAME/pig-desktop)"
+fi
