@@ -10,13 +10,16 @@ This module does blocking I/O: call it from a worker thread, never from the GUI 
 from __future__ import annotations
 
 import logging
+import socket
 import ssl
 import threading
 import time
-from collections.abc import Callable
+import weakref
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 from typing import Any
 
+import httpcore
 import httpx
 
 from .. import __version__
@@ -24,7 +27,7 @@ from .errors import AuthError, Cancelled, ConfigError, NetworkError, ProtocolErr
 from .jobid import path_segment
 from .models import Organisation, decode_json, parse_ping, parse_subscriptions
 from .outcome import MSG_WRONG_PASSWORD, StatusReport, classify, error_report
-from .policy import RetryPolicy, parse_retry_after, retry_delay, should_retry
+from .policy import RetryPolicy, parse_retry_after, retry_delay, retry_fits, should_retry
 from .servers import DEFAULT_STATUS_PATH, normalize_server
 
 log = logging.getLogger(__name__)
@@ -98,6 +101,111 @@ class RawAnswer:
     elapsed: float
 
 
+class _TrackedStream(httpcore.NetworkStream):
+    """A network stream that registers itself (and its TLS successor) so abort() can shut its socket down."""
+
+    def __init__(self, inner: httpcore.NetworkStream, tracker: _SocketTracker) -> None:
+        self._inner = inner
+        self._tracker = tracker
+        tracker.add(self)
+
+    def read(self, max_bytes: int, timeout: float | None = None) -> bytes:
+        return self._inner.read(max_bytes, timeout)
+
+    def write(self, buffer: bytes, timeout: float | None = None) -> None:
+        self._inner.write(buffer, timeout)
+
+    def close(self) -> None:
+        self._tracker.discard(self)
+        self._inner.close()
+
+    def start_tls(
+        self, ssl_context: ssl.SSLContext, server_hostname: str | None = None, timeout: float | None = None
+    ) -> httpcore.NetworkStream:
+        # wrap_socket() detaches the plain socket, so from here on the TLS stream is the one to shut down.
+        self._tracker.discard(self)
+        return _TrackedStream(self._inner.start_tls(ssl_context, server_hostname, timeout), self._tracker)
+
+    def get_extra_info(self, info: str) -> Any:
+        return self._inner.get_extra_info(info)
+
+    def shutdown(self) -> None:
+        sock = self._inner.get_extra_info("socket")
+        if isinstance(sock, socket.socket):
+            try:
+                sock.shutdown(socket.SHUT_RDWR)
+            except OSError:
+                pass  # already closed or never connected: nothing left to wake
+
+
+class _SocketTracker(httpcore.NetworkBackend):
+    """httpcore's blocking backend, remembering live streams.
+
+    Closing a socket from another thread does not wake a thread blocked reading it (Linux keeps the read
+    waiting until its timeout); ``shutdown(SHUT_RDWR)`` does. abort() uses this to return within moments.
+    """
+
+    def __init__(self) -> None:
+        self._inner = httpcore.SyncBackend()
+        self._lock = threading.Lock()
+        self._streams: weakref.WeakSet[_TrackedStream] = weakref.WeakSet()
+
+    def add(self, stream: _TrackedStream) -> None:
+        with self._lock:
+            self._streams.add(stream)
+
+    def discard(self, stream: _TrackedStream) -> None:
+        with self._lock:
+            self._streams.discard(stream)
+
+    def connect_tcp(
+        self,
+        host: str,
+        port: int,
+        timeout: float | None = None,
+        local_address: str | None = None,
+        socket_options: Iterable[Any] | None = None,
+    ) -> httpcore.NetworkStream:
+        stream = self._inner.connect_tcp(host, port, timeout, local_address, socket_options)
+        return _TrackedStream(stream, self)
+
+    def connect_unix_socket(
+        self, path: str, timeout: float | None = None, socket_options: Iterable[Any] | None = None
+    ) -> httpcore.NetworkStream:
+        return _TrackedStream(self._inner.connect_unix_socket(path, timeout, socket_options), self)
+
+    def sleep(self, seconds: float) -> None:
+        self._inner.sleep(seconds)
+
+    def shutdown_all(self) -> None:
+        with self._lock:
+            streams = list(self._streams)
+        for stream in streams:
+            stream.shutdown()
+
+
+def _abortable_transport(verify: ssl.SSLContext | bool, tracker: _SocketTracker) -> httpx.HTTPTransport:
+    """httpx's own transport with its connection pool rebuilt on the tracking backend.
+
+    httpx has no public hook for the network backend, so the pool is swapped after construction; if a future
+    httpx changes that attribute, the stock (verified) pool stays and abort() is only slower, never unsafe.
+    """
+    transport = httpx.HTTPTransport(verify=verify, trust_env=False)
+    pool = getattr(transport, "_pool", None)
+    if isinstance(pool, httpcore.ConnectionPool) and isinstance(verify, ssl.SSLContext | bool):
+        limits = httpx.Limits(max_connections=100, max_keepalive_connections=20, keepalive_expiry=5.0)
+        ssl_context = verify if isinstance(verify, ssl.SSLContext) else None
+        transport._pool = httpcore.ConnectionPool(
+            ssl_context=ssl_context,
+            max_connections=limits.max_connections,
+            max_keepalive_connections=limits.max_keepalive_connections,
+            keepalive_expiry=limits.keepalive_expiry,
+            network_backend=tracker,
+        )
+        pool.close()
+    return transport
+
+
 class CinxClient:
     """Talks to one CINX server. Reuse one instance: it keeps the connection pool alive."""
 
@@ -117,6 +225,7 @@ class CinxClient:
         self._sleep = sleep
         self._lock = threading.Lock()
         self._http: httpx.Client | None = None
+        self._tracker: _SocketTracker | None = None
         self._aborted = threading.Event()
 
     # -- connection management -------------------------------------------------------------------------------
@@ -149,10 +258,14 @@ class CinxClient:
                 verify: ssl.SSLContext | bool = True
                 if conn.server.startswith("https://"):
                     verify = tls_context(conn.ca_bundle)
+                transport = self._transport
+                if transport is None:
+                    self._tracker = _SocketTracker()
+                    transport = _abortable_transport(verify, self._tracker)
                 self._http = httpx.Client(
                     timeout=httpx.Timeout(conn.read_timeout, connect=conn.connect_timeout),
                     verify=verify,
-                    transport=self._transport,
+                    transport=transport,
                     headers={"User-Agent": USER_AGENT, "Accept": "application/json"},
                     follow_redirects=False,
                     trust_env=False,
@@ -162,11 +275,16 @@ class CinxClient:
     def _close_http(self) -> None:
         with self._lock:
             http, self._http = self._http, None
+            tracker, self._tracker = self._tracker, None
+        if tracker is not None:
+            # Wake any thread blocked on these sockets before the pool closes them.
+            tracker.shutdown_all()
         if http is not None:
             http.close()
 
     def abort(self) -> None:
-        """Stop what is in flight (from any thread): closes the sockets so a blocked read returns now."""
+        """Stop what is in flight (from any thread): shuts the sockets down so a blocked read returns now,
+        and interrupts a wait between retries. The in-flight call raises Cancelled."""
         self._aborted.set()
         self._close_http()
 
@@ -227,7 +345,8 @@ class CinxClient:
                 return RawAnswer(
                     response.status_code, response.headers, b"".join(chunks), time.monotonic() - started
                 )
-        except NetworkError:
+        except (NetworkError, ConfigError):
+            # Ours already (an oversize body, an unreadable CA file): keep the plain message as it is.
             raise
         except Exception as exc:  # every httpx/ssl/socket failure becomes one of our errors
             if self._aborted.is_set():
@@ -288,6 +407,7 @@ class CinxClient:
     def check_status(self, job_id: str, *, cancel: threading.Event | None = None) -> StatusReport:
         """Check a job, retrying transient failures with backoff and Retry-After. Raises Cancelled only."""
         attempt = 0
+        started = time.monotonic()
         while True:
             if cancel is not None and cancel.is_set():
                 raise Cancelled()
@@ -296,6 +416,8 @@ class CinxClient:
             if not should_retry(report, attempt, self.retry):
                 return report
             delay = retry_delay(report, attempt, self.retry)
+            if not retry_fits(time.monotonic() - started, delay, self.retry):
+                return report
             log.info(
                 "check of %s: transient failure (%s), retry %d in %.1f s",
                 job_id,
@@ -306,8 +428,11 @@ class CinxClient:
             if cancel is not None:
                 if cancel.wait(delay):
                     raise Cancelled()
-            else:
-                (self._sleep or time.sleep)(delay)
+            elif self._sleep is not None:
+                self._sleep(delay)
+            elif self._aborted.wait(delay):
+                # abort() during the pause between tries.
+                raise Cancelled()
 
 
 def _network_error(exc: Exception) -> NetworkError:

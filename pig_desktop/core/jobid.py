@@ -41,7 +41,7 @@ def extract_job_id(text: str) -> str:
         return candidate
     raise InvalidJobId(
         f"That doesn't look like a job id. A job id looks like {EXAMPLE_JOB_ID}.",
-        f"no GUID and not a bare token: {_describe(candidate)}",
+        f"no GUID and not a bare token ({_describe(candidate)})",
     )
 
 

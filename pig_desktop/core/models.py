@@ -83,7 +83,10 @@ def as_float(value: Any) -> float | None:
     if isinstance(value, bool):
         return None
     if isinstance(value, int | float):
-        number = float(value)
+        try:
+            number = float(value)
+        except OverflowError:  # an int too large for a float
+            return None
     elif isinstance(value, str):
         try:
             number = float(value.strip())
@@ -100,9 +103,13 @@ def as_text(value: Any) -> str:
         return ""
     if isinstance(value, str):
         return value
-    if isinstance(value, bool | int | float):
-        return json.dumps(value)
-    return json.dumps(value, ensure_ascii=False, default=str)
+    try:
+        if isinstance(value, bool | int | float):
+            return json.dumps(value)
+        return json.dumps(value, ensure_ascii=False, default=str)
+    except (ValueError, RecursionError):
+        # An int past Python's digit limit, or nesting too deep to write out: show that, don't fail.
+        return "(value too large to show)"
 
 
 def parse_cinx_time(value: Any) -> datetime | None:

@@ -62,6 +62,10 @@ MSG_WRONG_PASSWORD = "CINX did not accept your email and password. Check them an
 MSG_BUSY = "CINX is busy right now. Try again in a minute."
 MSG_SERVER_TROUBLE = "CINX is having trouble answering right now. Try again in a few minutes."
 MSG_UNREADABLE = "CINX sent an answer PIG Desktop can't read. Try again in a few minutes."
+MSG_WRONG_ADDRESS = (
+    "The server didn't recognise the address PIG Desktop asked for. Check the server and the status path in "
+    "Settings."
+)
 
 
 def running_message(status_message: str) -> str:
@@ -293,6 +297,8 @@ def _unreadable(
         message = MSG_BUSY if http_status == 429 else MSG_SERVER_TROUBLE
     elif http_status is not None and http_status >= 500:
         message = MSG_SERVER_TROUBLE
+    elif http_status == 404:
+        message = MSG_WRONG_ADDRESS
     else:
         message = MSG_UNREADABLE
     return StatusReport(

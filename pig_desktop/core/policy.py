@@ -24,6 +24,7 @@ class RetryPolicy:
     base_delay: float = 0.5  # seconds before the first retry (before jitter)
     max_delay: float = 20.0  # cap of the exponential part
     retry_after_cap: float = 60.0  # never wait longer than this for one Retry-After
+    max_elapsed: float = 20.0  # no retry starts once the check has taken this long: people are waiting
 
 
 @dataclass(frozen=True)
@@ -44,8 +45,10 @@ def parse_retry_after(value: str | None, now: datetime | None = None) -> float |
     text = value.strip()
     if not text:
         return None
-    if text.isdigit():
-        return float(int(text))
+    if text.isascii() and text.isdigit():
+        # isascii: str.isdigit() also accepts digits like "²" that int() refuses. A huge number is capped by
+        # the caller (RetryPolicy.retry_after_cap), so clamp here instead of overflowing a float.
+        return float(int(text)) if len(text) <= 15 else 1e15
     try:
         when = parsedate_to_datetime(text)
     except (TypeError, ValueError, IndexError, OverflowError):
@@ -63,7 +66,8 @@ def backoff_delay(attempt: int, policy: RetryPolicy, rng: random.Random | None =
 
     Half the exponential step is fixed and half random, so retries spread out but never fire at once.
     """
-    step = min(policy.max_delay, policy.base_delay * (2 ** max(0, attempt - 1)))
+    # The exponent is bounded so a runaway attempt count cannot overflow a float.
+    step = min(policy.max_delay, policy.base_delay * (2 ** min(max(0, attempt - 1), 60)))
     chooser = rng or random
     return float(step / 2 + chooser.uniform(0, step / 2))
 
@@ -71,6 +75,11 @@ def backoff_delay(attempt: int, policy: RetryPolicy, rng: random.Random | None =
 def should_retry(report: StatusReport, attempt: int, policy: RetryPolicy) -> bool:
     """Retry only transient errors, and only while attempts remain. ``attempt`` counts tries made so far."""
     return report.outcome is Outcome.ERROR and report.transient and attempt < policy.max_attempts
+
+
+def retry_fits(elapsed: float, delay: float, policy: RetryPolicy) -> bool:
+    """True when waiting ``delay`` more seconds still keeps the whole check within its time budget."""
+    return elapsed + delay <= policy.max_elapsed
 
 
 def retry_delay(

@@ -21,7 +21,9 @@ DEFAULT_STATUS_PATH = "/1.0/sub/{token}/partner/exec/{job}/status"
 def is_loopback_host(host: str) -> bool:
     """True for localhost, 127.0.0.0/8 and ::1."""
     name = host.strip("[]").lower()
-    if name == "localhost" or name.endswith(".localhost"):
+    # Only the exact name: "*.localhost" is loopback by RFC 6761, but not every resolver enforces that, and
+    # a name that reaches DNS could send the password in clear text to another machine.
+    if name == "localhost":
         return True
     try:
         return ipaddress.ip_address(name).is_loopback
@@ -38,6 +40,12 @@ def normalize_server(url: str) -> str:
     if not text:
         raise ConfigError(
             "Enter the CINX server address, for example https://api.cinx.com.", "empty server URL"
+        )
+    if any(ch.isspace() or ord(ch) < 32 or ord(ch) == 127 for ch in text):
+        raise ConfigError(
+            "The server address has a space or another invisible character in it. "
+            "It should look like https://api.cinx.com.",
+            f"whitespace or control character in server URL {url!r}",
         )
     if "://" not in text:
         text = "https://" + text

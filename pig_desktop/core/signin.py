@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from .client import CinxClient
-from .errors import AuthError, Cancelled, NetworkError, PigError, ProtocolError
+from .errors import AuthError, Cancelled, ConfigError, NetworkError, PigError, ProtocolError
 from .models import Organisation
 from .servers import describe_server
 
@@ -16,11 +16,16 @@ STEP_SUBSCRIPTION = "subscription"
 
 
 class SignInError(PigError):
-    """A sign-in step failed. ``step`` is STEP_REACH, STEP_CREDENTIALS or STEP_SUBSCRIPTION."""
+    """A sign-in step failed. ``step`` is STEP_REACH, STEP_CREDENTIALS or STEP_SUBSCRIPTION.
 
-    def __init__(self, step: str, message: str, detail: str = "") -> None:
+    ``network`` is True when the cause was the network or the server (not the account), so a caller such as
+    ``pig-status`` can tell "try again later" from "fix your sign-in" even within the subscription step.
+    """
+
+    def __init__(self, step: str, message: str, detail: str = "", *, network: bool = False) -> None:
         super().__init__(message, detail)
         self.step = step
+        self.network = network or step == STEP_REACH
 
 
 @dataclass(frozen=True)
@@ -48,6 +53,9 @@ def sign_in(client: CinxClient) -> SignInResult:
             )
     except NetworkError as exc:
         raise SignInError(STEP_REACH, f"Couldn't reach CINX ({where}). {exc.message}", exc.detail) from None
+    except ConfigError as exc:
+        # A setting that cannot work (e.g. an unreadable CA file): its own message says what to fix.
+        raise SignInError(STEP_REACH, exc.message, exc.detail) from None
     try:
         organisations = client.subscriptions()
     except AuthError as exc:
@@ -62,6 +70,7 @@ def sign_in(client: CinxClient) -> SignInResult:
             STEP_SUBSCRIPTION,
             f"Your sign-in worked, but CINX couldn't list your organisations. {exc.message}",
             exc.detail,
+            network=True,
         ) from None
     except Cancelled:
         raise

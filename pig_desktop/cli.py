@@ -1,0 +1,602 @@
+"""`pig-status`: check one CINX PIG job from a terminal or a script.
+
+A contract that scripts and support staff rely on (issue 2, part 7):
+
+- ``pig-status JOB [--server URL] [--user EMAIL] [--api-token TOKEN] [--watch] [--interval S] [--timeout S]
+  [--request-timeout S] [--json] [--demo] [--version]``; PIG_SERVER, PIG_USER, PIG_PASSWORD and PIG_API_TOKEN
+  stand in for the flags. JOB may be any pasted text (a URL, an email line...). Beyond the issue:
+  ``--ca-bundle FILE`` (or PIG_CA_BUNDLE), the app's extra CA setting.
+- The password never comes from a flag: PIG_PASSWORD, else the keychain entry PIG Desktop saves, else a
+  no-echo prompt when stdin is a terminal.
+- Exit codes: 0 processed, 1 failed, 2 still running, 3 not found, 4 sign-in or subscription problem,
+  5 network/server/protocol error, 64 usage error, 130 interrupted (Ctrl+C).
+- stdout carries the result only (one JSON object with ``--json``); progress and problems go to stderr.
+
+Built on ``pig_desktop.core`` and ``pig_desktop.store`` (``pig_desktop.demo`` for --demo); never imports Qt.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import math
+import os
+import sys
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import IO, Any, NoReturn
+
+from pig_desktop import __version__
+from pig_desktop.core.client import CinxClient, Connection
+from pig_desktop.core.errors import ConfigError, InvalidJobId
+from pig_desktop.core.jobid import EXAMPLE_JOB_ID, extract_job_id
+from pig_desktop.core.outcome import Outcome, StatusReport
+from pig_desktop.core.policy import WatchPolicy, next_check_delay, watch_is_over
+from pig_desktop.core.servers import SERVERS, describe_server, normalize_server
+from pig_desktop.core.signin import SignInError, choose_token, sign_in
+
+log = logging.getLogger("pig_desktop.cli")
+
+PROG = "pig-status"
+
+EXIT_PROCESSED = 0
+EXIT_FAILED = 1
+EXIT_RUNNING = 2
+EXIT_NOT_FOUND = 3
+EXIT_AUTH = 4
+EXIT_ERROR = 5
+EXIT_USAGE = 64
+EXIT_INTERRUPTED = 130
+
+EXIT_CODES: dict[Outcome, int] = {
+    Outcome.PROCESSED: EXIT_PROCESSED,
+    Outcome.FAILED: EXIT_FAILED,
+    Outcome.RUNNING: EXIT_RUNNING,
+    Outcome.NOT_FOUND: EXIT_NOT_FOUND,
+    Outcome.AUTH_ERROR: EXIT_AUTH,
+    Outcome.ERROR: EXIT_ERROR,
+}
+
+DEFAULT_INTERVAL = 10.0
+DEFAULT_TIMEOUT = 3600.0
+DEFAULT_REQUEST_TIMEOUT = 15.0
+
+MSG_NO_PASSWORD = "No password: set PIG_PASSWORD or sign in with PIG Desktop and tick Remember me."
+MSG_NO_USER = "No CINX email given: add --user EMAIL or set PIG_USER."
+MSG_INTERRUPTED = "Stopped (Ctrl+C)."
+MSG_UNEXPECTED = (
+    "Something went wrong inside pig-status, so the job could not be checked. Try again; if it keeps "
+    "happening, send the log file to support."
+)
+
+EPILOG = """\
+environment variables:
+  PIG_SERVER     stands in for --server
+  PIG_USER       stands in for --user
+  PIG_PASSWORD   the password (there is no password flag); otherwise the one PIG Desktop
+                 remembered in the keychain is used, or you are asked for it
+  PIG_API_TOKEN  stands in for --api-token
+  PIG_CA_BUNDLE  stands in for --ca-bundle
+
+exit codes:
+  0 processed   1 failed   2 still running   3 not found
+  4 sign-in or subscription problem   5 network, server or answer problem
+  64 usage error (bad job id, bad option)   130 stopped with Ctrl+C
+"""
+
+
+# ---- argument parsing --------------------------------------------------------------------------------------
+
+
+class UsageError(Exception):
+    """A mistake in how pig-status was called: exit 64 with a plain message."""
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse, but usage errors exit 64 (EX_USAGE) with one plain line, not 2 with the usage dump."""
+
+    def error(self, message: str) -> NoReturn:
+        if message.startswith("unrecognized arguments:"):
+            message = _unrecognized(sys.argv[1:] if self._argv is None else self._argv)
+        _say(f"{PROG}: {message}\nTry {PROG} --help.")
+        raise SystemExit(EXIT_USAGE)
+
+    _argv: list[str] | None = None
+
+    def parse_args_list(self, argv: list[str] | None) -> argparse.Namespace:
+        self._argv = argv
+        return self.parse_args(argv)
+
+
+def _unrecognized(argv: list[str]) -> str:
+    """Name unknown options without echoing any value: it could be a password typed as a flag."""
+    options = (arg.split("=", 1)[0] for arg in argv if arg.startswith("-") and arg != "-")
+    names = [name for name in options if name not in _KNOWN_FLAGS]
+    if any("pass" in name.lower() or name in ("-p", "-P") for name in names):
+        return (
+            "there is no password option (a password on the command line can be seen by other programs). "
+            "Set PIG_PASSWORD, or sign in with PIG Desktop and tick Remember me."
+        )
+    if names:
+        return "unknown option " + ", ".join(dict.fromkeys(names))
+    return "too many arguments: give one job id (put text with spaces in quotes)"
+
+
+_KNOWN_FLAGS = frozenset(
+    {
+        "--server",
+        "--user",
+        "--api-token",
+        "--ca-bundle",
+        "--watch",
+        "--interval",
+        "--timeout",
+        "--request-timeout",
+        "--json",
+        "--demo",
+        "--version",
+        "-h",
+        "--help",
+        "--",
+    }
+)
+
+
+def _seconds(text: str) -> float:
+    """A positive, finite number of seconds."""
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number of seconds") from None
+    if not math.isfinite(value) or value <= 0:
+        raise argparse.ArgumentTypeError(f"{text!r} must be a number of seconds above 0")
+    return value
+
+
+def build_parser() -> _Parser:
+    parser = _Parser(
+        prog=PROG,
+        allow_abbrev=False,  # a script contract: "--us" must not silently mean "--user"
+        description="Check the status of a CINX Partner Integration Gateway (PIG) job.",
+        epilog=EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument(
+        "job",
+        metavar="JOB",
+        help=f"the job id, or any text containing it (a status URL, an email line), e.g. {EXAMPLE_JOB_ID}",
+    )
+    parser.add_argument(
+        "--server",
+        metavar="URL",
+        help='"production" (default), "development" or the server address (https://...)',
+    )
+    parser.add_argument("--user", metavar="EMAIL", help="your CINX sign-in email")
+    parser.add_argument(
+        "--api-token",
+        metavar="TOKEN",
+        help="the organisation's API token (default: found through your subscriptions)",
+    )
+    parser.add_argument(
+        "--ca-bundle",
+        metavar="FILE",
+        help="an extra certificate (PEM) to trust, e.g. your company's TLS inspection certificate",
+    )
+    parser.add_argument("--watch", action="store_true", help="check again until the job finishes")
+    parser.add_argument(
+        "--interval",
+        type=_seconds,
+        default=DEFAULT_INTERVAL,
+        metavar="SECONDS",
+        help=f"with --watch: seconds between checks while the job is young (default {DEFAULT_INTERVAL:g})",
+    )
+    parser.add_argument(
+        "--timeout",
+        type=_seconds,
+        default=DEFAULT_TIMEOUT,
+        metavar="SECONDS",
+        help=f"with --watch: give up after this long (default {DEFAULT_TIMEOUT:g})",
+    )
+    parser.add_argument(
+        "--request-timeout",
+        type=_seconds,
+        default=DEFAULT_REQUEST_TIMEOUT,
+        metavar="SECONDS",
+        help=f"how long to wait for CINX to answer one request (default {DEFAULT_REQUEST_TIMEOUT:g})",
+    )
+    parser.add_argument("--json", action="store_true", help="print one JSON object instead of text")
+    parser.add_argument(
+        "--demo",
+        action="store_true",
+        help="use a built-in practice server with sample jobs (no CINX account needed)",
+    )
+    parser.add_argument("--version", action="version", version=f"{PROG} {__version__}")
+    return parser
+
+
+# ---- small output helpers ----------------------------------------------------------------------------------
+
+
+def _say(text: str) -> None:
+    """A line for the person at the terminal: stderr, so stdout stays the result only."""
+    print(text, file=sys.stderr, flush=True)
+
+
+def _utc_and_local(moment: datetime) -> str:
+    utc = moment.astimezone(UTC)
+    local = moment.astimezone()
+    if local.utcoffset() == utc.utcoffset():
+        return f"{utc:%Y-%m-%d %H:%M:%S} UTC (also the local time here)"
+    return f"{utc:%Y-%m-%d %H:%M:%S} UTC ({local:%Y-%m-%d %H:%M:%S %Z} local time)"
+
+
+def _server_label(server: str, demo: bool = False) -> str:
+    name = "Demo sandbox" if demo else describe_server(server)
+    return f"{name} ({server})" if name != server else server
+
+
+@dataclass(frozen=True)
+class Target:
+    """Where and as whom to check: resolved from flags, environment, keychain or prompt."""
+
+    server: str
+    email: str
+    password: str
+    api_token: str
+    organisation: str | None  # None when the token was given and the organisation was not looked up
+    demo: bool = False
+
+
+# ---- the plain and JSON reports ----------------------------------------------------------------------------
+
+
+def summary_line(report: StatusReport) -> str:
+    """The one-line human summary that opens the plain output."""
+    job = report.job_id
+    app = f" ({report.job.app})" if report.job and report.job.app else ""
+    outcome = report.outcome
+    if outcome is Outcome.PROCESSED:
+        return f"Processed: job {job}{app} finished successfully."
+    if outcome is Outcome.FAILED:
+        return f"Failed: job {job}{app} was attempted by CINX and failed."
+    if outcome is Outcome.RUNNING:
+        state = f" ({report.status_message})" if report.status_message else ""
+        return f"In progress: job {job}{app} is still being processed{state}."
+    if outcome is Outcome.NOT_FOUND:
+        return f"Not found: CINX has no job {job} for this organisation on this server."
+    if outcome is Outcome.AUTH_ERROR:
+        return f"Sign-in problem: CINX refused the sign-in or the subscription while checking job {job}."
+    return f"Error: no usable answer from CINX about job {job}."
+
+
+def plain_report(report: StatusReport, target: Target) -> str:
+    """The summary line, the key fields aligned, and the plain next step."""
+    fields: list[tuple[str, str]] = [("Job", report.job_id), ("Outcome", report.label)]
+    row = report.job
+    if row is not None:
+        status = " ".join(part for part in (str(row.status_code or ""), row.status_message) if part)
+        fields.append(("Status", status or "(none)"))
+        if row.app:
+            fields.append(("App", row.app))
+        if row.partner:
+            fields.append(("Partner", row.partner))
+        if row.command_started_at is not None:
+            fields.append(("Started", _utc_and_local(row.command_started_at)))
+        elif row.command_started_at_text:
+            fields.append(("Started", row.command_started_at_text))
+    if target.organisation:
+        fields.append(("Organisation", target.organisation))
+    elif target.api_token:
+        fields.append(("Organisation", f"(not looked up; API token ending {target.api_token[-4:]})"))
+    fields.append(("Server", _server_label(target.server, target.demo)))
+    fields.append(("Checked", _utc_and_local(report.checked_at)))
+    if report.envelope is not None:
+        meta = report.envelope.response
+        envelope = " ".join(part for part in (str(meta.status_code or ""), meta.message) if part)
+        if report.http_status is not None:
+            envelope = f"{envelope} (HTTP {report.http_status})".strip()
+        fields.append(("Envelope", envelope))
+    elif report.http_status is not None:
+        fields.append(("HTTP status", str(report.http_status)))
+    if report.outcome in (Outcome.ERROR, Outcome.AUTH_ERROR) and report.detail:
+        # The technical part, for whoever the user forwards this to.
+        fields.append(("Detail", report.detail))
+    width = max(len(name) for name, _ in fields) + 2
+    lines = [summary_line(report), ""]
+    lines += [f"{name:<{width}}{value}" for name, value in fields]
+    lines += ["", report.message]
+    return "\n".join(lines)
+
+
+def json_report(report: StatusReport, target: Target | None, server: str) -> dict[str, Any]:
+    data = report.to_dict()
+    data["organisation"] = target.organisation if target else None
+    data["server"] = target.server if target else server
+    return data
+
+
+def problem_json(job_id: str, outcome: Outcome, message: str, detail: str, server: str) -> dict[str, Any]:
+    """The --json object for a failure before any status answer exists (sign-in, network)."""
+    report = StatusReport(job_id=job_id, outcome=outcome, message=message, detail=detail, server=server)
+    data = report.to_dict()
+    data["organisation"] = None
+    return data
+
+
+def _print_json(data: dict[str, Any], out: IO[str]) -> None:
+    out.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
+    out.flush()
+
+
+# ---- resolving server, user, password and token ------------------------------------------------------------
+
+
+def resolve_server(value: str | None) -> str:
+    """ "production", "development" or an address; raises ConfigError for an unusable one."""
+    text = (value or "").strip() or "production"
+    if text.lower() in SERVERS:
+        return SERVERS[text.lower()]
+    return normalize_server(text)
+
+
+def keychain_password(server: str, email: str) -> str | None:
+    """The password PIG Desktop remembered for (server, email), or None. Any keychain trouble is not fatal."""
+    try:
+        from pig_desktop.store.credentials import Keychain
+
+        return Keychain().get(server, email)
+    except Exception as exc:  # keyring backends raise anything; the user can still use PIG_PASSWORD
+        log.info("keychain not used: %s: %s", type(exc).__name__, getattr(exc, "detail", "") or exc)
+        return None
+
+
+def find_password(server: str, email: str, environ: dict[str, str], stdin: IO[str]) -> str | None:
+    password = environ.get("PIG_PASSWORD", "")
+    if password:
+        return password
+    password = keychain_password(server, email) or ""
+    if password:
+        return password
+    if stdin.isatty():
+        import getpass
+
+        try:
+            return getpass.getpass(f"CINX password for {email}: ") or None
+        except EOFError:
+            return None
+    return None
+
+
+# ---- the run -----------------------------------------------------------------------------------------------
+
+
+class Run:
+    """One invocation; holds what must be cleaned up (the client, the sandbox)."""
+
+    def __init__(self, args: argparse.Namespace, environ: dict[str, str], stdin: IO[str], stdout: IO[str]):
+        self.args = args
+        self.environ = environ
+        self.stdin = stdin
+        self.stdout = stdout
+        self.client: CinxClient | None = None
+        self.sandbox: Any = None
+        self.job_id = ""
+        self.server = ""
+
+    def close(self) -> None:
+        if self.client is not None:
+            self.client.close()
+        if self.sandbox is not None:
+            self.sandbox.stop()
+
+    def fail(self, outcome: Outcome, message: str, detail: str = "") -> int:
+        """A failure before any status answer: plain message on stderr, and a JSON object with --json."""
+        _say(message)
+        if detail:
+            log.info("%s: %s", message, detail)
+        if self.args.json:
+            _print_json(problem_json(self.job_id, outcome, message, detail, self.server), self.stdout)
+        return EXIT_CODES[outcome]
+
+    def execute(self) -> int:
+        args = self.args
+        try:
+            self.job_id = extract_job_id(args.job)
+        except InvalidJobId as exc:
+            _say(exc.message)
+            log.info("refused job id: %s", exc.detail)
+            return EXIT_USAGE
+
+        request_timeout = args.request_timeout
+        connect_timeout = min(10.0, request_timeout)
+        ca_bundle = (args.ca_bundle or self.environ.get("PIG_CA_BUNDLE", "")).strip()
+        if ca_bundle and not os.path.isfile(ca_bundle):
+            raise UsageError(f"The certificate file {ca_bundle} doesn't exist or isn't a file.")
+
+        if args.demo:
+            if args.server:
+                raise UsageError("--demo uses its own practice server; leave out --server.")
+            from pig_desktop.demo.accounts import DEMO_EMAIL, DEMO_PASSWORD
+            from pig_desktop.demo.server import SandboxServer
+
+            self.sandbox = SandboxServer()
+            self.sandbox.start()
+            self.server = self.sandbox.url
+            # The practice account only: the user's own PIG_* settings must not leak into the demo.
+            email, password = DEMO_EMAIL, DEMO_PASSWORD
+            token = (args.api_token or "").strip()
+            _say(f"Demo mode: using the built-in practice server at {self.server} (not a real CINX server).")
+        else:
+            try:
+                self.server = resolve_server(args.server or self.environ.get("PIG_SERVER"))
+            except ConfigError as exc:
+                raise UsageError(exc.message) from None
+            email = (args.user or self.environ.get("PIG_USER", "")).strip()
+            if not email:
+                raise UsageError(MSG_NO_USER)
+            token = (args.api_token or self.environ.get("PIG_API_TOKEN", "")).strip()
+            password = find_password(self.server, email, self.environ, self.stdin) or ""
+            if not password:
+                return self.fail(Outcome.AUTH_ERROR, MSG_NO_PASSWORD, "no PIG_PASSWORD, keychain or terminal")
+
+        _register_password(email, password)
+        connection = Connection(
+            server=self.server,
+            email=email,
+            password=password,
+            api_token=token,
+            connect_timeout=connect_timeout,
+            read_timeout=request_timeout,
+            ca_bundle=ca_bundle,
+        )
+        self.client = CinxClient(connection)
+
+        organisation: str | None = None
+        if not token:
+            try:
+                result = sign_in(self.client)
+            except SignInError as exc:
+                outcome = Outcome.ERROR if exc.network else Outcome.AUTH_ERROR
+                return self.fail(outcome, exc.message, f"sign-in step {exc.step}: {exc.detail}")
+            try:
+                chosen = choose_token(result.organisations)
+            except SignInError:
+                return self._list_organisations(result.organisations)
+            token, organisation = chosen.api_token, chosen.name
+            self.client.set_connection(connection.with_token(token))
+
+        target = Target(self.server, email, password, token, organisation, demo=bool(args.demo))
+        report = self._watch() if args.watch else self.client.check_status(self.job_id)
+        log.info("job %s: %s (%s)", report.job_id, report.outcome.value, report.detail)
+        if args.json:
+            _print_json(json_report(report, target, self.server), self.stdout)
+        else:
+            self.stdout.write(plain_report(report, target) + "\n")
+            self.stdout.flush()
+        return EXIT_CODES[report.outcome]
+
+    def _list_organisations(self, organisations: Sequence[Any]) -> int:
+        usable = [org for org in organisations if org.usable]
+        if usable:
+            lines = ["You belong to several organisations. Choose one with --api-token TOKEN:"]
+        else:
+            lines = [
+                "None of your organisations has an active CINX subscription with API access. "
+                "If you have an API token from your administrator, give it with --api-token TOKEN."
+            ]
+        for org in organisations:
+            lines.append(f"  {org.name}: {org.plain_state}")
+            if org.usable:
+                lines.append(f"      --api-token {org.api_token}")
+        _say("\n".join(lines))
+        return EXIT_USAGE
+
+    def _watch(self, clock: Callable[[], float] = time.monotonic) -> StatusReport:
+        """Check until the job finishes, sign-in fails, or --timeout runs out; progress lines on stderr."""
+        assert self.client is not None
+        policy = WatchPolicy(base_interval=self.args.interval, max_duration=self.args.timeout)
+        started = clock()
+        errors = 0
+        while True:
+            report = self.client.check_status(self.job_id)
+            age = clock() - started
+            errors = errors + 1 if report.outcome is Outcome.ERROR else 0
+            over = watch_is_over(report, age, policy)
+            checked = report.checked_at.astimezone().strftime("%H:%M:%S")
+            state = report.label
+            if report.outcome is Outcome.RUNNING and report.status_message:
+                state += f" ({report.status_message})"
+            if over is not None:
+                if over == "gave_up":
+                    _say(f"{checked}  {state}. Stopped watching after {_duration(policy.max_duration)}.")
+                else:
+                    _say(f"{checked}  {state}.")
+                return report
+            remaining = policy.max_duration - age
+            delay = min(next_check_delay(report, age, errors, policy), max(0.0, remaining))
+            _say(f"{checked}  {state}. Next check in {_duration(delay)}.")
+            time.sleep(delay)
+
+
+def _duration(seconds: float) -> str:
+    if seconds < 1:
+        return f"{seconds:.1f} s"
+    if seconds < 120:
+        return f"{seconds:.0f} s"
+    minutes = seconds / 60
+    return f"{minutes:.0f} min" if minutes < 120 else f"{minutes / 60:.1f} h"
+
+
+def _register_password(email: str, password: str) -> None:
+    """Keep the password (and its Basic-auth form) out of every log line."""
+    try:
+        from pig_desktop.store.logsetup import register_credentials
+
+        register_credentials(email, password)
+    except Exception:  # the store failing to import must not stop a check; nothing is logged to file then
+        log.debug("could not register the password with the log redactor", exc_info=False)
+
+
+def _setup_logging() -> None:
+    """Log to the app's private, redacted log file; without it, log nowhere (never to the terminal)."""
+    logging.getLogger("pig_desktop").addHandler(logging.NullHandler())
+    try:
+        from pig_desktop.store.logsetup import configure_logging
+        from pig_desktop.store.paths import app_dirs
+
+        configure_logging(app_dirs().log)
+    except Exception:  # a read-only home or a broken store is no reason not to check the job
+        pass
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the ``pig-status`` console script. Returns the exit code."""
+    parser = build_parser()
+    args = parser.parse_args_list(list(argv) if argv is not None else None)
+    _setup_logging()
+    run = Run(args, dict(os.environ), sys.stdin, sys.stdout)
+    try:
+        return run.execute()
+    except UsageError as exc:
+        _say(f"{exc}\nTry {PROG} --help.")
+        return EXIT_USAGE
+    except KeyboardInterrupt:
+        _say(MSG_INTERRUPTED)
+        return EXIT_INTERRUPTED
+    except BrokenPipeError:
+        # The reader of stdout went away (e.g. `| head`): nothing more to say to it.
+        _silence_stdout()
+        return EXIT_ERROR
+    except Exception:
+        log.exception("pig-status failed unexpectedly")
+        _say(MSG_UNEXPECTED)
+        return EXIT_ERROR
+    finally:
+        try:
+            run.close()
+        except Exception:
+            log.exception("cleanup failed")
+
+
+def _silence_stdout() -> None:
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError):
+        pass
+
+
+def _entry() -> None:
+    try:
+        code = main()
+    except KeyboardInterrupt:  # Ctrl+C while parsing or cleaning up
+        _say(MSG_INTERRUPTED)
+        code = EXIT_INTERRUPTED
+    sys.exit(code)
+
+
+if __name__ == "__main__":
+    _entry()
