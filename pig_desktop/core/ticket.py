@@ -1,0 +1,279 @@
+"""The support-ticket summary of one status check, as plain text and as HTML, plus the masked JSON export.
+
+Office staff paste this into a ticket, so it must say everything support needs (job, outcome, status, who,
+where, when, what was sent) and nothing that could be abused: never the password, never the Authorization
+header, never the full API token. The token is shown as its last 4 characters at most, and it is also masked
+wherever it turns up inside other values (CINX echoes it in the envelope ``uri``:
+``sub/<token>/partner/...``).
+
+Also the small value formatters the result view shares with the ticket (arg values, durations, times), so a
+value reads the same on screen and in the ticket. Qt-free.
+"""
+
+from __future__ import annotations
+
+import base64
+import html
+import json
+import platform
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING, Any
+
+from .. import APP_DISPLAY_NAME, __version__
+from .outcome import StatusReport
+from .servers import describe_server
+
+if TYPE_CHECKING:  # session imports the HTTP client; the window must not load httpx before its first paint
+    from .session import Session
+
+ELLIPSIS = "…"
+HIDDEN = "••••••"
+# A path segment after "sub/" is where CINX puts the API token; mask it even when we do not know the token
+# (a report re-opened from history, a report exported without a session).
+_SUB_SEGMENT = re.compile(r"(?i)(?<![a-z0-9_])(sub/)([^/\s?#\"'&]{5,})")
+
+
+@dataclass(frozen=True)
+class TicketContext:
+    """Who checked, where, with what: the parts of a ticket that are not in the report.
+
+    ``api_token`` is only kept to find and mask it; it is shown as its last 4 characters at most.
+    ``hidden`` holds further secrets (the password, the Basic credential) to blank out should a server ever
+    echo them back; they never appear in the output or in ``repr()``.
+    """
+
+    organisation: str = ""
+    server: str = ""
+    api_token: str = field(default="", repr=False)
+    app_version: str = __version__
+    os_name: str = field(default_factory=platform.platform)
+    hidden: tuple[str, ...] = field(default=(), repr=False)
+
+    @property
+    def token_hint(self) -> str:
+        return token_hint(self.api_token)
+
+
+def token_hint(token: str) -> str:
+    """A token as support may see it: ``…1234``, or empty for no token."""
+    token = token.strip()
+    return f"{ELLIPSIS}{token[-4:]}" if token else ""
+
+
+def default_context(session: Session | None) -> TicketContext:
+    """The ticket context of a signed-in session (or an anonymous one for ``None``)."""
+    if session is None:
+        return TicketContext()
+    conn = session.connection
+    secrets: list[str] = []
+    if conn.password:
+        secrets.append(conn.password)
+        basic = base64.b64encode(f"{conn.email}:{conn.password}".encode()).decode("ascii")
+        secrets.append(basic)
+    return TicketContext(
+        organisation=session.organisation,
+        server=session.server,
+        api_token=conn.api_token,
+        app_version=__version__,
+        os_name=platform.platform(),
+        hidden=tuple(secrets),
+    )
+
+
+# --- masking ---
+
+
+def mask_text(text: str, ctx: TicketContext | None = None) -> str:
+    """``text`` with every secret of ``ctx`` blanked and every API token shortened to its last 4 chars."""
+    if ctx is not None:
+        # Longest first, so a secret that contains another is replaced whole.
+        for secret in sorted(ctx.hidden, key=len, reverse=True):
+            if secret:
+                text = text.replace(secret, HIDDEN)
+        token = ctx.api_token.strip()
+        if token:
+            text = re.sub(re.escape(token), token_hint(token), text, flags=re.IGNORECASE)
+
+    def shorten(match: re.Match[str]) -> str:
+        segment = match.group(2)
+        if segment.startswith(ELLIPSIS):
+            return match.group(0)
+        return f"{match.group(1)}{token_hint(segment)}"
+
+    return _SUB_SEGMENT.sub(shorten, text)
+
+
+def mask_value(value: Any, ctx: TicketContext | None = None) -> Any:
+    """A JSON value with :func:`mask_text` applied to every string in it (keys too)."""
+    if isinstance(value, str):
+        return mask_text(value, ctx)
+    if isinstance(value, dict):
+        return {mask_text(str(k), ctx): mask_value(v, ctx) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [mask_value(v, ctx) for v in value]
+    return value
+
+
+# --- value formatting shared with the result view ---
+
+
+def compact_json(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False, separators=(", ", ": "), default=str)
+
+
+def display_value(value: Any) -> str:
+    """How an arg (or any JSON value) reads on screen: strings as they are, a list of plain values joined
+    with ", ", anything else (objects, nested lists, numbers, null, booleans) as compact JSON."""
+    if isinstance(value, str):
+        return value
+    if isinstance(value, list) and value and all(_is_plain(item) for item in value):
+        return ", ".join(item if isinstance(item, str) else compact_json(item) for item in value)
+    return compact_json(value)
+
+
+def _is_plain(item: Any) -> bool:
+    return isinstance(item, str) or (isinstance(item, int | float) and not isinstance(item, bool))
+
+
+def format_duration(seconds: float | None) -> str:
+    """CINX's ``total_time``: "276 ms" under a second, "3.18 s" from one second on."""
+    if seconds is None:
+        return ""
+    if seconds < 0.9995:
+        return f"{round(seconds * 1000)} ms"
+    return f"{seconds:.2f} s"
+
+
+def format_utc(moment: datetime) -> str:
+    return moment.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S UTC")
+
+
+def format_local(moment: datetime) -> str:
+    """A local date and time that reads the same in every office: "17 Jan 2024, 17:38:55 CET"."""
+    local = moment.astimezone()
+    zone = local.strftime("%Z") or local.strftime("%z")
+    return f"{local.day} {local.strftime('%b %Y, %H:%M:%S')} {zone}".rstrip()
+
+
+def format_both(moment: datetime | None) -> str:
+    if moment is None:
+        return ""
+    return f"{format_utc(moment)} (your time: {format_local(moment)})"
+
+
+def epoch_to_datetime(value: float | None) -> datetime | None:
+    if value is None:
+        return None
+    try:
+        return datetime.fromtimestamp(value, UTC)
+    except (OverflowError, OSError, ValueError):
+        return None
+
+
+# --- the ticket ---
+
+
+@dataclass(frozen=True)
+class TicketSection:
+    title: str
+    rows: tuple[tuple[str, str], ...]
+
+
+def ticket_sections(report: StatusReport, ctx: TicketContext | None = None) -> list[TicketSection]:
+    """The ticket's content, masked, as titled (label, value) lists; text and HTML are rendered from it."""
+    ctx = ctx or TicketContext()
+    job = report.job
+    meta = report.envelope.response if report.envelope else None
+    server = ctx.server or report.server
+    server_text = ""
+    if server:
+        name = describe_server(server)
+        server_text = server if name == server else f"{name} ({server})"
+    status = ""
+    if report.status_code is not None or report.status_message:
+        status = " ".join(part for part in (_opt(report.status_code), report.status_message) if part)
+
+    summary: list[tuple[str, str]] = [
+        ("Job id", report.job_id),
+        ("Outcome", f"{report.label}: {report.message}"),
+        ("Status", status),
+        ("App", job.app if job else ""),
+        ("Partner", job.partner if job else ""),
+        ("Organisation", ctx.organisation),
+        ("Started at", format_both(job.command_started_at) if job else ""),
+        ("Checked at", format_both(report.checked_at)),
+        ("Server", server_text),
+        ("CINX message", meta.message if meta else ""),
+        ("Method", meta.method if meta else ""),
+        ("URI", meta.uri if meta else ""),
+        ("HTTP status", _opt(report.http_status)),
+        ("Technical detail", report.detail),
+    ]
+    if job and job.command_started_at is None and job.command_started_at_text:
+        summary[6] = ("Started at", job.command_started_at_text)
+    sections = [TicketSection("Job", _clean(summary, ctx))]
+    if job and job.args:
+        args = [(str(name), display_value(value)) for name, value in job.args.items()]
+        sections.append(TicketSection("Arguments", _clean(args, ctx, keep_empty=True)))
+    about = [
+        ("App version", f"{APP_DISPLAY_NAME} {ctx.app_version}"),
+        ("Operating system", ctx.os_name),
+        ("API token", ctx.token_hint),
+    ]
+    sections.append(TicketSection("This computer", _clean(about, ctx)))
+    return sections
+
+
+def _opt(value: int | None) -> str:
+    return "" if value is None else str(value)
+
+
+def _clean(
+    rows: Iterable[tuple[str, str]], ctx: TicketContext, *, keep_empty: bool = False
+) -> tuple[tuple[str, str], ...]:
+    return tuple(
+        (mask_text(label, ctx), mask_text(value, ctx)) for label, value in rows if keep_empty or value
+    )
+
+
+def ticket_text(report: StatusReport, ctx: TicketContext | None = None) -> str:
+    """The plain-text ticket: aligned "Label: value" lines, one block per section."""
+    sections = ticket_sections(report, ctx)
+    lines = [f"{APP_DISPLAY_NAME}: CINX job status"]
+    for section in sections:
+        lines.append("")
+        lines.append(f"{section.title}")
+        width = max((len(label) for label, _ in section.rows), default=0) + 1
+        for label, value in section.rows:
+            # Continuation lines of a multi-line value are indented under the value column.
+            value = value.replace("\n", "\n  " + " " * width)
+            lines.append(f"  {label + ':':<{width}} {value}")
+    return "\n".join(lines) + "\n"
+
+
+def ticket_html(report: StatusReport, ctx: TicketContext | None = None) -> str:
+    """The HTML ticket: one simple two-column table, every value escaped."""
+    sections = ticket_sections(report, ctx)
+    cell = 'style="text-align:left;vertical-align:top;padding:2px 8px;border:1px solid #c8c8c8"'
+    parts = [
+        f"<p><b>{html.escape(APP_DISPLAY_NAME)}: CINX job status</b></p>",
+        '<table style="border-collapse:collapse;font-family:sans-serif;font-size:10pt">',
+    ]
+    for section in sections:
+        parts.append(
+            f'<tr><th colspan="2" style="text-align:left;padding:6px 8px 2px;background:#eeeeee">'
+            f"{html.escape(section.title)}</th></tr>"
+        )
+        for label, value in section.rows:
+            shown = html.escape(value).replace("\n", "<br>")
+            parts.append(f"<tr><th {cell}>{html.escape(label)}</th><td {cell}>{shown}</td></tr>")
+    parts.append("</table>")
+    return "\n".join(parts) + "\n"
+
+
+def report_json(report: StatusReport, ctx: TicketContext | None = None) -> str:
+    """Pretty JSON of ``report.to_dict()`` with tokens masked in every string (the envelope ``uri`` too)."""
+    return json.dumps(mask_value(report.to_dict(), ctx), indent=2, ensure_ascii=False, default=str) + "\n"

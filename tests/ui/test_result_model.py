@@ -1,0 +1,314 @@
+"""ResultModel: the Qt model contract (qtmodeltester), the groups and how each value reads."""
+
+from __future__ import annotations
+
+import json
+import os
+import time
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+from PySide6.QtCore import QModelIndex, Qt
+
+from pig_desktop.core.outcome import Outcome, StatusReport, classify, error_report
+from pig_desktop.ui.result_model import (
+    CopyTextRole,
+    RawValueRole,
+    ResultModel,
+    relative_time,
+)
+
+FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
+JOB = "97b96860-ca73-4f8e-b6ba-37ce9f256871"
+NOW = datetime(2024, 1, 17, 19, 40, 0, tzinfo=UTC)  # about 3 hours after the fixture job started
+
+
+@pytest.fixture(autouse=True)
+def berlin_time() -> Iterator[None]:
+    old = os.environ.get("TZ")
+    os.environ["TZ"] = "Europe/Berlin"
+    time.tzset()
+    yield
+    if old is None:
+        del os.environ["TZ"]
+    else:
+        os.environ["TZ"] = old
+    time.tzset()
+
+
+def fixture_body(name: str) -> dict[str, Any]:
+    return json.loads((FIXTURES / f"status-{name}.json").read_text())
+
+
+def report_of(body: dict[str, Any] | bytes, http: int = 200, job_id: str = JOB) -> StatusReport:
+    raw = body if isinstance(body, bytes) else json.dumps(body).encode()
+    return classify(job_id, http, raw)
+
+
+def big_body(rows: int = 1000, args: int = 50) -> dict[str, Any]:
+    template = fixture_body("processed")
+    base = template["rows"][0]
+    out = []
+    for n in range(rows):
+        row = dict(base)
+        row["cinx_id"] = {"id": f"00000000-0000-4000-8000-{n:012d}", "domain": "pig", "type": "PIG-UPLOAD"}
+        row["args"] = {f"arg_{a:02d}": [f"value {n}/{a}"] for a in range(args)}
+        out.append(row)
+    template["rows"] = out
+    return template
+
+
+def odd_body() -> dict[str, Any]:
+    body = fixture_body("processed")
+    row = body["rows"][0]
+    row["args"].update(
+        {
+            "nested": [["a", 1], ["b", 2]],
+            "object": {"x": 1, "y": [True, None]},
+            "number": 42.5,
+            "nothing": None,
+            "flag": False,
+            "empty": [],
+            "several": ["one", "two", "three"],
+        }
+    )
+    row["priority"] = "high"  # an unknown row field
+    row["cinx_id"]["version"] = 3  # an unknown cinx_id field
+    body["response"]["server_node"] = "web-7"  # an unknown response field
+    body["trace_id"] = "abc-123"  # an unknown top-level field
+    return body
+
+
+def all_reports() -> dict[str, StatusReport]:
+    return {
+        "processed": report_of(fixture_body("processed")),
+        "failed": report_of(fixture_body("failed")),
+        "not_found": report_of(
+            fixture_body("not-found"), http=500, job_id="7ab6f316-39bb-4d02-92aa-c9cfd8eeeb11"
+        ),
+        "error": error_report(
+            JOB, "PIG Desktop couldn't reach CINX.", "ConnectError: refused", transient=True
+        ),
+        "unreadable": classify(JOB, 502, b"<html><body>Bad gateway</body></html>"),
+        "odd": report_of(odd_body()),
+        "big": report_of(big_body(1000, 50)),
+    }
+
+
+def rows_of(model: ResultModel, parent: QModelIndex) -> dict[str, str]:
+    return {
+        model.index(r, 0, parent).data(): model.index(r, 1, parent).data()
+        for r in range(model.rowCount(parent))
+    }
+
+
+# Qt's own C++ QAbstractItemModelTester reports violations as Qt warnings; failing on any warning makes them
+# test failures. (pytest-qt's Python tester is not used: its clean-up calls Signal.disconnect(), which in
+# PySide6 6.12 drops a reference to True on every call and crashes the interpreter at exit.)
+@pytest.mark.qt_log_level_fail("WARNING")
+@pytest.mark.parametrize("name", ["processed", "failed", "not_found", "error", "unreadable", "odd", "big"])
+def test_model_contract(qtmodeltester, name: str) -> None:
+    model = ResultModel()
+    model.set_report(all_reports()[name])
+    qtmodeltester.check(model)
+
+
+@pytest.mark.qt_log_level_fail("WARNING")
+def test_model_contract_empty_and_after_reset(qtmodeltester) -> None:
+    model = ResultModel()
+    qtmodeltester.check(model)
+    model.set_report(all_reports()["failed"])
+    model.set_report(None)
+    assert model.rowCount() == 0
+
+
+def test_groups_and_job_fields() -> None:
+    model = ResultModel()
+    model.set_now(NOW)
+    model.set_report(report_of(fixture_body("failed")))
+    assert model.groups() == ["job", "args", "response"]
+    assert [model.index(r, 0).data() for r in range(3)] == ["Job", "Arguments", "Response"]
+    assert model.headerData(0, Qt.Orientation.Horizontal) == "Field"
+    assert model.headerData(1, Qt.Orientation.Horizontal) == "Value"
+    job = rows_of(model, model.group_index("job"))
+    assert job == {
+        "Status": "500 — Internal Server Error",
+        "App": "json-rfq-import",
+        "Partner": "cinx",
+        "Started at": "17 Jan 2024, 17:38:55 CET (3 hours ago)",
+        "Files": "1",
+        "CINX id": JOB,
+        "Domain": "pig",
+        "Type": "PIG-UPLOAD",
+    }
+    started = model.find("job", "Started at")
+    assert started.data(Qt.ItemDataRole.ToolTipRole) == "2024-01-17 16:38:55 UTC"
+    assert started.data(RawValueRole) == "2024-01-17 16:38:55Z"
+    assert (
+        started.siblingAtColumn(0).data(CopyTextRole) == "Started at: 17 Jan 2024, 17:38:55 CET (3 hours ago)"
+    )
+
+
+def test_arguments_every_arg_lists_joined() -> None:
+    model = ResultModel()
+    model.set_report(report_of(fixture_body("processed")))
+    args = rows_of(model, model.group_index("args"))
+    assert list(args) == list(fixture_body("processed")["rows"][0]["args"])
+    assert args["org_name"] == "PSF Mechanical, Inc."
+    assert args["api_version"] == "2.0"
+    assert args["archive"] == "1"
+    assert model.find("args", "archive").data(RawValueRole) == [1]
+
+
+def test_odd_types_and_unknown_fields_are_shown() -> None:
+    model = ResultModel()
+    model.set_report(report_of(odd_body()))
+    args = rows_of(model, model.group_index("args"))
+    assert args["nested"] == '[["a", 1], ["b", 2]]'
+    assert args["object"] == '{"x": 1, "y": [true, null]}'
+    assert args["number"] == "42.5"
+    assert args["nothing"] == "null"
+    assert args["flag"] == "false"
+    assert args["empty"] == "[]"
+    assert args["several"] == "one, two, three"
+    job = rows_of(model, model.group_index("job"))
+    assert job["priority"] == "high"
+    assert job["cinx_id.version"] == "3"
+    response = rows_of(model, model.group_index("response"))
+    assert response["server_node"] == "web-7"
+    assert response["trace_id"] == "abc-123"
+
+
+def test_response_fields_formatting() -> None:
+    model = ResultModel()
+    model.set_now(datetime(2024, 6, 28, 16, 19, 54, tzinfo=UTC))
+    model.set_report(report_of(fixture_body("processed")))
+    response = rows_of(model, model.group_index("response"))
+    assert response["Status code"] == "200"
+    assert response["Message"] == "OK"
+    assert response["Method"] == "App\\Controllers\\Auth->authenticate"
+    assert response["Format"] == "json"
+    assert response["Answered at"] == "28 Jun 2024, 16:19:54 CEST (2 hours ago)"
+    assert response["Time taken"] == "3.18 s"
+    assert response["Records"] == "1"
+    assert response["Total count"] == "0"
+    assert model.find("response", "start_time").data(Qt.ItemDataRole.ToolTipRole) == "2024-06-28 14:19:54 UTC"
+    assert model.find("response", "total_time").data(RawValueRole) == pytest.approx(3.177053928375244)
+
+
+def test_not_found_shows_job_id_and_masked_envelope() -> None:
+    job_id = "7ab6f316-39bb-4d02-92aa-c9cfd8eeeb11"
+    model = ResultModel()
+    model.set_report(report_of(fixture_body("not-found"), http=500, job_id=job_id))
+    assert model.groups() == ["job", "response"]
+    job = rows_of(model, model.group_index("job"))
+    assert job["Job id"] == job_id
+    assert job["Result"] == "Job not found"
+    assert job["HTTP status"] == "500"
+    response = rows_of(model, model.group_index("response"))
+    assert response["Time taken"] == "276 ms"
+    assert response["Message"].startswith("Failed to find a job")
+    assert response["URI"] == f"sub/…1980/partner/exec/{job_id}/status"
+    # The raw value keeps what CINX sent; only what is shown or copied is masked.
+    assert "d4cdf53d" in model.find("response", "uri").data(RawValueRole)
+
+
+def test_error_without_answer_shows_detail_and_unreadable_shows_the_start() -> None:
+    model = ResultModel()
+    model.set_report(
+        error_report(JOB, "PIG Desktop couldn't reach CINX.", "ConnectError: refused", transient=True)
+    )
+    assert model.groups() == ["job"]
+    job = rows_of(model, model.group_index("job"))
+    assert job["Job id"] == JOB
+    assert job["Result"] == "Can't reach CINX"
+    assert job["Technical detail"] == "ConnectError: refused"
+    model.set_report(classify(JOB, 502, b"<html><body>Bad gateway</body></html>"))
+    assert model.groups() == ["job", "answer"]
+    answer = rows_of(model, model.group_index("answer"))
+    assert answer["Start of the answer"] == "<html><body>Bad gateway</body></html>"
+
+
+def test_big_report_other_rows_are_lazy() -> None:
+    report = all_reports()["big"]
+    model = ResultModel()
+    started = time.perf_counter()
+    model.set_report(report)
+    elapsed = time.perf_counter() - started
+    assert elapsed < 0.05, f"set_report took {elapsed * 1000:.1f} ms"
+    assert model.groups() == ["job", "args", "response", "other"]
+    assert model.rowCount(model.group_index("args")) == 50
+    other = model.group_index("other")
+    assert other.data() == "Other rows (999)"
+    assert model.rowCount(other) == 0
+    assert model.hasChildren(other)
+    assert model.canFetchMore(other)
+    model.fetchMore(other)
+    assert model.rowCount(other) == 100
+    first = model.index(0, 0, other)
+    assert first.data() == "Row 2"
+    assert "00000000-0000-4000-8000-000000000001" in first.siblingAtColumn(1).data()
+    fields = rows_of(model, first)
+    assert fields["CINX id"] == "00000000-0000-4000-8000-000000000001"
+    args = model.index(model.rowCount(first) - 1, 0, first)
+    assert args.data() == "Arguments"
+    assert model.rowCount(args) == 50
+    while model.canFetchMore(other):
+        model.fetchMore(other)
+    assert model.rowCount(other) == 999
+
+
+def test_chosen_row_is_the_job_not_the_first_row() -> None:
+    body = big_body(5, 2)
+    wanted = body["rows"][3]["cinx_id"]["id"]
+    model = ResultModel()
+    model.set_report(report_of(body, job_id=wanted.upper()))
+    assert rows_of(model, model.group_index("job"))["CINX id"] == wanted
+    other = model.group_index("other")
+    model.fetchMore(other)
+    assert [model.index(r, 0, other).data() for r in range(model.rowCount(other))] == [
+        "Row 1",
+        "Row 2",
+        "Row 3",
+        "Row 5",
+    ]
+
+
+def test_copy_text_of_a_group_is_the_whole_block() -> None:
+    model = ResultModel()
+    model.set_report(report_of(fixture_body("processed")))
+    text = model.copy_text(model.group_index("job"))
+    assert text.splitlines()[0] == "Job"
+    assert "  Status: 200 — Processed" in text.splitlines()
+    assert f"  CINX id: {JOB}" in text.splitlines()
+
+
+@pytest.mark.parametrize(
+    ("delta", "text"),
+    [
+        (timedelta(seconds=10), "just now"),
+        (timedelta(minutes=1), "1 min ago"),
+        (timedelta(minutes=5), "5 min ago"),
+        (timedelta(hours=3), "3 hours ago"),
+        (timedelta(hours=1), "1 hour ago"),
+        (timedelta(days=1), "yesterday"),
+        (timedelta(days=4), "4 days ago"),
+        (timedelta(days=21), "3 weeks ago"),
+        (timedelta(days=92), "3 months ago"),
+        (timedelta(days=800), "2 years ago"),
+        (timedelta(minutes=-10), "in 10 min"),
+    ],
+)
+def test_relative_time(delta: timedelta, text: str) -> None:
+    assert relative_time(NOW - delta, NOW) == text
+
+
+def test_outcomes_of_the_fixture_reports() -> None:
+    reports = all_reports()
+    assert reports["processed"].outcome is Outcome.PROCESSED
+    assert reports["failed"].outcome is Outcome.FAILED
+    assert reports["not_found"].outcome is Outcome.NOT_FOUND
+    assert reports["big"].outcome is Outcome.PROCESSED
