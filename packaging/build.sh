@@ -4,8 +4,10 @@
 #   packaging/build.sh            one-folder bundle: dist/pig-desktop-<version>-<os>-<arch>/pig-desktop
 #   packaging/build.sh --onefile  single file:       dist/pig-desktop-<version>-<os>-<arch>
 #   packaging/build.sh --wheel    wheel (for pip/pipx): dist/pig_desktop-<version>-py3-none-any.whl
+#   --dist DIR                    put the result in DIR instead of dist/
+#   --work DIR                    PyInstaller's scratch folder instead of build/pyinstaller
 #
-# Python: the repository's .venv if it exists, else $PYTHON (default /work/venv/bin/python, else python3).
+# Python: $PYTHON if set, else the repository's .venv, else /work/venv/bin/python, else python3.
 # PyInstaller is installed into that environment if it is missing.
 set -euo pipefail
 
@@ -13,24 +15,36 @@ SELF="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)/$(basename "${BASH_SOURCE[0]
 ROOT="$(dirname "$(dirname "$SELF")")"
 cd "$ROOT"
 
-usage() { sed -n '2,9p' "$SELF" | sed 's/^# \{0,1\}//'; }
+usage() { sed -n '2,11p' "$SELF" | sed 's/^# \{0,1\}//'; }
 
 MODE=onedir
-for arg in "$@"; do
-    case "$arg" in
+DIST="$ROOT/dist"
+WORK="$ROOT/build/pyinstaller"
+while [[ $# -gt 0 ]]; do
+    case "$1" in
         --onefile) MODE=onefile ;;
         --wheel) MODE=wheel ;;
+        --dist|--work)
+            if [[ $# -lt 2 || -z "$2" ]]; then
+                echo "build.sh: $1 needs a folder" >&2; usage >&2; exit 2
+            fi
+            # Absolute, because the build runs from the repository root.
+            mkdir -p "$2"
+            if [[ "$1" == --dist ]]; then DIST="$(cd "$2" && pwd)"; else WORK="$(cd "$2" && pwd)"; fi
+            shift ;;
         -h|--help) usage; exit 0 ;;
-        *) echo "build.sh: unknown option '$arg'" >&2; usage >&2; exit 2 ;;
+        *) echo "build.sh: unknown option '$1'" >&2; usage >&2; exit 2 ;;
     esac
+    shift
 done
 
-if [[ -x "$ROOT/.venv/bin/python" ]]; then
+# An explicit $PYTHON wins (the bundle test passes the interpreter that runs pytest).
+if [[ -n "${PYTHON:-}" ]]; then
+    PY="$PYTHON"
+elif [[ -x "$ROOT/.venv/bin/python" ]]; then
     PY="$ROOT/.venv/bin/python"
 elif [[ -x "$ROOT/.venv/Scripts/python.exe" ]]; then
     PY="$ROOT/.venv/Scripts/python.exe"
-elif [[ -n "${PYTHON:-}" ]]; then
-    PY="$PYTHON"
 elif [[ -x /work/venv/bin/python ]]; then
     PY=/work/venv/bin/python
 else
@@ -52,7 +66,7 @@ ARCH="$(uname -m | tr '[:upper:]' '[:lower:]')"
 case "$ARCH" in aarch64) ARCH=arm64 ;; amd64|x64) ARCH=x86_64 ;; esac
 # Same name the spec would compute; set here so the messages below can name the output.
 NAME="pig-desktop-${VERSION}-${PLATFORM}-${ARCH}"
-mkdir -p "$ROOT/dist"
+mkdir -p "$DIST"
 
 if [[ "$MODE" == wheel ]]; then
     # Build from a clean copy: setuptools reuses build/lib, so an in-tree build could carry files that were
@@ -61,9 +75,9 @@ if [[ "$MODE" == wheel ]]; then
     trap 'rm -rf "$SRC"' EXIT
     tar -C "$ROOT" --exclude=./build --exclude=./dist --exclude=./.venv --exclude=./.git \
         --exclude='*.egg-info' --exclude=__pycache__ -cf - . | tar -C "$SRC" -xf -
-    rm -f "$ROOT"/dist/pig_desktop-"$VERSION"-*.whl
-    "$PY" -m pip wheel --no-deps --wheel-dir "$ROOT/dist" "$SRC"
-    ls -1 "$ROOT"/dist/pig_desktop-"$VERSION"-*.whl
+    rm -f "$DIST"/pig_desktop-"$VERSION"-*.whl
+    "$PY" -m pip wheel --no-deps --quiet --wheel-dir "$DIST" "$SRC"
+    ls -1 "$DIST"/pig_desktop-"$VERSION"-*.whl
     exit 0
 fi
 
@@ -72,17 +86,16 @@ if ! "$PY" -c "import PyInstaller" 2>/dev/null; then
     "$PY" -m pip install "pyinstaller>=6.0"
 fi
 
-WORK="$ROOT/build/pyinstaller"
-rm -rf "$WORK" "$ROOT/dist/$NAME"
+rm -rf "$WORK" "${DIST:?}/$NAME"
 if [[ "$MODE" == onefile ]]; then
     export PIG_ONEFILE=1
 fi
 export PIG_BUNDLE_NAME="$NAME"
 "$PY" -m PyInstaller --noconfirm --clean --log-level WARN \
-    --distpath "$ROOT/dist" --workpath "$WORK" "$ROOT/packaging/pig-desktop.spec"
+    --distpath "$DIST" --workpath "$WORK" "$ROOT/packaging/pig-desktop.spec"
 
 if [[ "$MODE" == onefile ]]; then
-    echo "Built $ROOT/dist/$NAME"
+    echo "Built $DIST/$NAME"
 else
-    echo "Built $ROOT/dist/$NAME/ (run $ROOT/dist/$NAME/pig-desktop)"
+    echo "Built $DIST/$NAME/ (run $DIST/$NAME/pig-desktop)"
 fi

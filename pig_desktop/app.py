@@ -1,0 +1,152 @@
+"""The ``pig-desktop`` GUI entry point: parse the command line, set up Qt and logging, open the window.
+
+``--version`` answers before Qt is even imported, so it works with no display. ``--demo`` starts the
+sandbox CINX server in this process and signs in with its public demo account; its settings, history and
+log live in a "demo" subfolder of each app folder, apart from the real ones, and it never touches the
+keychain. Job ids given on the command line are kept on the application object (``app.app_args.jobs``) for
+the watch list.
+
+Only what the first paint needs is imported before the window is shown; the window loads history, the
+keychain and the network client right after.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from pig_desktop import APP_DISPLAY_NAME, APP_NAME, __version__
+
+log = logging.getLogger(__name__)
+
+DESKTOP_ID = "io.github.pigdesktop.PigDesktop"
+ORGANISATION_NAME = "PIG Desktop"
+
+
+@dataclass(frozen=True)
+class AppArgs:
+    demo: bool
+    self_test: bool
+    jobs: tuple[str, ...]
+    qt_args: tuple[str, ...]
+
+
+def parse_args(argv: Sequence[str] | None) -> AppArgs:
+    parser = argparse.ArgumentParser(
+        prog=APP_NAME,
+        description="Check the status of CINX Partner Integration Gateway (PIG) jobs.",
+    )
+    parser.add_argument("--version", action="version", version=f"{APP_NAME} {__version__}")
+    parser.add_argument(
+        "--demo",
+        action="store_true",
+        help="open against a built-in sandbox server, signed in with a demo account (no CINX account needed)",
+    )
+    parser.add_argument(
+        "--self-test",
+        action="store_true",
+        help="check this installation without a window (no display needed) and print what was checked",
+    )
+    parser.add_argument("jobs", nargs="*", metavar="JOB", help="job ids (or links) to watch")
+    # Unknown options (-platform, -style ...) are left for Qt.
+    ns, rest = parser.parse_known_args(list(sys.argv[1:] if argv is None else argv))
+    return AppArgs(demo=bool(ns.demo), self_test=bool(ns.self_test), jobs=tuple(ns.jobs), qt_args=tuple(rest))
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = parse_args(argv)  # exits for --version / --help before any Qt import
+    if args.self_test:
+        from pig_desktop.selftest import run_self_test
+
+        return run_self_test()
+
+    from PySide6.QtCore import Qt
+    from PySide6.QtGui import QGuiApplication
+    from PySide6.QtWidgets import QApplication
+
+    from pig_desktop.store.logsetup import configure_logging
+    from pig_desktop.store.paths import app_dirs, ensure
+    from pig_desktop.ui.app_state import DemoAccount, StartOptions, demo_dirs
+
+    # Qt 6 scales for high DPI by itself; pass fractional factors through (150 % stays 150 %, not 200 %).
+    QGuiApplication.setHighDpiScaleFactorRoundingPolicy(Qt.HighDpiScaleFactorRoundingPolicy.PassThrough)
+    app = QApplication.instance() or QApplication([sys.argv[0] if sys.argv else APP_NAME, *args.qt_args])
+    assert isinstance(app, QApplication)
+    app.setApplicationName(APP_NAME)
+    app.setApplicationDisplayName(APP_DISPLAY_NAME)
+    app.setApplicationVersion(__version__)
+    app.setOrganizationName(ORGANISATION_NAME)
+    app.setDesktopFileName(DESKTOP_ID)
+    app.app_args = args  # type: ignore[attr-defined]  # read by the watch helper: app.app_args.jobs
+
+    dirs = ensure(app_dirs())
+    if args.demo:
+        dirs = ensure(demo_dirs(dirs))
+    configure_logging(dirs.log)
+    log.info("%s %s starting%s", APP_NAME, __version__, " (demo)" if args.demo else "")
+
+    from pig_desktop.ui.errors import install_excepthook
+    from pig_desktop.ui.icons import app_icon
+    from pig_desktop.ui.main_window import MainWindow
+
+    app.setWindowIcon(app_icon())
+
+    sandbox = None
+    demo = None
+    if args.demo:
+        from pig_desktop.demo import ACTIVE_ORG, ACTIVE_TOKEN, DEMO_EMAIL, DEMO_PASSWORD, SandboxServer
+
+        sandbox = SandboxServer()
+        sandbox.start()
+        demo = DemoAccount(sandbox.url, DEMO_EMAIL, DEMO_PASSWORD, ACTIVE_TOKEN, ACTIVE_ORG)
+
+    from pig_desktop.ui.watching import WatchController, claim_single_instance
+
+    # A second start hands its job ids to the running app and ends (demo and real apps have separate data
+    # folders, so each has its own instance).
+    instance = claim_single_instance(dirs.data, list(args.jobs))
+    if instance is None:
+        log.info("handed %d job(s) to the running app", len(args.jobs))
+        if sandbox is not None:
+            sandbox.stop()
+        return 0
+
+    window = MainWindow(StartOptions(dirs=dirs, demo=demo, jobs=args.jobs))
+    reporter = install_excepthook(window.show_unexpected_error, window)
+    controller: list[WatchController] = []
+
+    def attach_watching() -> None:
+        # Once the window is ready (history database open, saved sign-in restored): the watch list opens the
+        # same database file, and two first opens at the same moment can trip over each other's lock.
+        if controller:
+            return
+        try:
+            controller.append(WatchController(window, single_instance=instance, initial_jobs=args.jobs))
+        except Exception:  # watching is an extra: the window still works without it
+            log.exception("watching could not start")
+            window.banner.show_error(
+                "Watching jobs in the background is not available this time. Checking jobs works as usual.",
+                "see the log file for details",
+            )
+
+    window.ready.connect(attach_watching)
+    window.show()
+    try:
+        return int(app.exec())
+    finally:
+        started = time.monotonic()
+        for watch in controller:
+            watch.shutdown()
+        log.info("watching stopped in %.2f s", time.monotonic() - started)
+        window.shutdown()
+        reporter.uninstall()
+        from pig_desktop.ui.tasks import shutdown_all
+
+        shutdown_all(5000)
+        if sandbox is not None:
+            sandbox.stop()
+        log.info("%s stopped", APP_NAME)
