@@ -26,6 +26,7 @@ import logging
 import os
 import sqlite3
 import threading
+import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -274,10 +275,34 @@ class _Opened:
     detail: str
     backup: Path | None
     in_memory: bool
+    locked: bool = False  # fell back to memory only because another connection held the lock
+
+
+def _is_locked(exc: BaseException) -> bool:
+    text = str(exc).lower()
+    return isinstance(exc, sqlite3.OperationalError) and ("locked" in text or "busy" in text)
 
 
 def _open(path: Path) -> _Opened:
-    """Open (creating if needed) and check the database; never raises for a bad or unopenable file."""
+    """Open (creating if needed) and check the database; never raises for a bad or unopenable file.
+
+    Switching a new file to WAL needs a moment of exclusive access that SQLite's busy handler does not wait
+    for, so two first opens at the same moment (the window's history and the watch list, or the app and
+    pig-status) can see "database is locked": wait and try again rather than fall back to memory.
+    """
+    deadline = time.monotonic() + BUSY_TIMEOUT_S
+    while True:
+        opened = _open_once(path)
+        if not (opened.in_memory and opened.locked):
+            return opened
+        if time.monotonic() > deadline:
+            log.error("History kept in memory only: %s", opened.detail)
+            return opened
+        opened.conn.close()
+        time.sleep(0.05)
+
+
+def _open_once(path: Path) -> _Opened:
     problem = _header_problem(path)
     if problem is not None:
         return _replace(path, _CorruptDatabase(problem))
@@ -314,10 +339,11 @@ def _replace(path: Path, exc: BaseException) -> _Opened:
 
 def _fallback(path: Path, exc: BaseException, prefix: str = "") -> _Opened:
     detail = f"{prefix}could not open {path} ({type(exc).__name__}: {exc}); using memory only"
-    log.error("History kept in memory only: %s", detail)
+    if not _is_locked(exc):
+        log.error("History kept in memory only: %s", detail)
     conn = _connect(":memory:")
     migrate(conn)
-    return _Opened(conn, NOTICE_NO_FILE.format(folder=path.parent), detail, None, True)
+    return _Opened(conn, NOTICE_NO_FILE.format(folder=path.parent), detail, None, True, _is_locked(exc))
 
 
 class _Database:
