@@ -1,0 +1,142 @@
+"""One PIG Desktop per user: a second start hands its job ids to the running window and exits.
+
+The running app listens on a QLocalServer. ``pig-desktop JOB [JOB...]`` first tries to connect; if someone
+answers, it sends one JSON line ``{"jobs": [...], "activate": true}``, waits for ``ok``, and the caller exits
+with status 0. If nobody answers, a socket file left behind by a crash is no obstacle: with
+``UserAccessOption`` Qt builds the socket aside and renames it into place (replacing the stale file), and
+where ``listen`` still fails with the name taken but nobody answering, the stale socket is removed
+(``QLocalServer.removeServer``) and this process becomes the running one.
+
+The name is per user and per data folder (a hash of it), so two users on one machine, or tests with their own
+``PIG_DESKTOP_HOME``, never meet.
+"""
+
+from __future__ import annotations
+
+import getpass
+import hashlib
+import json
+import logging
+import os
+from pathlib import Path
+
+from PySide6.QtCore import QByteArray, QObject, Signal
+from PySide6.QtNetwork import QLocalServer, QLocalSocket
+
+log = logging.getLogger(__name__)
+
+__all__ = ["SingleInstance", "socket_name"]
+
+CONNECT_TIMEOUT_MS = 1000
+REPLY_TIMEOUT_MS = 3000
+MAX_MESSAGE = 64 * 1024
+
+
+def socket_name(data_dir: Path | str) -> str:
+    """``pig-desktop-<user>-<hash of the data folder>``: short enough for a Unix socket path."""
+    try:
+        user = getpass.getuser()
+    except Exception:  # no user name in the environment (rare, e.g. in containers)
+        user = str(os.getuid()) if hasattr(os, "getuid") else "user"
+    digest = hashlib.sha256(str(Path(data_dir).expanduser().absolute()).encode()).hexdigest()[:12]
+    safe_user = "".join(ch for ch in user if ch.isalnum())[:16] or "user"
+    return f"pig-desktop-{safe_user}-{digest}"
+
+
+class SingleInstance(QObject):
+    """The local-socket server of the running app, and the client a second start uses."""
+
+    jobs_received = Signal(list)  # list[str] of job texts (not yet validated)
+    activate_requested = Signal()
+
+    def __init__(self, name: str, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.name = name
+        self.server: QLocalServer | None = None
+        self.recovered_stale = False
+
+    # -- the second process ----------------------------------------------------------------------------------
+
+    def hand_off(self, jobs: list[str], timeout_ms: int = REPLY_TIMEOUT_MS) -> bool:
+        """Send ``jobs`` to a running app. True if it took them; False if no app is running."""
+        sock = QLocalSocket()
+        sock.connectToServer(self.name)
+        if not sock.waitForConnected(CONNECT_TIMEOUT_MS):
+            return False
+        payload = json.dumps({"jobs": list(jobs), "activate": True}).encode() + b"\n"
+        sock.write(QByteArray(payload))
+        if not sock.waitForBytesWritten(timeout_ms):
+            sock.abort()
+            return False
+        reply = b""
+        while b"\n" not in reply:
+            if not sock.waitForReadyRead(timeout_ms):
+                break
+            reply += bytes(sock.readAll().data())
+        sock.disconnectFromServer()
+        return reply.strip() == b"ok"
+
+    # -- the running app -------------------------------------------------------------------------------------
+
+    def listen(self) -> bool:
+        """Start the server; recover a stale socket left by a crash. False if another app really runs."""
+        server = QLocalServer(self)
+        server.setSocketOptions(QLocalServer.SocketOption.UserAccessOption)
+        if not server.listen(self.name):
+            probe = QLocalSocket()
+            probe.connectToServer(self.name)
+            if probe.waitForConnected(CONNECT_TIMEOUT_MS):
+                probe.abort()
+                log.info("another PIG Desktop is listening on %s", self.name)
+                return False
+            log.warning("removing a stale single-instance socket %s (%s)", self.name, server.errorString())
+            QLocalServer.removeServer(self.name)
+            self.recovered_stale = True
+            if not server.listen(self.name):
+                log.warning("cannot listen on %s: %s", self.name, server.errorString())
+                return False
+        server.newConnection.connect(self._accept)
+        self.server = server
+        return True
+
+    def close(self) -> None:
+        if self.server is not None:
+            self.server.close()
+            self.server = None
+
+    def _accept(self) -> None:
+        assert self.server is not None
+        while self.server.hasPendingConnections():
+            sock = self.server.nextPendingConnection()
+            buffer = bytearray()
+
+            def read(sock: QLocalSocket = sock, buffer: bytearray = buffer) -> None:
+                buffer.extend(bytes(sock.readAll().data()))
+                if len(buffer) > MAX_MESSAGE:
+                    sock.abort()
+                    return
+                if b"\n" in buffer:
+                    self._handle(bytes(buffer).split(b"\n", 1)[0], sock)
+
+            sock.readyRead.connect(read)
+            sock.disconnected.connect(sock.deleteLater)
+            if sock.bytesAvailable():
+                read()
+
+    def _handle(self, line: bytes, sock: QLocalSocket) -> None:
+        try:
+            message = json.loads(line.decode("utf-8"))
+            jobs = [str(j) for j in message.get("jobs", []) if isinstance(j, str)]
+            activate = bool(message.get("activate", True))
+        except (ValueError, AttributeError, UnicodeDecodeError) as exc:
+            log.warning("ignored a bad single-instance message: %s", exc)
+            sock.write(QByteArray(b"error\n"))
+            sock.disconnectFromServer()
+            return
+        sock.write(QByteArray(b"ok\n"))
+        sock.flush()
+        sock.disconnectFromServer()
+        if jobs:
+            self.jobs_received.emit(jobs)
+        if activate:
+            self.activate_requested.emit()

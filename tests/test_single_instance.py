@@ -1,0 +1,132 @@
+"""Single instance with two real processes: the second start hands its jobs over and exits 0; a socket left
+behind by a killed app is recovered."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import textwrap
+import time
+from pathlib import Path
+
+import pytest
+
+from pig_desktop.ui.single_instance import socket_name
+
+RUNNING_APP = textwrap.dedent(
+    """
+    import json, sys
+    from PySide6.QtCore import QCoreApplication, QTimer
+    from pig_desktop.ui.single_instance import SingleInstance
+
+    app = QCoreApplication([])
+    instance = SingleInstance(sys.argv[1])
+    if not instance.listen():
+        print("NOT-LISTENING", flush=True)
+        sys.exit(2)
+    print("LISTENING stale=%s" % instance.recovered_stale, flush=True)
+    instance.jobs_received.connect(lambda jobs: print("JOBS " + json.dumps(jobs), flush=True))
+    instance.activate_requested.connect(lambda: print("ACTIVATE", flush=True))
+    QTimer.singleShot(int(sys.argv[2]), app.quit)
+    app.exec()
+    """
+)
+
+SECOND_START = textwrap.dedent(
+    """
+    import sys
+    from PySide6.QtCore import QCoreApplication
+    from pig_desktop.ui.single_instance import SingleInstance
+
+    app = QCoreApplication([])
+    sys.exit(0 if SingleInstance(sys.argv[1]).hand_off(sys.argv[2:]) else 3)
+    """
+)
+
+
+def env() -> dict[str, str]:
+    e = dict(os.environ)
+    e["QT_QPA_PLATFORM"] = "offscreen"
+    return e
+
+
+def start_app(tmp_path: Path, name: str, lifetime_ms: int = 15000) -> subprocess.Popen[str]:
+    script = tmp_path / "running_app.py"
+    script.write_text(RUNNING_APP)
+    proc = subprocess.Popen(
+        [sys.executable, str(script), name, str(lifetime_ms)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=env(),
+    )
+    assert proc.stdout is not None
+    line = proc.stdout.readline().strip()
+    assert line.startswith("LISTENING"), (line, proc.stderr.read() if proc.poll() is not None else "")
+    return proc
+
+
+def second_start(tmp_path: Path, name: str, *jobs: str) -> subprocess.CompletedProcess[str]:
+    script = tmp_path / "second_start.py"
+    script.write_text(SECOND_START)
+    return subprocess.run(
+        [sys.executable, str(script), name, *jobs], capture_output=True, text=True, env=env(), timeout=30
+    )
+
+
+@pytest.fixture
+def name(tmp_path: Path) -> str:
+    return socket_name(tmp_path / "data")
+
+
+def test_socket_name_is_per_data_folder(tmp_path: Path) -> None:
+    a, b = socket_name(tmp_path / "a"), socket_name(tmp_path / "b")
+    assert a != b and a.startswith("pig-desktop-") and len(a) < 60
+    assert socket_name(tmp_path / "a") == a
+
+
+def test_second_start_hands_jobs_to_the_running_app(tmp_path: Path, name: str) -> None:
+    app = start_app(tmp_path, name)
+    try:
+        jobs = [
+            "97b96860-ca73-4f8e-b6ba-37ce9f256871",
+            "https://x.example/exec/3f1c2a9e-5b7d-4e21-9c3a-8d6f0b2e4a17",
+        ]
+        done = second_start(tmp_path, name, *jobs)
+        assert done.returncode == 0, done.stderr
+        assert app.stdout is not None
+        assert app.stdout.readline().strip() == "JOBS " + json.dumps(jobs)
+        assert app.stdout.readline().strip() == "ACTIVATE"
+    finally:
+        app.kill()
+        app.wait()
+
+
+def test_no_running_app_means_no_hand_off(tmp_path: Path, name: str) -> None:
+    done = second_start(tmp_path, name, "job")
+    assert done.returncode == 3
+
+
+def test_a_stale_socket_from_a_crash_is_recovered(tmp_path: Path, name: str) -> None:
+    crashed = start_app(tmp_path, name)
+    crashed.send_signal(signal.SIGKILL)  # no chance to clean up: the socket file stays behind
+    crashed.wait()
+    leftovers = [p for p in Path(os.environ.get("TMPDIR", "/tmp")).glob(name)]
+    assert leftovers, "the killed app should have left its socket file"
+    # nobody answers on the stale socket, so a second start does not claim a hand-off...
+    assert second_start(tmp_path, name, "job").returncode == 3
+    # ...and the next app removes it and listens
+    app = start_app(tmp_path, name)
+    try:
+        time.sleep(0.1)
+        assert app.poll() is None
+        done = second_start(tmp_path, name, "job-after-crash")
+        assert done.returncode == 0, done.stderr
+        assert app.stdout is not None
+        assert app.stdout.readline().strip() == 'JOBS ["job-after-crash"]'
+    finally:
+        app.kill()
+        app.wait()

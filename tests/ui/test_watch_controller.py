@@ -1,0 +1,110 @@
+"""WatchController with the real MainWindow (demo account on the sandbox): the Watch button feeds the panel,
+finished watches notify once (grouped), command-line jobs are watched, closing with no tray minimises and
+keeps watching, and the "no tray" notice is shown once."""
+
+from __future__ import annotations
+
+import json
+import uuid
+from collections.abc import Callable, Iterator
+from typing import Any
+
+import pytest
+import shiboken6
+
+from pig_desktop.demo import bodies
+from pig_desktop.demo.accounts import (
+    ACTIVE_ORG,
+    ACTIVE_TOKEN,
+    DEMO_EMAIL,
+    DEMO_PASSWORD,
+    FAILED_JOB,
+    PROCESSED_JOB,
+)
+from pig_desktop.demo.server import ScriptedResponse
+from pig_desktop.store.paths import app_dirs, ensure
+from pig_desktop.ui import tasks
+from pig_desktop.ui.app_state import DemoAccount, StartOptions
+from pig_desktop.ui.main_window import MainWindow
+from pig_desktop.ui.notify import Message
+from pig_desktop.ui.watching import NOTICE_NO_TRAY, WatchController
+
+
+@pytest.fixture
+def make(qtbot: Any, sandbox: Any) -> Iterator[Callable[..., tuple[MainWindow, WatchController]]]:
+    made: list[tuple[MainWindow, WatchController]] = []
+
+    def build(initial_jobs: tuple[str, ...] = ()) -> tuple[MainWindow, WatchController]:
+        account = DemoAccount(sandbox.url, DEMO_EMAIL, DEMO_PASSWORD, ACTIVE_TOKEN, ACTIVE_ORG)
+        window = MainWindow(StartOptions(dirs=ensure(app_dirs()), demo=account))
+        qtbot.addWidget(window)
+        window.show()
+        qtbot.waitExposed(window)
+        qtbot.waitUntil(lambda: window.is_ready, timeout=10000)
+        controller = WatchController(window, initial_jobs=initial_jobs, tray_available=False)
+        made.append((window, controller))
+        return window, controller
+
+    yield build
+    for window, controller in made:
+        controller.shutdown()
+        if shiboken6.isValid(window):
+            window.shutdown()
+    assert tasks.shutdown_all(5000)
+
+
+def running(job: str) -> ScriptedResponse:
+    row = bodies.job_row(job, status_code=202, status_message="Processing")
+    return ScriptedResponse(200, json.dumps(bodies.envelope([row])).encode())
+
+
+def test_watch_button_to_panel_to_one_grouped_notification(qtbot: Any, make: Any) -> None:
+    window, controller = make()
+    sent: list[Message] = []
+    controller.notifier.sent.connect(sent.append)
+    assert window.findChild(type(controller.panel), "watchPanel") is controller.panel  # placed in the window
+    window.job_field.set_text(PROCESSED_JOB)
+    window.watch_button.click()
+    window.job_field.set_text(FAILED_JOB)
+    window.watch_button.click()
+    qtbot.waitUntil(lambda: len(sent) == 1, timeout=15000)
+    assert sent[0].title == "2 jobs finished: 1 processed, 1 failed"
+    assert sent[0].job_id == FAILED_JOB
+    assert controller.model.rowCount() == 0  # finished watches leave the list
+    qtbot.wait(2500)
+    assert len(sent) == 1  # one notification, no storm
+
+
+def test_command_line_jobs_are_watched_and_close_minimises_without_a_tray(
+    qtbot: Any, make: Any, sandbox: Any
+) -> None:
+    job = str(uuid.uuid4())
+    sandbox.script_job(job, [running(job)])
+    window, controller = make(initial_jobs=(job,))
+    qtbot.waitUntil(lambda: controller.model.rowCount() == 1, timeout=10000)
+    assert controller.model.job_ids() == [job]
+    assert NOTICE_NO_TRAY in window.settings().shown_notices  # said once why there is no tray icon
+    assert "no system tray" in window.banner.text()
+
+    window.close()
+    qtbot.waitUntil(window.isMinimized, timeout=3000)
+    assert window.isVisible()  # minimised, not closed: watching goes on
+    assert controller.service.is_running()
+
+    controller.panel.stop_all_button.click()
+    qtbot.waitUntil(lambda: controller.model.rowCount() == 0, timeout=5000)
+
+
+@pytest.mark.qt_log_ignore(r"This plugin does not support raise\(\)")  # offscreen platform
+def test_open_job_shows_its_report(qtbot: Any, make: Any) -> None:
+    window, controller = make()
+    finished: list[str] = []
+    controller.service.watch_finished.connect(lambda j, why, r: finished.append(j))
+    window.job_field.set_text(PROCESSED_JOB)
+    window.watch_button.click()
+    qtbot.waitUntil(lambda: finished == [PROCESSED_JOB], timeout=10000)
+    window.result_pane.set_report(None, None)
+    assert window.result_pane.badge.text != "Processed"
+    controller.open_job(PROCESSED_JOB)  # e.g. a click on its notification
+    assert window.current_job() == PROCESSED_JOB
+    assert window.result_pane.badge.text == "Processed"

@@ -1,0 +1,112 @@
+"""With a real tray host (trayer on Xvfb): closing the main window while jobs are watched keeps the app in the
+tray and says so the first time only; the tray menu lists the watched jobs; Pause shows in the icon."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import time
+import uuid
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+import shiboken6
+from PySide6.QtWidgets import QApplication, QSystemTrayIcon
+
+from pig_desktop.demo import bodies
+from pig_desktop.demo.accounts import ACTIVE_ORG, ACTIVE_TOKEN, DEMO_EMAIL, DEMO_PASSWORD
+from pig_desktop.demo.server import ScriptedResponse
+from pig_desktop.store.paths import app_dirs, ensure
+from pig_desktop.ui import tasks
+from pig_desktop.ui.app_state import DemoAccount, StartOptions
+from pig_desktop.ui.main_window import MainWindow
+from pig_desktop.ui.watching import NOTICE_TRAY_CLOSE, WatchController
+
+pytestmark = pytest.mark.x11
+
+
+@pytest.fixture
+def trayer() -> Iterator[None]:
+    exe = shutil.which("trayer")
+    assert exe, "trayer is not installed (Debian package trayer)"
+    proc = subprocess.Popen(
+        [
+            exe,
+            "--edge",
+            "top",
+            "--align",
+            "right",
+            "--widthtype",
+            "pixel",
+            "--width",
+            "120",
+            "--height",
+            "24",
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    deadline = time.monotonic() + 10
+    while not QSystemTrayIcon.isSystemTrayAvailable() and time.monotonic() < deadline:
+        time.sleep(0.1)
+    try:
+        assert QSystemTrayIcon.isSystemTrayAvailable(), "trayer did not become the system tray"
+        yield
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
+
+
+def balloon_visible() -> bool:
+    return any(
+        w.metaObject().className() == "QBalloonTip" and w.isVisible() for w in QApplication.topLevelWidgets()
+    )
+
+
+def test_close_keeps_watching_in_the_tray(qtbot: Any, sandbox: Any, trayer: None) -> None:
+    job = str(uuid.uuid4())
+    row = bodies.job_row(job, status_code=202, status_message="Processing")
+    sandbox.script_job(job, [ScriptedResponse(200, json.dumps(bodies.envelope([row])).encode())])
+    account = DemoAccount(sandbox.url, DEMO_EMAIL, DEMO_PASSWORD, ACTIVE_TOKEN, ACTIVE_ORG)
+    window = MainWindow(StartOptions(dirs=ensure(app_dirs()), demo=account))
+    qtbot.addWidget(window)
+    window.show()
+    qtbot.waitExposed(window)
+    qtbot.waitUntil(lambda: window.is_ready, timeout=10000)
+    controller = WatchController(window, initial_jobs=(job,))
+    try:
+        assert controller.tray.available and controller.tray.icon is not None
+        qtbot.waitUntil(lambda: controller.model.rowCount() == 1, timeout=10000)
+        qtbot.waitUntil(lambda: controller.tray.state == "watching", timeout=5000)
+        assert controller.tray.icon.toolTip() == "PIG Desktop: watching 1 job"
+
+        controller.tray.rebuild_menu()  # what aboutToShow does
+        labels = [a.text() for a in controller.tray.menu.actions()]
+        assert any(job[:8] in label for label in labels)
+        assert {"Show window", "Pause watching", "Quit"} <= set(labels)
+
+        window.close()
+        qtbot.waitUntil(lambda: not window.isVisible(), timeout=3000)
+        assert controller.service.is_running()
+        qtbot.waitUntil(balloon_visible, timeout=3000)  # "PIG Desktop is still watching"
+        assert NOTICE_TRAY_CLOSE in window.settings().shown_notices
+
+        controller.show_window()
+        qtbot.waitUntil(window.isVisible, timeout=3000)
+        for w in QApplication.topLevelWidgets():
+            if w.metaObject().className() == "QBalloonTip":
+                w.hide()
+        window.close()
+        qtbot.waitUntil(lambda: not window.isVisible(), timeout=3000)
+        qtbot.wait(500)
+        assert not balloon_visible()  # said the first time only
+
+        controller.tray.pause_requested.emit(True)
+        qtbot.waitUntil(lambda: controller.tray.state == "paused", timeout=3000)
+    finally:
+        controller.shutdown()
+        if shiboken6.isValid(window):
+            window.shutdown()
+    assert tasks.shutdown_all(5000)
