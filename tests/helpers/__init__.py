@@ -1,0 +1,11 @@
+"""Shared helpers for the test suite (not a test module itself).
+
+pytest puts ``tests/`` on ``sys.path`` (the rootdir conftest lives there and ``tests`` is not a package), so
+test modules import these as ``from helpers.dbus import wait_for_name`` or ``from helpers import xvfb``.
+
+- :mod:`helpers.dbus`: ask the private session bus whether a service is up; read what dunst received.
+- :mod:`helpers.xvfb`: screenshots of the Xvfb screen and real input through xdotool.
+
+They need the environment that ``./scripts/test.sh`` builds (a private D-Bus session, dunst, Xvfb) and fail
+with a message that says so when it is missing, instead of quietly doing nothing.
+"""
