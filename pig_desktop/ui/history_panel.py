@@ -320,5 +320,5 @@ class HistoryPanel(QWidget):
 
     def _show_menu(self, pos: QPoint) -> None:
         menu = self.context_menu(self.view.indexAt(pos))
-        menu.exec(self.view.viewport().mapToGlobal(pos))
-        menu.deleteLater()
+        menu.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        menu.popup(self.view.viewport().mapToGlobal(pos))  # not exec(): see ResultPane._show_menu

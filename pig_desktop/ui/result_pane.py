@@ -389,8 +389,10 @@ class ResultPane(QWidget):
         index = self.tree.indexAt(pos)
         if index.isValid():
             menu = self.context_menu(index)
-            menu.exec(self.tree.viewport().mapToGlobal(pos))
-            menu.deleteLater()
+            # popup(), not exec(): a nested event loop would hold up every queued signal (watch results,
+            # finished checks) until the menu closes.
+            menu.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+            menu.popup(self.tree.viewport().mapToGlobal(pos))
 
     def _default_file_name(self) -> str:
         job = self._report.job_id if self._report else ""

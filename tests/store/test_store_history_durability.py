@@ -28,7 +28,11 @@ if store.notice is not None:
     print("NOTICE", store.notice, flush=True)
 print("ready", flush=True)
 if go_file != "-":
+    # Give up after a minute, so an interrupted test never leaves this child waiting forever.
+    give_up = time.monotonic() + 60
     while not Path(go_file).exists():
+        if time.monotonic() > give_up:
+            sys.exit("the test never said go")
         time.sleep(0.001)
 n = 0
 while count < 0 or n < count:
