@@ -18,6 +18,7 @@ import sys
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from pig_desktop import APP_DISPLAY_NAME, APP_NAME, __version__
 
@@ -104,7 +105,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         sandbox.start()
         demo = DemoAccount(sandbox.url, DEMO_EMAIL, DEMO_PASSWORD, ACTIVE_TOKEN, ACTIVE_ORG)
 
-    from pig_desktop.ui.watching import WatchController, claim_single_instance
+    # Not pig_desktop.ui.watching: it pulls in the polling service and with it httpx (~50 ms); it is imported
+    # once the window is ready, after the first paint.
+    from pig_desktop.ui.single_instance import claim_single_instance
 
     # A second start hands its job ids to the running app and ends (demo and real apps have separate data
     # folders, so each has its own instance).
@@ -117,7 +120,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     window = MainWindow(StartOptions(dirs=dirs, demo=demo, jobs=args.jobs))
     reporter = install_excepthook(window.show_unexpected_error, window)
-    controller: list[WatchController] = []
+    controller: list[Any] = []  # the WatchController, once attached
 
     def attach_watching() -> None:
         # Once the window is ready (history database open, saved sign-in restored): the watch list opens the
@@ -125,6 +128,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         if controller:
             return
         try:
+            from pig_desktop.ui.watching import WatchController
+
             controller.append(WatchController(window, single_instance=instance, initial_jobs=args.jobs))
         except Exception:  # watching is an extra: the window still works without it
             log.exception("watching could not start")

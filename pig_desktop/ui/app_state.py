@@ -236,3 +236,28 @@ def open_history(path: Any, max_entries: int) -> Any:
     from pig_desktop.store.history import HistoryStore
 
     return HistoryStore(path, max_entries=max_entries)
+
+
+@dataclass(frozen=True)
+class OpenedHistory:
+    """The history database opened in a worker, with its list already read and prepared for the panel
+    (``listing`` is None when reading it failed: the panel then tries again and says so)."""
+
+    store: Any  # HistoryStore
+    listing: tuple[Any, ...] | None  # (HistorySummary, filter text) pairs, newest first
+
+
+def open_history_listed(path: Any, max_entries: int) -> OpenedHistory:
+    """Worker job: open the history database and read and prepare its list, so the GUI thread only shows it
+    (10,000 entries: tens of milliseconds of SQLite and Python kept off the GUI thread)."""
+    import sqlite3
+
+    from .history_model import prepare_entries
+
+    store = open_history(path, max_entries)
+    try:
+        listing: tuple[Any, ...] | None = tuple(prepare_entries(store.summaries()))
+    except (sqlite3.Error, OSError):
+        log.warning("could not read the history list in the background", exc_info=True)
+        listing = None
+    return OpenedHistory(store, listing)

@@ -69,6 +69,12 @@ def haystack(summary: HistorySummary) -> str:
     return "\n".join(part.casefold() for part in parts)
 
 
+def prepare_entries(summaries: list[HistorySummary]) -> list[tuple[HistorySummary, str]]:
+    """Each summary with its filter text. Pure Python, no Qt: the window runs it in the worker that opens the
+    history, so 10,000 entries cost the GUI thread nothing before the list appears."""
+    return [(summary, haystack(summary)) for summary in summaries]
+
+
 def normalise_needle(text: str) -> str:
     return " ".join(text.split()).casefold()
 
@@ -90,8 +96,12 @@ class HistoryModel(QAbstractListModel):
         self._now = now
 
     def set_entries(self, summaries: list[HistorySummary]) -> None:
+        self.set_prepared(prepare_entries(summaries))
+
+    def set_prepared(self, items: list[tuple[HistorySummary, str]]) -> None:
+        """Like :meth:`set_entries` with the output of :func:`prepare_entries` (made off the GUI thread)."""
         self.beginResetModel()
-        self._all = [(summary, haystack(summary)) for summary in summaries]
+        self._all = list(items)
         self._shown = self._filtered(self._all, self._needle)
         self.endResetModel()
 

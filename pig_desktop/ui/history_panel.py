@@ -10,6 +10,7 @@ from __future__ import annotations
 import logging
 import sqlite3
 from collections import OrderedDict
+from collections.abc import Sequence
 
 from PySide6.QtCore import QModelIndex, QPoint, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QGuiApplication, QKeySequence, QPainter, QPaintEvent
@@ -25,7 +26,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ..store.history import HistoryEntry, HistoryStore
+from ..store.history import HistoryEntry, HistoryStore, HistorySummary
 from .history_model import HistoryDelegate, HistoryModel, summary_of
 
 log = logging.getLogger(__name__)
@@ -63,7 +64,14 @@ class HistoryPanel(QWidget):
     watch_requested = Signal(object)  # HistoryEntry
     notice = Signal(str)
 
-    def __init__(self, store: HistoryStore, parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        store: HistoryStore,
+        parent: QWidget | None = None,
+        listing: Sequence[tuple[HistorySummary, str]] | None = None,
+    ) -> None:
+        """``listing``: the entries already read and prepared off the GUI thread
+        (``history_model.prepare_entries(store.summaries())``); without it the panel reads them itself."""
         super().__init__(parent)
         self.setObjectName("historyPanel")
         self._store = store
@@ -152,7 +160,10 @@ class HistoryPanel(QWidget):
         self._clock.timeout.connect(self.model.refresh_times)
         self._clock.start()
 
-        self.reload()
+        if listing is not None:
+            self.model.set_prepared(list(listing))
+        else:
+            self.reload()
 
     # --- loading ---
 

@@ -25,7 +25,7 @@ from PySide6.QtNetwork import QLocalServer, QLocalSocket
 
 log = logging.getLogger(__name__)
 
-__all__ = ["SingleInstance", "socket_name"]
+__all__ = ["SingleInstance", "claim_single_instance", "socket_name"]
 
 CONNECT_TIMEOUT_MS = 1000
 REPLY_TIMEOUT_MS = 3000
@@ -140,3 +140,16 @@ class SingleInstance(QObject):
             self.jobs_received.emit(jobs)
         if activate:
             self.activate_requested.emit()
+
+
+def claim_single_instance(data_dir: Path, jobs: list[str]) -> SingleInstance | None:
+    """In ``main()`` before the window exists: hand ``jobs`` to a running app (returns None: exit 0), or
+    become the running app (returns the listening SingleInstance). Needs a Q(Core)Application."""
+    instance = SingleInstance(socket_name(data_dir))
+    if instance.hand_off(jobs):
+        return None
+    if not instance.listen():
+        # Someone listens but did not take the jobs: try once more, then run anyway.
+        if instance.hand_off(jobs):
+            return None
+    return instance

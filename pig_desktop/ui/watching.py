@@ -11,7 +11,6 @@ from __future__ import annotations
 import dataclasses
 import logging
 from collections.abc import Callable, Iterable
-from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QEvent, QObject, Signal
@@ -22,7 +21,7 @@ from pig_desktop.core.outcome import Outcome, StatusReport
 from pig_desktop.core.scheduler import WatchState
 from pig_desktop.ui.notify import Message, Notifier
 from pig_desktop.ui.polling import PollingService, policy_from_settings
-from pig_desktop.ui.single_instance import SingleInstance, socket_name
+from pig_desktop.ui.single_instance import SingleInstance, claim_single_instance
 from pig_desktop.ui.tray import TrayController
 from pig_desktop.ui.watch_model import WatchModel
 from pig_desktop.ui.watch_panel import WatchPanel
@@ -41,19 +40,6 @@ TEXT_TRAY_CLOSE = (
     "PIG Desktop keeps watching your jobs in the background. Click the tray icon to open it again, or choose "
     "Quit in the tray menu to stop."
 )
-
-
-def claim_single_instance(data_dir: Path, jobs: list[str]) -> SingleInstance | None:
-    """In ``main()`` before the window exists: hand ``jobs`` to a running app (returns None: exit 0), or
-    become the running app (returns the listening SingleInstance). Needs a Q(Core)Application."""
-    instance = SingleInstance(socket_name(data_dir))
-    if instance.hand_off(jobs):
-        return None
-    if not instance.listen():
-        # Someone listens but did not take the jobs: try once more, then run anyway.
-        if instance.hand_off(jobs):
-            return None
-    return instance
 
 
 class WatchController(QObject):
@@ -96,6 +82,9 @@ class WatchController(QObject):
         self._closing_for_real = False
         self._shut_down = False
 
+        # A store made here is ours to close at shutdown (an open connection keeps the SQLite WAL from being
+        # checkpointed and removed when the app quits).
+        self._owns_store = store is None
         if store is None:
             from pig_desktop.store.history import WatchStore
 
@@ -230,7 +219,9 @@ class WatchController(QObject):
         if self._shut_down:
             return
         self._shut_down = True
-        self.service.shutdown()
+        stopped = self.service.shutdown()
+        if stopped and self._owns_store:
+            self.store.close()  # only once the polling thread, its only other user, has ended
         self.notifier.close()
         self.tray.dispose()
         if self.single_instance is not None:

@@ -566,6 +566,53 @@ def test_window_module_does_not_import_slow_modules_at_import() -> None:
     assert result.stdout.strip() == ""
 
 
+SLOW_START_MODULES = ("keyring", "truststore", "httpx", "sqlite3")
+
+
+def test_real_start_path_imports_no_slow_module_before_the_first_paint(tmp_path: Path) -> None:
+    """``pig_desktop.app.main([])`` as started from the desktop: at the main window's first QEvent.Paint,
+    none of keyring, truststore, httpx or sqlite3 is imported yet (they come right after), and they are
+    imported by the time the window is ready (so the check above is not vacuous)."""
+    code = f"""
+import sys
+from PySide6.QtCore import QEvent, QObject, QTimer
+from PySide6.QtWidgets import QApplication
+import pig_desktop.ui.main_window as main_window
+SLOW = {SLOW_START_MODULES!r}
+seen = {{}}
+class FirstPaint(QObject):
+    def eventFilter(self, obj, event):
+        if event.type() == QEvent.Type.Paint and "paint" not in seen:
+            seen["paint"] = [m for m in SLOW if m in sys.modules]
+        return False
+probe = FirstPaint()
+original_show = main_window.MainWindow.show
+def show(self):
+    self.installEventFilter(probe)
+    original_show(self)
+    def wait_ready():
+        if self.is_ready and "paint" in seen:
+            seen["ready"] = [m for m in SLOW if m in sys.modules]
+            QApplication.instance().quit()
+        else:
+            QTimer.singleShot(20, wait_ready)
+    QTimer.singleShot(20, wait_ready)
+main_window.MainWindow.show = show
+from pig_desktop.app import main
+rc = main([])
+print(repr(seen))
+sys.exit(rc)
+"""
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen", PYTHONPATH=str(REPO), PIG_DESKTOP_HOME=str(tmp_path))
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, timeout=60)
+    assert result.returncode == 0, result.stderr
+    seen = eval(result.stdout.strip().splitlines()[-1])  # noqa: S307 - our own repr() of a dict of lists
+    assert seen["paint"] == [], f"imported before the first paint: {seen['paint']}"
+    # Loaded right after the first paint: the history database (sqlite3) and the session's client (httpx).
+    assert "sqlite3" in seen["ready"]
+    assert "Traceback" not in result.stderr
+
+
 def test_demo_entry_point_opens_signed_in_and_keeps_its_files_apart(tmp_path: Path) -> None:
     home = Path(os.environ["PIG_DESKTOP_HOME"])
     code = f"""

@@ -1,0 +1,205 @@
+"""Benchmark: a history of 10,000 checks: the list ready after the window shows, and filtering as you type.
+
+Not a test: run it by hand (or through ``benchmarks/run_all.py``)::
+
+    QT_QPA_PLATFORM=offscreen /work/venv/bin/python benchmarks/bench_history.py [--rounds 5]
+
+Set-up (once): a private app folder whose settings keep 10,000 entries and whose history database holds
+10,000 checks (written with the real ``HistoryStore``, reports of the documented shape).
+
+Each round is a fresh child process:
+
+- Ready: the real ``MainWindow`` (not signed in) is shown; from its first paint (event filter) to the moment
+  the history list holds all 10,000 entries (the window's ``ready`` signal, emitted once the history panel is
+  in place). Floor: reading the same summary columns of all rows with plain ``sqlite3`` (connect, SELECT,
+  fetchall) in the same process.
+- Filter: ``QTest.keyClick`` into the filter field, one key at a time (a job id prefix, backspaces, an app
+  name, a status word), each followed by ``processEvents`` so the list's repaint is counted; the time per
+  keystroke.
+  Floor: a Python list comprehension ``[h for h in haystacks if needle in h]`` over 10,000 lower-cased strings
+  with the same needles.
+
+Targets: ready at most 100 ms after the first paint; at most 16 ms a keystroke, judged on the slowest
+keystroke of each round (median over the rounds; the median keystroke and the slowest of all rounds are
+reported too).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import tempfile
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from _common import (  # noqa: E402
+    FIRST_PAINT_CODE,
+    OUT_DIR,
+    ROOT,
+    WINDOW_CODE,
+    child_env,
+    median,
+    run_child,
+    write_json,
+)
+
+ENTRIES = 10_000
+TYPED = ["9", "f", "3", "BS", "BS", "BS", "j", "s", "o", "n", "-", "r", "BS", "BS", "BS", "BS", "BS",
+         "f", "a", "i", "l"]  # fmt: skip
+TARGET_READY_MS = 100.0
+TARGET_KEY_MS = 16.0
+
+
+def prepare(home: Path) -> None:
+    """Settings that keep 10,000 entries and a history database with 10,000 checks."""
+    sys.path.insert(0, str(ROOT))
+    import os
+
+    os.environ["PIG_DESKTOP_HOME"] = str(home)
+    from pig_desktop.core.outcome import Outcome
+    from pig_desktop.store.history import HistoryEntry, HistoryStore
+    from pig_desktop.store.paths import app_dirs, ensure
+    from pig_desktop.store.settings import Settings, save_settings
+
+    dirs = ensure(app_dirs())
+    save_settings(Settings(history_limit=ENTRIES), dirs.settings_file)
+    apps = ["json-rfq-import", "csv-price-update", "xml-order-export", "catalog-sync", "po-import"]
+    outcomes = [Outcome.PROCESSED, Outcome.FAILED, Outcome.NOT_FOUND, Outcome.RUNNING]
+    orgs = ["PSF Mechanical, Inc.", "Acme Plumbing", "Northwind HVAC"]
+    start = datetime(2026, 1, 1, tzinfo=UTC)
+    entries = []
+    for n in range(ENTRIES):
+        job = f"{(n * 2654435761) % 16**8:08x}-{n % 65536:04x}-4{n % 4096:03x}-8000-{n:012x}"
+        outcome = outcomes[n % len(outcomes)]
+        entries.append(
+            HistoryEntry(
+                id=None,
+                job_id=job,
+                outcome=outcome.value,
+                status_message=outcome.label,
+                app=apps[n % len(apps)],
+                organisation=orgs[n % len(orgs)],
+                server="https://api.cinx.com",
+                checked_at=start + timedelta(minutes=n),
+                report={"job_id": job, "outcome": outcome.value, "detail": "", "rows": [{"app": apps[0]}]},
+            )
+        )
+    with HistoryStore(dirs.history_file, max_entries=ENTRIES) as store:
+        store.add_many(entries)
+        assert store.count() == ENTRIES
+
+
+CHILD = (
+    FIRST_PAINT_CODE
+    + WINDOW_CODE
+    + """
+import json, sqlite3
+from PySide6.QtCore import Qt
+from PySide6.QtTest import QTest
+typed = json.loads(sys.argv[1])
+marks = {}
+probe = FirstPaint(lambda now: marks.setdefault("paint", time.perf_counter_ns()))
+window = make_window(None, restore_session=False, probe=probe)
+marks["ready"] = time.perf_counter_ns()
+panel = window.history_panel
+rows = panel.model.rowCount()
+spin(100)
+
+# Floor of "ready": the same columns with plain sqlite3.
+from pig_desktop.store.paths import app_dirs
+f0 = time.perf_counter_ns()
+conn = sqlite3.connect(app_dirs().history_file)
+floor_rows = conn.execute(
+    "SELECT id, job_id, outcome, status_message, app, organisation, server, checked_at FROM history "
+    "ORDER BY checked_at DESC, id DESC"
+).fetchall()
+conn.close()
+f1 = time.perf_counter_ns()
+
+edit = panel.filter_edit
+edit.setFocus()
+spin(50)
+keys, floor_keys, shown = [], [], []
+haystacks = ["\\n".join(str(v).casefold() for v in row[1:6]) for row in floor_rows]
+needle = ""
+for key in typed:
+    t0 = time.perf_counter_ns()
+    if key == "BS":
+        QTest.keyClick(edit, Qt.Key.Key_Backspace)
+    else:
+        QTest.keyClick(edit, key)
+    app.processEvents()
+    t1 = time.perf_counter_ns()
+    keys.append((t1 - t0) / 1e6)
+    shown.append(panel.model.rowCount())
+    needle = needle[:-1] if key == "BS" else needle + key
+    g0 = time.perf_counter_ns()
+    hits = [h for h in haystacks if needle.casefold() in h] if needle else list(haystacks)
+    g1 = time.perf_counter_ns()
+    floor_keys.append((g1 - g0) / 1e6)
+window.shutdown()
+print(json.dumps({
+    "ready_ms": (marks["ready"] - marks["paint"]) / 1e6,
+    "floor_ready_ms": (f1 - f0) / 1e6,
+    "rows": rows, "floor_rows": len(floor_rows),
+    "key_ms": keys, "floor_key_ms": floor_keys, "shown": shown,
+}))
+"""
+)
+
+
+def run(rounds: int) -> dict[str, Any]:
+    home = Path(tempfile.mkdtemp(prefix="pig-bench-history-"))
+    prepare(home)
+    env = child_env(home)
+    out: dict[str, list[Any]] = {"ready": [], "floor_ready": [], "key": [], "floor_key": [], "key_max": []}
+    run_child(CHILD, [json.dumps(TYPED)], env=env)  # warm-up
+    for _ in range(rounds):
+        result = run_child(CHILD, [json.dumps(TYPED)], env=env)
+        if result["rows"] != ENTRIES or result["floor_rows"] != ENTRIES:
+            raise RuntimeError(f"the list holds {result['rows']} entries, not {ENTRIES}")
+        out["ready"].append(result["ready_ms"])
+        out["floor_ready"].append(result["floor_ready_ms"])
+        out["key"].append(median(result["key_ms"]))
+        out["key_max"].append(max(result["key_ms"]))
+        out["floor_key"].append(median(result["floor_key_ms"]))
+        out.setdefault("shown", []).append(result["shown"])
+    return {
+        "rounds": rounds,
+        "entries": ENTRIES,
+        "typed": TYPED,
+        "ready_ms": round(median(out["ready"]), 1),
+        "floor_ready_ms": round(median(out["floor_ready"]), 1),
+        "key_median_ms": round(median(out["key"]), 2),
+        "key_slowest_ms": round(median(out["key_max"]), 2),
+        "key_slowest_overall_ms": round(max(out["key_max"]), 2),
+        "floor_key_median_ms": round(median(out["floor_key"]), 2),
+        "target_ready_ms": TARGET_READY_MS,
+        "target_key_ms": TARGET_KEY_MS,
+        "samples": out,
+        "method": (
+            "fresh child per round; MainWindow (not signed in) with 10,000 history entries; first paint "
+            "(event filter) to the window's ready signal; floor: sqlite3 SELECT of the summary columns; "
+            "keystrokes with QTest.keyClick + processEvents; floor: list comprehension over 10,000 strings; "
+            "1 warm-up round, medians"
+        ),
+    }
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rounds", type=int, default=5)
+    args = parser.parse_args(argv)
+    result = run(args.rounds)
+    write_json(OUT_DIR / "bench_history.json", result)
+    print(json.dumps({k: v for k, v in result.items() if k != "samples"}, indent=2))
+    ok = result["ready_ms"] <= TARGET_READY_MS and result["key_slowest_ms"] <= TARGET_KEY_MS
+    return 0 if ok else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,280 @@
+"""Run every benchmark, each figure next to its floor in the same run; write benchmarks/results.json and the
+summary table at the top of docs/performance.md.
+
+    QT_QPA_PLATFORM=offscreen python benchmarks/run_all.py [--label after|before] [--watch-seconds 20]
+
+(``make bench`` runs this.) Not a test: nothing here is a pass/fail gate in the test suite. The exit code is 1
+when a target is missed, so a release checklist can use it.
+
+``results.json`` keeps one run per label: ``before`` (recorded once, before the performance work of issue 7)
+and ``after`` (the current code; the default label). The table shows both next to the floor and the target;
+the verdict is the ``after`` run's. Each benchmark's own JSON (all samples) is in benchmarks/out/.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+import time
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+
+import bench_big_result  # noqa: E402
+import bench_history  # noqa: E402
+import bench_memory  # noqa: E402
+import bench_startup  # noqa: E402
+import bench_ui_check  # noqa: E402
+from _common import (  # noqa: E402
+    DOC,
+    OUT_DIR,
+    PYTHON,
+    TREE_ENV,
+    app_tree,
+    child_env,
+    describe_machine,
+    machine,
+    write_json,
+)
+
+RESULTS = HERE / "results.json"
+SUMMARY_TITLE = "Summary"
+
+
+def figure(
+    key: str,
+    label: str,
+    unit: str,
+    value: float,
+    floor: float | None,
+    target: float,
+    target_text: str,
+    ok: bool,
+) -> dict[str, Any]:
+    return {
+        "key": key,
+        "label": label,
+        "unit": unit,
+        "value": round(value, 3),
+        "floor": None if floor is None else round(floor, 3),
+        "target": round(target, 3),
+        "target_text": target_text,
+        "ok": ok,
+    }
+
+
+def bench_dir() -> Path:
+    """Where bench_watch.py and bench_check.py run from: the measured tree's copy when it has them (they
+    import pig_desktop from their own checkout), else this one."""
+    other = app_tree() / "benchmarks"
+    return other if (other / "bench_watch.py").exists() else HERE
+
+
+def run_watch(seconds: float) -> dict[str, Any]:
+    """bench_watch.py in its own process (it needs its own QApplication), a shorter run than its default."""
+    subprocess.run(
+        [PYTHON, str(bench_dir() / "bench_watch.py"), "--seconds", str(seconds), "--idle-seconds", "5"],
+        check=True,
+        env=child_env(),
+        stdout=subprocess.DEVNULL,
+        timeout=seconds + 180,
+    )
+    out = bench_dir() / "out" / "bench_watch.json"
+    result: dict[str, Any] = json.loads(out.read_text(encoding="utf-8"))
+    return result
+
+
+def run_core_check() -> dict[str, Any]:
+    """bench_check.py (issue 2: one CinxClient check vs raw httpx, no GUI) in its own process."""
+    subprocess.run(
+        [PYTHON, str(bench_dir() / "bench_check.py")],
+        check=False,  # exit 1 only means "over target": the figure says so
+        env=child_env(),
+        stdout=subprocess.DEVNULL,
+        timeout=300,
+    )
+    result: dict[str, Any] = json.loads(
+        (bench_dir() / "out" / "bench_check.json").read_text(encoding="utf-8")
+    )
+    return result
+
+
+def run_all(watch_seconds: float, quick: bool) -> dict[str, Any]:
+    rounds = 3 if quick else None
+    raw: dict[str, Any] = {}
+    steps = [
+        ("startup", lambda: bench_startup.run(rounds or 7)),
+        ("memory", lambda: bench_memory.run(rounds or 5)),
+        ("ui_check", lambda: bench_ui_check.run(rounds or 21)),
+        ("big_result", lambda: bench_big_result.run(rounds or 5)),
+        ("history", lambda: bench_history.run(rounds or 5)),
+        ("watch", lambda: run_watch(watch_seconds)),
+        ("core_check", run_core_check),
+    ]
+    for name, step in steps:
+        started = time.monotonic()
+        print(f"[{name}] ...", flush=True)
+        raw[name] = step()
+        write_json(OUT_DIR / f"bench_{name}.json", raw[name])
+        print(f"[{name}] done in {time.monotonic() - started:.0f} s", flush=True)
+
+    s, m, c, b, h, w, k = (raw[n] for n in ("startup", "memory", "ui_check", "big_result", "history", "watch",
+                                            "core_check"))  # fmt: skip
+    figures = [  # noqa: E501 - a table, one figure per entry
+        figure("startup_first_paint", "Start-up: process start to first paint", "ms", s["app_ms"],
+               s["floor_ms"], s["floor_ms"] * s["target_ratio"], f"<= {s['target_ratio']}x floor",
+               s["ratio"] <= s["target_ratio"]),
+        figure("memory_peak_rss", "Memory: peak RSS after one check", "MB", m["app_mb"], m["floor_mb"],
+               m["floor_mb"] * m["target_ratio"], f"<= {m['target_ratio']}x floor", m["ratio"] <= m["target_ratio"]),  # noqa: E501
+        figure("one_check", "One check: click to tree filled", "ms", c["ours"]["median_ms"],
+               c["raw_httpx_get"]["median_ms"], c["raw_httpx_get"]["median_ms"] + c["target_extra_ms"],
+               f"<= floor + {c['target_extra_ms']:g} ms", c["extra_ms"] <= c["target_extra_ms"]),
+        figure("big_result_fill", "1,000 rows x 50 args: click to tree filled", "ms", b["fill_ms"], b["raw_ms"],  # noqa: E501
+               b["target_fill_ms"], f"<= {b['target_fill_ms']:g} ms", b["fill_ms"] <= b["target_fill_ms"]),
+        figure("big_result_stall", "1,000 rows x 50 args: longest GUI stall (fill + browse all)", "ms",
+               b["stall_max_ms"], None, b["target_stall_ms"], f"<= {b['target_stall_ms']:g} ms",
+               b["stall_max_ms"] <= b["target_stall_ms"]),
+        figure("history_ready", "History 10,000: first paint to list ready", "ms", h["ready_ms"],
+               h["floor_ready_ms"], h["target_ready_ms"], f"<= {h['target_ready_ms']:g} ms",
+               h["ready_ms"] <= h["target_ready_ms"]),
+        figure("history_keystroke", "History 10,000: slowest filter keystroke", "ms", h["key_slowest_ms"],
+               h["floor_key_median_ms"], h["target_key_ms"], f"<= {h['target_key_ms']:g} ms",
+               h["key_slowest_ms"] <= h["target_key_ms"]),
+        figure("watch_stall", "500 watched jobs: longest GUI stall", "ms", w["stall_max_ms"], None, 50.0,
+               "<= 50 ms", w["stall_max_ms"] <= 50),
+        figure("watch_rate", "500 watched jobs: most requests in any 1 s", "req", w["requests_max_in_any_1s"],
+               None, w["rate_cap_per_s"], f"<= {w['rate_cap_per_s']:g} (the cap)",
+               w["requests_max_in_any_1s"] <= w["rate_cap_per_s"]),
+        figure("watch_idle_cpu", "500 watched jobs: CPU while paused (per s)", "ms/s",
+               1000 * w["idle_cpu_s"] / max(w["idle_seconds"], 0.001), None, 1.0, "~0 (<= 1 ms/s)",
+               1000 * w["idle_cpu_s"] / max(w["idle_seconds"], 0.001) <= 1.0),
+        figure("watch_cpu_per_check", "500 watched jobs: CPU per check (incl. GUI refresh)", "ms",
+               w["cpu_per_check_ms"], None, 50.0, "<= 50 ms (no target in the issue)", w["cpu_per_check_ms"] <= 50),  # noqa: E501
+        figure("core_check_ratio", "Core: CinxClient.check_status vs raw httpx (issue 2)", "x",
+               k["ratio_median"], 1.0, k["target_ratio"], f"<= {k['target_ratio']}x raw", k["ratio_median"]
+               <= k["target_ratio"]),
+    ]  # fmt: skip
+    return {
+        "measured_at": datetime.now(UTC).isoformat(timespec="seconds").replace("+00:00", "Z"),
+        "quick": quick,
+        "machine": machine(),
+        "late_modules_at_first_paint": s["late_modules_at_first_paint"],
+        "tree": str(app_tree()),
+        "figures": figures,
+        "raw": raw,
+    }
+
+
+def fmt(value: float | None, unit: str) -> str:
+    if value is None:
+        return "—"
+    if unit == "x":
+        return f"{value:.2f}x"
+    if unit == "req":
+        return f"{value:g}"
+    if unit == "MB":
+        return f"{value:.1f} MB"
+    return f"{value:.1f} {unit}" if value >= 10 else f"{value:.2f} {unit}"
+
+
+def table(results: dict[str, Any]) -> str:
+    runs = results.get("runs", {})
+    after = runs.get("after")
+    before = runs.get("before")
+    main_run = after or before
+    if main_run is None:
+        return f"## {SUMMARY_TITLE}\n\nNo run recorded yet: `python benchmarks/run_all.py`.\n"
+    before_by_key = {f["key"]: f for f in (before or {}).get("figures", [])}
+    lines = [
+        f"## {SUMMARY_TITLE}",
+        "",
+        "Every figure of issue 7 from `python benchmarks/run_all.py` (`make bench`), each measured next to",
+        "its floor in the same run: a bare PySide6 program, plain sqlite3, a raw `httpx.get(...).json()` or",
+        "plain Python, whichever the figure is about. Medians of at least 5 repeats unless stated below.",
+        '"Before" is the code before the performance work of issue 7; "after" is the code now. The verdict',
+        "is the after run's. All samples: `benchmarks/results.json` (and `benchmarks/out/`).",
+        "",
+        "| Figure | Floor (same run) | Before | After | Target | Verdict |",
+        "|---|---|---|---|---|---|",
+    ]
+    for f in main_run["figures"]:
+        old = before_by_key.get(f["key"])
+        floor = fmt(f["floor"], f["unit"])
+        if old is not None and after is not None and old["floor"] is not None:
+            floor += f" (before: {fmt(old['floor'], f['unit'])})"
+        lines.append(
+            f"| {f['label']} | {floor} | {fmt(old['value'], f['unit']) if old else '—'} | "
+            f"{fmt(f['value'], f['unit']) if after else '—'} | {f['target_text']} | "
+            f"{'met' if f['ok'] else '**MISSED**'} |"
+        )
+    lines += [""]
+    for label, run in (("Before", before), ("After", after)):
+        if run is None:
+            continue
+        late = ", ".join(run.get("late_modules_at_first_paint", [])) or "none"
+        lines.append(
+            f"- {label}: run {run['measured_at']}{' (quick: 3 rounds)' if run.get('quick') else ''}; "
+            f"imported before the first paint among keyring, truststore, httpx, sqlite3: {late}."
+        )
+    lines += [f"- Machine: {describe_machine(main_run['machine'])}."]
+    return "\n".join(lines) + "\n"
+
+
+def write_doc(results: dict[str, Any]) -> None:
+    """Put the summary table right after the title and the intro paragraph of docs/performance.md."""
+    text = DOC.read_text(encoding="utf-8") if DOC.exists() else "# Performance\n"
+    section = table(results)
+    marker = f"## {SUMMARY_TITLE}\n"
+    if marker in text:
+        from _common import update_section
+
+        update_section(SUMMARY_TITLE, section)
+        return
+    first = text.find("\n## ")
+    if first == -1:
+        text = text.rstrip("\n") + "\n\n" + section
+    else:
+        text = text[: first + 1] + section + "\n" + text[first + 1 :]
+    DOC.write_text(text, encoding="utf-8")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--label", choices=("after", "before"), default="after")
+    parser.add_argument("--watch-seconds", type=float, default=20.0)
+    parser.add_argument(
+        "--quick", action="store_true", help="3 rounds each (a smoke run, not for the record)"
+    )
+    parser.add_argument(
+        "--tree",
+        type=Path,
+        help="measure the pig_desktop of another checkout (e.g. an exported older commit for 'before')",
+    )
+    parser.add_argument("--doc-only", action="store_true", help="rewrite the table from results.json only")
+    args = parser.parse_args(argv)
+
+    results: dict[str, Any] = (
+        json.loads(RESULTS.read_text(encoding="utf-8")) if RESULTS.exists() else {"runs": {}}
+    )
+    if args.tree is not None:
+        os.environ[TREE_ENV] = str(args.tree.resolve())
+    if not args.doc_only:
+        run = run_all(args.watch_seconds, args.quick)
+        results.setdefault("runs", {})[args.label] = run
+        write_json(RESULTS, results)
+        print(f"wrote {RESULTS.relative_to(HERE.parent)}")
+    write_doc(results)
+    print(f"updated {DOC.relative_to(HERE.parent)}")
+    print(table(results))
+    current = results["runs"].get("after") or results["runs"].get("before")
+    return 0 if current and all(f["ok"] for f in current["figures"]) else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
