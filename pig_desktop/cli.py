@@ -26,7 +26,6 @@ import sys
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from typing import IO, Any, NoReturn
 
 from pig_desktop import __version__
@@ -37,6 +36,7 @@ from pig_desktop.core.outcome import Outcome, StatusReport
 from pig_desktop.core.policy import WatchPolicy, next_check_delay, watch_is_over
 from pig_desktop.core.servers import SERVERS, describe_server, normalize_server
 from pig_desktop.core.signin import SignInError, choose_token, sign_in
+from pig_desktop.core.ticket import format_both
 
 log = logging.getLogger("pig_desktop.cli")
 
@@ -225,14 +225,6 @@ def _say(text: str) -> None:
     print(text, file=sys.stderr, flush=True)
 
 
-def _utc_and_local(moment: datetime) -> str:
-    utc = moment.astimezone(UTC)
-    local = moment.astimezone()
-    if local.utcoffset() == utc.utcoffset():
-        return f"{utc:%Y-%m-%d %H:%M:%S} UTC (also the local time here)"
-    return f"{utc:%Y-%m-%d %H:%M:%S} UTC ({local:%Y-%m-%d %H:%M:%S %Z} local time)"
-
-
 def _server_label(server: str, demo: bool = False) -> str:
     name = "Demo sandbox" if demo else describe_server(server)
     return f"{name} ({server})" if name != server else server
@@ -284,7 +276,7 @@ def plain_report(report: StatusReport, target: Target) -> str:
         if row.partner:
             fields.append(("Partner", row.partner))
         if row.command_started_at is not None:
-            fields.append(("Started", _utc_and_local(row.command_started_at)))
+            fields.append(("Started", format_both(row.command_started_at)))
         elif row.command_started_at_text:
             fields.append(("Started", row.command_started_at_text))
     if target.organisation:
@@ -292,7 +284,7 @@ def plain_report(report: StatusReport, target: Target) -> str:
     elif target.api_token:
         fields.append(("Organisation", f"(not looked up; API token ending {target.api_token[-4:]})"))
     fields.append(("Server", _server_label(target.server, target.demo)))
-    fields.append(("Checked", _utc_and_local(report.checked_at)))
+    fields.append(("Checked", format_both(report.checked_at)))
     if report.envelope is not None:
         meta = report.envelope.response
         envelope = " ".join(part for part in (str(meta.status_code or ""), meta.message) if part)

@@ -297,11 +297,17 @@ class Organisation:
         return self.state == "active"
 
     @property
+    def reason_text(self) -> str:
+        """Why the subscription is not active, readable: "Subscription expired on 2017-11-22"."""
+        reason = self.reason or self.status_message or "the subscription is not active"
+        # CINX wraps dates and ids in square brackets ("expired on [2017-11-22]"); people don't need them.
+        return reason.replace("[", "").replace("]", "").strip()
+
+    @property
     def plain_state(self) -> str:
         """One plain sentence about this organisation's subscription."""
         if self.state == "expired":
-            reason = self.reason or self.status_message or "the subscription is not active"
-            return f"Subscription not active: {reason}. Ask your CINX administrator to renew it."
+            return f"Subscription not active: {self.reason_text}. Ask your CINX administrator to renew it."
         if self.state == "no_api_access":
             return "This company is not enabled for API access. Contact CINX support to enable it."
         return "Subscription active."

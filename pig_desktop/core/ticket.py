@@ -19,7 +19,7 @@ import platform
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from .. import APP_DISPLAY_NAME, __version__
@@ -159,9 +159,13 @@ def format_local(moment: datetime) -> str:
 
 
 def format_both(moment: datetime | None) -> str:
+    """UTC for support, and the local time of whoever reads it: "2024-01-17 16:38:55 UTC (local time:
+    17 Jan 2024, 17:38:55 CET)", or "(also the local time here)" where the two are the same."""
     if moment is None:
         return ""
-    return f"{format_utc(moment)} (your time: {format_local(moment)})"
+    if moment.astimezone().utcoffset() == timedelta(0):
+        return f"{format_utc(moment)} (also the local time here)"
+    return f"{format_utc(moment)} (local time: {format_local(moment)})"
 
 
 def epoch_to_datetime(value: float | None) -> datetime | None:

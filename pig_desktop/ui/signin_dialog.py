@@ -118,8 +118,7 @@ def org_state_text(org: Organisation) -> str:
         return "Active"
     if org.state == "no_api_access":
         return "Not enabled for API access"
-    reason = org.reason or org.status_message or "subscription not active"
-    return f"Expired: {reason}"
+    return f"Expired: {org.reason_text}"
 
 
 class SignInDialog(QDialog):

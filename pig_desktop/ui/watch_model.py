@@ -7,6 +7,7 @@ time columns of one row at a time, never a model reset, so selection and scrolli
 
 from __future__ import annotations
 
+import math
 import time
 from collections.abc import Callable, Iterable
 from typing import Any
@@ -24,6 +25,11 @@ JOB_ID_ROLE = Qt.ItemDataRole.UserRole + 1
 STATE_ROLE = Qt.ItemDataRole.UserRole + 2
 
 _Index = QModelIndex | QPersistentModelIndex
+
+
+def next_check_text(seconds_left: float) -> str:
+    """ "in 5 s", rounded up so the countdown never shows "in 0 s" before the check, or "any moment"."""
+    return "any moment" if seconds_left < 1 else f"in {format_duration(math.ceil(seconds_left))}"
 
 
 def format_duration(seconds: float) -> str:
@@ -130,8 +136,7 @@ class WatchModel(QAbstractTableModel):
                 return "Paused"
             if state.next_check_at is None:
                 return "—"
-            left = state.next_check_at.timestamp() - now
-            return "Any moment" if left < 1 else f"in {format_duration(left)}"
+            return next_check_text(state.next_check_at.timestamp() - now)
         return ""
 
     # -- changes ---------------------------------------------------------------------------------------------

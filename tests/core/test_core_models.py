@@ -248,7 +248,8 @@ def test_organisation_states() -> None:
         }
     )
     assert expired.state == "expired" and expired.name == "o-2"
-    assert "2017-11-22" in expired.plain_state
+    assert "2017-11-22" in expired.plain_state and "[" not in expired.plain_state
+    assert expired.reason_text == "Subscription expired on 2017-11-22"
     assert Organisation.parse({}).name == "(unnamed organisation)"
 
 
