@@ -2,12 +2,13 @@
 # Build PIG Desktop for the machine this runs on (tested on Linux only; <os> is linux, windows or macos).
 #
 #   packaging/build.sh            one-folder bundle: dist/pig-desktop-<version>-<os>-<arch>/pig-desktop
+#                                 (with install-desktop-entry.sh beside it) and the same folder as .tar.gz
 #   packaging/build.sh --onefile  single file:       dist/pig-desktop-<version>-<os>-<arch>
 #   packaging/build.sh --wheel    wheel (for pip/pipx): dist/pig_desktop-<version>-py3-none-any.whl
 #   --dist DIR                    put the result in DIR instead of dist/
 #   --work DIR                    PyInstaller's scratch folder instead of build/pyinstaller
 #
-# Python: $PYTHON if set, else the repository's .venv, else /work/venv/bin/python, else python3.
+# Python: $PYTHON if set, else the repository's .venv, else python3.
 # PyInstaller is installed into that environment if it is missing.
 set -euo pipefail
 
@@ -15,7 +16,7 @@ SELF="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)/$(basename "${BASH_SOURCE[0]
 ROOT="$(dirname "$(dirname "$SELF")")"
 cd "$ROOT"
 
-usage() { sed -n '2,11p' "$SELF" | sed 's/^# \{0,1\}//'; }
+usage() { sed -n '2,12p' "$SELF" | sed 's/^# \{0,1\}//'; }
 
 MODE=onedir
 DIST="$ROOT/dist"
@@ -45,8 +46,6 @@ elif [[ -x "$ROOT/.venv/bin/python" ]]; then
     PY="$ROOT/.venv/bin/python"
 elif [[ -x "$ROOT/.venv/Scripts/python.exe" ]]; then
     PY="$ROOT/.venv/Scripts/python.exe"
-elif [[ -x /work/venv/bin/python ]]; then
-    PY=/work/venv/bin/python
 else
     PY="$(command -v python3)"
 fi
@@ -97,5 +96,8 @@ export PIG_BUNDLE_NAME="$NAME"
 if [[ "$MODE" == onefile ]]; then
     echo "Built $DIST/$NAME"
 else
-    echo "Built $DIST/$NAME/ (run $DIST/$NAME/pig-desktop)"
+    # The menu-entry script travels with the bundle, and one archive is what people are handed.
+    cp "$ROOT/packaging/linux/install-desktop-entry.sh" "$DIST/$NAME/"
+    tar -C "$DIST" -czf "$DIST/$NAME.tar.gz" "$NAME"
+    echo "Built $DIST/$NAME/ (run $DIST/$NAME/pig-desktop) and $DIST/$NAME.tar.gz"
 fi

@@ -106,10 +106,26 @@ def bundle(tmp_path_factory: pytest.TempPathFactory) -> Path:
     _build(tmp)
     folder = tmp / "dist" / f"pig-desktop-{VERSION}-linux-{_arch()}"
     assert (folder / "pig-desktop").is_file() and os.access(folder / "pig-desktop", os.X_OK)
-    # Nothing but the bundle in the dist folder; the scratch files went to --work, not into the checkout.
-    assert [p.name for p in (tmp / "dist").iterdir()] == [folder.name]
+    # Nothing but the bundle and its archive in the dist folder; scratch files went to --work, not the checkout.
+    assert sorted(p.name for p in (tmp / "dist").iterdir()) == [folder.name, f"{folder.name}.tar.gz"]
     assert (tmp / "work").is_dir()
     return folder
+
+
+def test_bundle_carries_its_menu_entry_script_and_an_archive(bundle: Path, tmp_path: Path) -> None:
+    import tarfile
+
+    with tarfile.open(bundle.parent / f"{bundle.name}.tar.gz") as archive:
+        names = set(archive.getnames())
+    assert f"{bundle.name}/pig-desktop" in names
+    assert f"{bundle.name}/install-desktop-entry.sh" in names
+    # Run from inside the bundle, the script points the menu entry at the bundle's own program.
+    prefix = tmp_path / "share"
+    script = bundle / "install-desktop-entry.sh"
+    result = run(["bash", str(script), "--prefix", str(prefix)], tmp_path, isolated_env(tmp_path))
+    assert result.returncode == 0, result.stdout + result.stderr
+    entry = (prefix / "applications" / "io.github.pigdesktop.PigDesktop.desktop").read_text()
+    assert f"Exec={bundle / 'pig-desktop'}" in entry or f'Exec="{bundle / "pig-desktop"}"' in entry, entry
 
 
 def test_bundle_answers_version_without_a_display(bundle: Path, tmp_path: Path) -> None:

@@ -2,7 +2,8 @@
 # Add PIG Desktop to your application menu (for the current user only, no administrator rights needed).
 #
 #   install-desktop-entry.sh                         menu entry runs `pig-desktop` from PATH (pipx install)
-#   install-desktop-entry.sh --exec /path/to/pig-desktop   menu entry runs that program (a bundle)
+#   install-desktop-entry.sh --exec /path/to/pig-desktop   menu entry runs that program (a bundle; the
+#                                                    default when this script sits inside the bundle)
 #   install-desktop-entry.sh --uninstall             remove what this script installed
 #
 # Options:  --resources DIR  folder holding icons/ and linux/ (default: found next to --exec inside a bundle,
@@ -26,6 +27,11 @@ while [[ $# -gt 0 ]]; do
         *) echo "Unknown option: $1 (see --help)" >&2; exit 2 ;;
     esac
 done
+
+# Shipped inside a bundle (build.sh puts it beside the program): the menu entry runs that program.
+if [[ -z "$EXEC" && -x "$HERE/pig-desktop" ]]; then
+    EXEC="$HERE/pig-desktop"
+fi
 
 APPS="$PREFIX/applications"
 ICONS="$PREFIX/icons/hicolor"
