@@ -61,6 +61,8 @@ def _describe(candidate: str) -> str:
 
 def path_segment(value: str) -> str:
     """Percent-encode one URL path segment: '/', '.', '%' and everything else unsafe are escaped."""
-    encoded = quote(value, safe="")
+    # surrogatepass: a lone surrogate (from a JSON "\ud800" escape in /2.0/subs, or an undecodable byte in a
+    # command-line argument) must give an odd segment, not a UnicodeEncodeError out of check_status.
+    encoded = quote(value, safe="", errors="surrogatepass")
     # quote() leaves '.' alone; a segment of dots would still climb the path, so escape dots too.
     return encoded.replace(".", "%2E")

@@ -270,3 +270,49 @@ TLS_FAULTS: tuple[tuple[str, str, str, int], ...] = (
     ("tls-untrusted", "Self-signed HTTPS server (certificate not trusted)", "error", 5),
     ("tls-trusted", "The same server once its CA is added through the CA-bundle setting", "processed", 0),
 )
+
+
+# ---- arming faults (shared by the tests of the window's worker and of the polling service) -------------
+
+# Words that betray technical detail in a sentence meant for office staff.
+TECHNICAL_WORDS: tuple[str, ...] = (
+    "Traceback",
+    "Exception",
+    "httpx",
+    "errno",
+    "ssl.",
+    "_ssl.c",
+    "JSONDecodeError",
+    "NoneType",
+)
+
+
+@dataclass(frozen=True)
+class ArmedFault:
+    """One fault set up and ready: where to send the check, and what must come of it."""
+
+    key: str
+    title: str
+    outcome: str
+    exit_code: int
+    target: Target
+
+
+def arm(fault: Fault, server: SandboxServer, base: Path) -> ArmedFault:
+    """Set ``fault`` up on ``server`` (its own job id, from a private folder under ``base``)."""
+    folder = base / fault.key
+    folder.mkdir(parents=True, exist_ok=True)
+    target = fault.arrange(server, folder)
+    return ArmedFault(fault.key, fault.title, fault.outcome, fault.exit_code, target)
+
+
+def documented_outcomes(doc: Path) -> dict[str, tuple[str, str]]:
+    """``title -> (outcome, message)``: the defined results, from the generated table in the doc."""
+    text = doc.read_text(encoding="utf-8")
+    block = text.split("<!-- fault-matrix:start -->", 1)[1].split("<!-- fault-matrix:end -->", 1)[0]
+    rows: dict[str, tuple[str, str]] = {}
+    for line in block.strip().splitlines()[2:]:
+        cells = [cell.strip() for cell in line.strip().strip("|").split(" | ")]
+        title, outcome, _code, message = cells
+        rows[title] = (outcome, message)
+    return rows
