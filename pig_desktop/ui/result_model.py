@@ -421,7 +421,8 @@ class ResultModel(QAbstractItemModel):
         )
         if report.retry_after:
             add(_tr("Retry after"), format_duration(report.retry_after), "retry_after")
-        add(_tr("Technical detail"), mask_text(report.detail), "detail")
+        # The technical detail (exception names, errno) is for support: it goes into "Copy for ticket" and the
+        # log, not on screen.
 
     # --- QAbstractItemModel ---
 
