@@ -106,7 +106,7 @@ def bundle(tmp_path_factory: pytest.TempPathFactory) -> Path:
     _build(tmp)
     folder = tmp / "dist" / f"pig-desktop-{VERSION}-linux-{_arch()}"
     assert (folder / "pig-desktop").is_file() and os.access(folder / "pig-desktop", os.X_OK)
-    # Nothing but the bundle and its archive in the dist folder; scratch files went to --work, not the checkout.
+    # Only the bundle and its archive in the dist folder; scratch files went to --work, not the checkout.
     assert sorted(p.name for p in (tmp / "dist").iterdir()) == [folder.name, f"{folder.name}.tar.gz"]
     assert (tmp / "work").is_dir()
     return folder
