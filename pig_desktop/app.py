@@ -28,6 +28,38 @@ DESKTOP_ID = "io.github.pigdesktop.PigDesktop"
 ORGANISATION_NAME = "PIG Desktop"
 
 
+class _EarlyLogBuffer(logging.Handler):
+    """Keeps the records logged before the log file is opened (right after the first paint), to be written
+    to it then. Nothing secret exists in the process that early: the keychain is read after the first paint.
+    """
+
+    def __init__(self) -> None:
+        super().__init__(logging.INFO)
+        self.records: list[logging.LogRecord] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.records.append(record)
+
+
+def _open_log_file(log_dir: Any, early: _EarlyLogBuffer) -> None:
+    """Start the real log file (``store.logsetup``, which pulls in ``logging.handlers``: ~8 ms, so not before
+    the first paint) and write the buffered early records to it. Safe to call twice."""
+    logger = logging.getLogger("pig_desktop")  # logsetup.APP_LOGGER, without importing it early
+    if early not in logger.handlers:
+        return
+    from pig_desktop.store.logsetup import configure_logging
+
+    # The file handler first, then the buffer off: a record logged in between (a worker thread) is written
+    # twice rather than lost.
+    configure_logging(log_dir)
+    logger.removeHandler(early)
+    for record in list(early.records):
+        for handler in logger.handlers:
+            if record.levelno >= handler.level:
+                handler.handle(record)
+    early.records.clear()
+
+
 @dataclass(frozen=True)
 class AppArgs:
     demo: bool
@@ -69,7 +101,6 @@ def main(argv: Sequence[str] | None = None) -> int:
     from PySide6.QtGui import QGuiApplication
     from PySide6.QtWidgets import QApplication
 
-    from pig_desktop.store.logsetup import configure_logging
     from pig_desktop.store.paths import app_dirs, ensure
     from pig_desktop.ui.app_state import DemoAccount, StartOptions, demo_dirs
 
@@ -87,14 +118,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     dirs = ensure(app_dirs())
     if args.demo:
         dirs = ensure(demo_dirs(dirs))
-    configure_logging(dirs.log)
+    # The log file is opened right after the first paint (window.first_painted); until then records wait here.
+    early_log = _EarlyLogBuffer()
+    app_logger = logging.getLogger("pig_desktop")
+    app_logger.addHandler(early_log)
+    app_logger.setLevel(logging.INFO)
     log.info("%s %s starting%s", APP_NAME, __version__, " (demo)" if args.demo else "")
 
     from pig_desktop.ui.errors import install_excepthook
-    from pig_desktop.ui.icons import app_icon
     from pig_desktop.ui.main_window import MainWindow
-
-    app.setWindowIcon(app_icon())
 
     sandbox = None
     demo = None
@@ -114,6 +146,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     instance = claim_single_instance(dirs.data, list(args.jobs))
     if instance is None:
         log.info("handed %d job(s) to the running app", len(args.jobs))
+        _open_log_file(dirs.log, early_log)
         if sandbox is not None:
             sandbox.stop()
         return 0
@@ -138,11 +171,20 @@ def main(argv: Sequence[str] | None = None) -> int:
                 "see the log file for details",
             )
 
+    def after_first_paint() -> None:
+        from pig_desktop.ui.icons import app_icon
+
+        _open_log_file(dirs.log, early_log)
+        # All sizes of the app icon (for dialogs and the task bar); decoding them is ~9 ms.
+        app.setWindowIcon(app_icon())
+
+    window.first_painted.connect(after_first_paint)
     window.ready.connect(attach_watching)
     window.show()
     try:
         return int(app.exec())
     finally:
+        _open_log_file(dirs.log, early_log)  # a window closed before its first paint
         started = time.monotonic()
         for watch in controller:
             watch.shutdown()

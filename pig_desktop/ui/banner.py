@@ -19,7 +19,6 @@ from PySide6.QtWidgets import (
     QLabel,
     QPushButton,
     QSizePolicy,
-    QStyle,
     QToolButton,
     QWidget,
 )
@@ -77,7 +76,8 @@ class Banner(QFrame):
         self._close = QToolButton(self)
         self._close.setObjectName(f"{object_name}Close")
         self._close.setAutoRaise(True)
-        self._close.setIcon(self.style().standardIcon(QStyle.StandardPixmap.SP_TitleBarCloseButton))
+        # Its icon is set when a message is first shown (_present): QStyle's Python enums cost ~4 ms to
+        # create, and the window builds two banners, hidden, before its first paint.
         self._close.setToolTip(self.tr("Close this message"))
         self._close.setAccessibleName(self.tr("Close message"))
         self._close.clicked.connect(self.dismiss)
@@ -172,6 +172,10 @@ class Banner(QFrame):
     # -- internals ---------------------------------------------------------------------------------------
 
     def _present(self, message: BannerMessage) -> None:
+        from PySide6.QtWidgets import QStyle
+
+        if self._close.icon().isNull():
+            self._close.setIcon(self.style().standardIcon(QStyle.StandardPixmap.SP_TitleBarCloseButton))
         self._current = message
         self._text.setText(message.text)
         self._text.setAccessibleName(message.text)

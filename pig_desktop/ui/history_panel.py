@@ -32,6 +32,10 @@ from .history_model import HistoryDelegate, HistoryModel, summary_of
 log = logging.getLogger(__name__)
 
 _RECENT_CACHE = 32  # full entries added this session, so opening a fresh one needs no database read
+# Entries whose stored answer has more job rows than this are not cached: a 1,000-row answer is ~100,000
+# Python objects, and every one kept alive makes each full garbage collection (which holds the GIL, so the
+# GUI waits) walk it again. Opening such an entry reads it back from the database instead.
+_RECENT_CACHE_MAX_ROWS = 50
 _TIME_REFRESH_MS = 60_000
 
 
@@ -57,6 +61,12 @@ class HistoryView(QListView):
                 self.empty_text,
             )
             painter.end()
+
+
+def _small_enough_to_cache(entry: HistoryEntry) -> bool:
+    envelope = entry.report.get("envelope") if isinstance(entry.report, dict) else None
+    rows = envelope.get("rows") if isinstance(envelope, dict) else None
+    return not (isinstance(rows, list) and len(rows) > _RECENT_CACHE_MAX_ROWS)
 
 
 class HistoryPanel(QWidget):
@@ -179,7 +189,7 @@ class HistoryPanel(QWidget):
 
     def add(self, entry: HistoryEntry) -> None:
         """Show a just-recorded entry at the top (no reload); hidden if the filter does not match it."""
-        if entry.id is not None:
+        if entry.id is not None and _small_enough_to_cache(entry):
             self._recent[entry.id] = entry
             while len(self._recent) > _RECENT_CACHE:
                 self._recent.popitem(last=False)

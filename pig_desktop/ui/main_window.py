@@ -42,7 +42,6 @@ from PySide6.QtWidgets import (
 
 from pig_desktop import APP_DISPLAY_NAME, __version__
 from pig_desktop.core.jobid import find_guid
-from pig_desktop.core.outcome import StatusReport
 from pig_desktop.store.settings import LoadedSettings, Settings, load_settings, save_settings
 
 from .app_state import (
@@ -62,20 +61,20 @@ from .app_state import (
     with_preferences,
 )
 from .banner import Banner
-from .icons import app_icon
+from .icons import app_icon, header_logo
 from .job_field import JobField
-from .result_pane import ResultPane
 from .tasks import TaskHandle, run_in_thread
-from .watch_model import format_duration, next_check_text
 
 if TYPE_CHECKING:
     from pig_desktop.core.client import CinxClient
+    from pig_desktop.core.outcome import StatusReport
     from pig_desktop.core.scheduler import WatchState
     from pig_desktop.core.session import Session
     from pig_desktop.core.ticket import TicketContext
     from pig_desktop.store.history import HistoryEntry, HistoryStore
 
     from .history_panel import HistoryPanel
+    from .result_pane import ResultPane
     from .signin_dialog import SignInChoice, SignInDialog
 
 log = logging.getLogger(__name__)
@@ -159,6 +158,9 @@ class MainWindow(QMainWindow):
     ready = Signal()
     #: A single check finished and its result is on screen (StatusReport).
     check_finished = Signal(object)
+    #: Emitted once, right after the first paint (or the fallback timer): the app finishes its own start-up
+    #: (log file, window icon) then, off the first frame's path.
+    first_painted = Signal()
 
     def __init__(self, options: StartOptions, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -195,7 +197,9 @@ class MainWindow(QMainWindow):
         # title ends with it, and the normal title is just the name.
         demo_title = self.tr("Demo with a sandbox server") + " \u2014 " + APP_DISPLAY_NAME
         self.setWindowTitle(demo_title if self._demo else APP_DISPLAY_NAME)
-        self.setWindowIcon(app_icon())
+        # The window icon (eight PNG sizes, ~9 ms to decode) is set once the window is ready (_step_done); the
+        # header logo in the first frame uses the two small sizes only.
+        self._result_pane: ResultPane | None = None
         self._build_ui()
         self._build_menus()
         self._update_account()
@@ -235,7 +239,7 @@ class MainWindow(QMainWindow):
         header_layout.setContentsMargins(16, 10, 12, 10)
         header_layout.setSpacing(10)
         logo = QLabel(header)
-        logo.setPixmap(app_icon().pixmap(32, 32))
+        logo.setPixmap(header_logo().pixmap(32, 32))
         logo.setAccessibleName(self.tr("PIG Desktop logo"))
         title = QLabel(APP_DISPLAY_NAME, header)
         title.setObjectName("appTitle")
@@ -345,10 +349,17 @@ class MainWindow(QMainWindow):
         self._history_placeholder.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self._history_placeholder.setEnabled(False)
         self._history_placeholder.setMinimumWidth(220)
-        self.result_pane = ResultPane(self.splitter)
-        self.result_pane.notice.connect(self.show_status)
+        # The first frame shows an empty result area with its hint; the real ResultPane (tree, model, badge,
+        # ticket formatting: ~30 ms of imports and building) replaces it right after the first paint, or at
+        # once when something asks for ``result_pane`` earlier.
+        self._result_placeholder = QLabel(
+            self.tr("No job checked yet.\nPaste a job id above and press Enter."), self.splitter
+        )
+        self._result_placeholder.setObjectName("resultPlaceholder")
+        self._result_placeholder.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self._result_placeholder.setEnabled(False)
         self.splitter.addWidget(self._history_placeholder)
-        self.splitter.addWidget(self.result_pane)
+        self.splitter.addWidget(self._result_placeholder)
         self.splitter.setStretchFactor(0, 0)
         self.splitter.setStretchFactor(1, 1)
         self.splitter.setSizes([360, 700])
@@ -364,7 +375,6 @@ class MainWindow(QMainWindow):
         self.setTabOrder(self.job_field.edit, self.check_button)
         self.setTabOrder(self.check_button, self.watch_button)
         self.setTabOrder(self.watch_button, self.cancel_button)
-        self.setTabOrder(self.cancel_button, self.result_pane.tree)
         self.statusBar().setObjectName("statusBar")
         self.statusBar().setSizeGripEnabled(True)
 
@@ -396,7 +406,10 @@ class MainWindow(QMainWindow):
 
         file_menu = bar.addMenu(self.tr("&File"))
         self.save_action = action(
-            self.tr("&Save as\u2026"), self.result_pane.save_as, QKeySequence.StandardKey.Save, "saveAction"
+            self.tr("&Save as\u2026"),
+            lambda: self.result_pane.save_as(),
+            QKeySequence.StandardKey.Save,
+            "saveAction",
         )
         file_menu.addAction(self.save_action)
         file_menu.addSeparator()
@@ -406,10 +419,13 @@ class MainWindow(QMainWindow):
 
         edit_menu = bar.addMenu(self.tr("&Edit"))
         self.copy_ticket_action = action(
-            self.tr("Copy for &ticket"), self.result_pane.copy_ticket, "Ctrl+Shift+C", "copyTicketAction"
+            self.tr("Copy for &ticket"),
+            lambda: self.result_pane.copy_ticket(),
+            "Ctrl+Shift+C",
+            "copyTicketAction",
         )
         self.copy_json_action = action(
-            self.tr("Copy &JSON"), self.result_pane.copy_json, None, "copyJsonAction"
+            self.tr("Copy &JSON"), lambda: self.result_pane.copy_json(), None, "copyJsonAction"
         )
         edit_menu.addAction(self.copy_ticket_action)
         edit_menu.addAction(self.copy_json_action)
@@ -423,8 +439,7 @@ class MainWindow(QMainWindow):
         self.raw_action = QAction(self.tr("&Raw JSON"), self)
         self.raw_action.setObjectName("rawJsonAction")
         self.raw_action.setCheckable(True)
-        self.raw_action.toggled.connect(self.result_pane.raw_button.setChecked)
-        self.result_pane.raw_button.toggled.connect(self.raw_action.setChecked)
+        # Linked to the result pane's Raw button once the pane exists (_ensure_result_pane).
         view_menu.addAction(self.raw_action)
         self.refresh_action = action(
             self.tr("Re&fresh"), self.refresh, QKeySequence.StandardKey.Refresh, "refreshAction"
@@ -476,10 +491,48 @@ class MainWindow(QMainWindow):
         )
         return dataclasses.replace(loaded, settings=settings)
 
+    @property
+    def result_pane(self) -> ResultPane:
+        """The result pane; built right after the first paint, or now if asked for before that."""
+        pane = self._result_pane
+        if pane is None:
+            pane = self._ensure_result_pane()
+        return pane
+
+    def _ensure_result_pane(self) -> ResultPane:
+        if self._result_pane is not None:
+            return self._result_pane
+        from .result_pane import ResultPane
+
+        pane = ResultPane()  # no parent yet: replaceWidget() refuses a widget already in the splitter
+        self._result_pane = pane
+        pane.notice.connect(self.show_status)
+        self.raw_action.toggled.connect(pane.raw_button.setChecked)
+        pane.raw_button.toggled.connect(self.raw_action.setChecked)
+        sizes = self.splitter.sizes()
+        self.splitter.replaceWidget(self.splitter.indexOf(self._result_placeholder), pane)
+        self._result_placeholder.deleteLater()
+        self.splitter.setSizes(sizes)
+        self.setTabOrder(self.cancel_button, pane.tree)
+        if self.history_panel is not None:
+            self.setTabOrder(self.cancel_button, self.history_panel)
+        return pane
+
     def _start_once(self) -> None:
         if not self._started:
             self._started = True
+            # The result pane before the history worker starts, not while it runs: the worker imports
+            # ui.history_model (PySide6 classes), and PySide6 creating its lazy types and enums in two
+            # threads at once crashed (a segfault, seen with bench_history.py).
+            self._build_after_first_paint()
+            self.first_painted.emit()
             self._deferred_start()
+
+    def _build_after_first_paint(self) -> None:
+        """What the first frame does without: the result pane (the window icon follows at ``ready``)."""
+        if self._shut_down:
+            return
+        self._ensure_result_pane()
 
     def _deferred_start(self) -> None:
         if self._shut_down:
@@ -487,6 +540,10 @@ class MainWindow(QMainWindow):
         loaded = self._settings_notice
         if loaded.notice:
             self.banner.show_notice(loaded.notice, loaded.detail, key="settings-notice")
+        # The worker below uses history_model, which defines PySide classes. Import it here, on the GUI
+        # thread: a worker importing such a module while the GUI thread creates PySide types crashed Qt.
+        from . import history_model  # noqa: F401
+
         task = self._run(
             open_history_listed,
             self.options.dirs.history_file,
@@ -507,6 +564,9 @@ class MainWindow(QMainWindow):
             # measured (docs/performance.md). Objects are still freed by reference counting as usual.
             gc.freeze()
             self.ready.emit()
+            # Decoding all eight sizes takes ~9 ms: not before the history list is ready. (The app sets the
+            # same icon on the application right after the first paint; the window shows that until then.)
+            self.setWindowIcon(app_icon())
 
     def _on_history_opened(self, opened: OpenedHistory) -> None:
         from .history_panel import HistoryPanel
@@ -746,6 +806,8 @@ class MainWindow(QMainWindow):
         """Show the stored result at once, then refresh it (when it belongs to the current sign-in)."""
         if not self.job_field.text().strip() or self.job_field.job_id() != entry.job_id:
             self.job_field.set_text(entry.job_id)
+        from pig_desktop.core.outcome import StatusReport
+
         report: StatusReport | None = None
         if entry.report:
             try:
@@ -815,6 +877,8 @@ class MainWindow(QMainWindow):
         self._sync_watch_label()
 
     def _on_watch_finished(self, job_id: str, reason: str, report: object) -> None:
+        from pig_desktop.core.outcome import StatusReport
+
         if job_id == self._current_job:
             self._watch_state = None
             self._sync_watch_label()
@@ -822,6 +886,8 @@ class MainWindow(QMainWindow):
             self._record_watch_report(report)
 
     def _on_watch_report(self, job_id: str, report: object) -> None:
+        from pig_desktop.core.outcome import StatusReport
+
         if not isinstance(report, StatusReport):
             return
         self._record_watch_report(report)
@@ -853,6 +919,8 @@ class MainWindow(QMainWindow):
             self._watch_timer.stop()
 
     def _update_watch_label(self) -> None:
+        from .watch_model import format_duration, next_check_text
+
         state = self._watch_state
         if state is None:
             self._watch_timer.stop()
