@@ -185,6 +185,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         return int(app.exec())
     finally:
         _open_log_file(dirs.log, early_log)  # a window closed before its first paint
+        if app.platformName() == "offscreen":
+            # Qt would delete a copied ticket's QMimeData after Python has shut down and crash on the way out;
+            # the offscreen clipboard is this process's own, so emptying it loses nothing.
+            app.clipboard().clear()
         started = time.monotonic()
         for watch in controller:
             watch.shutdown()

@@ -209,3 +209,20 @@ def artifacts_dir() -> Path:
     path = Path(os.environ.get("PIG_TEST_ARTIFACTS") or REPO_ROOT / "test-artifacts")
     path.mkdir(parents=True, exist_ok=True)
     return path
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    """Empty the clipboard before Python shuts down.
+
+    Offscreen, Qt deletes the clipboard's QMimeData (made in Python by "Copy for ticket") in its own exit
+    handler, after the interpreter is gone, and the process dies with SIGSEGV although every test passed.
+    The offscreen clipboard belongs to this process only, so nothing is lost.
+    """
+    import sys
+
+    if "PySide6.QtGui" not in sys.modules:
+        return
+    from PySide6.QtGui import QGuiApplication
+
+    if QGuiApplication.instance() is not None:
+        QGuiApplication.clipboard().clear()
