@@ -8,6 +8,7 @@ never leak into the next, and a start-up is a real process start.
 
 from __future__ import annotations
 
+import argparse
 import json
 import os
 import platform
@@ -16,7 +17,7 @@ import statistics
 import subprocess
 import sys
 import tempfile
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -249,6 +250,28 @@ def update_section(title: str, text: str, doc: Path = DOC) -> None:
 def write_json(path: Path, data: Any) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(json.dumps(data, indent=2) + "\n", encoding="utf-8")
+
+
+def bench_main(
+    argv: list[str] | None,
+    *,
+    doc: str | None,
+    name: str,
+    default_rounds: int,
+    run: Callable[[int], dict[str, Any]],
+    passed: Callable[[dict[str, Any]], bool],
+    hide: Sequence[str] = (),
+) -> int:
+    """The command line of a ``--rounds`` benchmark: run it, write ``out/<name>.json``, print the result
+    (without the keys in ``hide``, e.g. raw samples) and exit 0 if ``passed(result)`` (the target met), else
+    1."""
+    parser = argparse.ArgumentParser(description=(doc or name).splitlines()[0])
+    parser.add_argument("--rounds", type=int, default=default_rounds)
+    args = parser.parse_args(argv)
+    result = run(args.rounds)
+    write_json(OUT_DIR / f"{name}.json", result)
+    print(json.dumps({k: v for k, v in result.items() if k not in hide}, indent=2))
+    return 0 if passed(result) else 1
 
 
 # --- a signed-in main window in a child process -------------------------------------------------------------

@@ -22,7 +22,6 @@ Targets: fill at most 200 ms; no stall above 50 ms.
 
 from __future__ import annotations
 
-import argparse
 import json
 import sys
 import tempfile
@@ -31,7 +30,7 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from _common import OUT_DIR, WINDOW_CODE, ServerProcess, child_env, median, run_child, write_json  # noqa: E402, E501
+from _common import WINDOW_CODE, ServerProcess, bench_main, child_env, median, run_child  # noqa: E402
 
 ROWS = 1000
 ARGS = 50
@@ -174,14 +173,17 @@ def run(rounds: int) -> dict[str, Any]:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--rounds", type=int, default=5)
-    args = parser.parse_args(argv)
-    result = run(args.rounds)
-    write_json(OUT_DIR / "bench_big_result.json", result)
-    print(json.dumps({k: v for k, v in result.items() if k != "samples"}, indent=2))
-    ok = result["fill_ms"] <= TARGET_FILL_MS and result["stall_max_ms"] <= TARGET_STALL_MS
-    return 0 if ok else 1
+    return bench_main(
+        argv,
+        doc=__doc__,
+        name="bench_big_result",
+        default_rounds=5,
+        run=run,
+        passed=lambda result: (
+            result["fill_ms"] <= TARGET_FILL_MS and result["stall_max_ms"] <= TARGET_STALL_MS
+        ),
+        hide=("samples",),
+    )
 
 
 if __name__ == "__main__":

@@ -19,11 +19,6 @@ from __future__ import annotations
 
 import argparse
 import gc
-import json
-import os
-import platform
-import re
-import statistics
 import sys
 import time
 from datetime import UTC, datetime
@@ -32,49 +27,28 @@ from typing import Any
 
 import httpx
 
-ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from _common import DOC, OUT_DIR, ROOT, summary, update_section, write_json  # noqa: E402
+from _common import machine as full_machine  # noqa: E402
+
 sys.path.insert(0, str(ROOT))
 
 from pig_desktop.core.client import CinxClient, Connection  # noqa: E402
 from pig_desktop.core.outcome import Outcome  # noqa: E402
 from pig_desktop.demo import ACTIVE_TOKEN, DEMO_EMAIL, DEMO_PASSWORD, PROCESSED_JOB, SandboxServer  # noqa: E402
 
-OUT = ROOT / "benchmarks" / "out" / "bench_check.json"
-DOC = ROOT / "docs" / "performance.md"
-SECTION = "## One status check vs raw httpx"
+OUT = OUT_DIR / "bench_check.json"
+TITLE = "One status check vs raw httpx"
+SECTION = f"## {TITLE}"
 TARGET_RATIO = 1.5
-
-
-def cpu_model() -> str:
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.lower().startswith("model name"):
-                return line.split(":", 1)[1].strip()
-    except OSError:
-        pass
-    return platform.processor() or "unknown"
+# The machine keys this benchmark has always reported (the shared description has more).
+MACHINE_KEYS = ("nproc", "cpu", "python", "httpx", "platform")
 
 
 def machine() -> dict[str, Any]:
-    return {
-        "nproc": os.cpu_count(),
-        "cpu": cpu_model(),
-        "python": platform.python_version(),
-        "httpx": httpx.__version__,
-        "platform": platform.platform(),
-    }
-
-
-def summary(samples_ns: list[int]) -> dict[str, float]:
-    ms = sorted(s / 1e6 for s in samples_ns)
-    return {
-        "median_ms": statistics.median(ms),
-        "mean_ms": statistics.fmean(ms),
-        "p10_ms": ms[len(ms) // 10],
-        "p90_ms": ms[(len(ms) * 9) // 10],
-        "min_ms": ms[0],
-        "max_ms": ms[-1],
-    }
+    described = full_machine()
+    return {key: described[key] for key in MACHINE_KEYS}
 
 
 def run(rounds: int, warmup: int) -> dict[str, Any]:
@@ -184,16 +158,6 @@ def doc_section(result: dict[str, Any]) -> str:
     return "\n".join(lines) + "\n"
 
 
-def update_doc(section: str) -> None:
-    text = DOC.read_text(encoding="utf-8") if DOC.exists() else "# Performance\n"
-    pattern = re.compile(rf"^{re.escape(SECTION)}\n.*?(?=^## |\Z)", re.S | re.M)
-    if pattern.search(text):
-        text = pattern.sub(lambda _: section + "\n", text, count=1)
-    else:
-        text = text.rstrip("\n") + "\n\n" + section
-    DOC.write_text(text.rstrip("\n") + "\n", encoding="utf-8")
-
-
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--rounds", type=int, default=200)
@@ -204,15 +168,14 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
 
     result = run(args.rounds, args.warmup)
-    OUT.parent.mkdir(parents=True, exist_ok=True)
-    OUT.write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
+    write_json(OUT, result)
     print(
         f"ours {result['ours']['median_ms']:.3f} ms, raw httpx {result['raw_httpx']['median_ms']:.3f} ms "
         f"(medians of {args.rounds}); ratio {result['ratio_median']:.2f}x (target <= {TARGET_RATIO}x)"
     )
     print(f"wrote {OUT.relative_to(ROOT)}")
     if args.update_docs:
-        update_doc(doc_section(result))
+        update_section(TITLE, doc_section(result))
         print(f"updated {DOC.relative_to(ROOT)}")
     return 0 if result["ratio_median"] <= TARGET_RATIO else 1
 

@@ -26,7 +26,6 @@ reported too).
 
 from __future__ import annotations
 
-import argparse
 import json
 import sys
 import tempfile
@@ -38,13 +37,12 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from _common import (  # noqa: E402
     FIRST_PAINT_CODE,
-    OUT_DIR,
     ROOT,
     WINDOW_CODE,
+    bench_main,
     child_env,
     median,
     run_child,
-    write_json,
 )
 
 ENTRIES = 10_000
@@ -191,14 +189,17 @@ def run(rounds: int) -> dict[str, Any]:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--rounds", type=int, default=5)
-    args = parser.parse_args(argv)
-    result = run(args.rounds)
-    write_json(OUT_DIR / "bench_history.json", result)
-    print(json.dumps({k: v for k, v in result.items() if k != "samples"}, indent=2))
-    ok = result["ready_ms"] <= TARGET_READY_MS and result["key_slowest_ms"] <= TARGET_KEY_MS
-    return 0 if ok else 1
+    return bench_main(
+        argv,
+        doc=__doc__,
+        name="bench_history",
+        default_rounds=5,
+        run=run,
+        passed=lambda result: (
+            result["ready_ms"] <= TARGET_READY_MS and result["key_slowest_ms"] <= TARGET_KEY_MS
+        ),
+        hide=("samples",),
+    )
 
 
 if __name__ == "__main__":

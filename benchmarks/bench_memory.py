@@ -14,8 +14,6 @@ for 300 ms more. Target: at most 1.3x the floor.
 
 from __future__ import annotations
 
-import argparse
-import json
 import sys
 import tempfile
 from pathlib import Path
@@ -23,7 +21,7 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from _common import OUT_DIR, WINDOW_CODE, ServerProcess, child_env, median, run_child, write_json  # noqa: E402
+from _common import WINDOW_CODE, ServerProcess, bench_main, child_env, median, run_child  # noqa: E402
 
 TARGET_RATIO = 1.3
 
@@ -95,13 +93,14 @@ def run(rounds: int) -> dict[str, Any]:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--rounds", type=int, default=5)
-    args = parser.parse_args(argv)
-    result = run(args.rounds)
-    write_json(OUT_DIR / "bench_memory.json", result)
-    print(json.dumps(result, indent=2))
-    return 0 if result["ratio"] <= TARGET_RATIO else 1
+    return bench_main(
+        argv,
+        doc=__doc__,
+        name="bench_memory",
+        default_rounds=5,
+        run=run,
+        passed=lambda result: result["ratio"] <= TARGET_RATIO,
+    )
 
 
 if __name__ == "__main__":

@@ -18,8 +18,6 @@ start.
 
 from __future__ import annotations
 
-import argparse
-import json
 import sys
 import tempfile
 import time
@@ -28,7 +26,7 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from _common import FIRST_PAINT_CODE, OUT_DIR, child_env, median, run_child, write_json  # noqa: E402
+from _common import FIRST_PAINT_CODE, bench_main, child_env, median, run_child  # noqa: E402
 
 TARGET_RATIO = 1.5
 
@@ -131,13 +129,14 @@ def run(rounds: int) -> dict[str, Any]:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--rounds", type=int, default=7)
-    args = parser.parse_args(argv)
-    result = run(args.rounds)
-    write_json(OUT_DIR / "bench_startup.json", result)
-    print(json.dumps(result, indent=2))
-    return 0 if result["ratio"] <= TARGET_RATIO else 1
+    return bench_main(
+        argv,
+        doc=__doc__,
+        name="bench_startup",
+        default_rounds=7,
+        run=run,
+        passed=lambda result: result["ratio"] <= TARGET_RATIO,
+    )
 
 
 if __name__ == "__main__":

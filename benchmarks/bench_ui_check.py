@@ -17,8 +17,6 @@ by at most 20 ms.
 
 from __future__ import annotations
 
-import argparse
-import json
 import sys
 import tempfile
 from pathlib import Path
@@ -26,7 +24,7 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from _common import OUT_DIR, WINDOW_CODE, ServerProcess, child_env, run_child, summary, write_json  # noqa: E402, E501
+from _common import WINDOW_CODE, ServerProcess, bench_main, child_env, run_child, summary  # noqa: E402
 
 TARGET_EXTRA_MS = 20.0
 
@@ -108,13 +106,14 @@ def run(rounds: int, warmup: int = 3) -> dict[str, Any]:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--rounds", type=int, default=21)
-    args = parser.parse_args(argv)
-    result = run(args.rounds)
-    write_json(OUT_DIR / "bench_ui_check.json", result)
-    print(json.dumps(result, indent=2))
-    return 0 if result["extra_ms"] <= TARGET_EXTRA_MS else 1
+    return bench_main(
+        argv,
+        doc=__doc__,
+        name="bench_ui_check",
+        default_rounds=21,
+        run=run,
+        passed=lambda result: result["extra_ms"] <= TARGET_EXTRA_MS,
+    )
 
 
 if __name__ == "__main__":

@@ -26,11 +26,8 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import platform
-import re
 import resource
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
@@ -39,7 +36,10 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from _common import OUT_DIR, ROOT, ServerProcess, machine, update_section, write_json  # noqa: E402
+
 sys.path.insert(0, str(ROOT))
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
@@ -48,6 +48,7 @@ from PySide6.QtWidgets import QApplication  # noqa: E402
 
 from pig_desktop.core.client import Connection  # noqa: E402
 from pig_desktop.core.session import Session  # noqa: E402
+from pig_desktop.demo import bodies  # noqa: E402
 from pig_desktop.demo.accounts import ACTIVE_ORG, ACTIVE_TOKEN, DEMO_EMAIL, DEMO_PASSWORD  # noqa: E402
 from pig_desktop.store.history import WatchStore  # noqa: E402
 from pig_desktop.ui.polling import PollingService  # noqa: E402
@@ -72,60 +73,22 @@ def spin(app: Any, seconds: float) -> None:
         time.sleep(0.001)
 
 
-SERVER_CHILD = """
-import json, sys, time
-from pig_desktop.demo import bodies
-from pig_desktop.demo.server import SandboxServer, ScriptedResponse
-
-jobs = json.loads(sys.stdin.readline())
-with SandboxServer() as server:
-    for job in jobs:
-        row = bodies.job_row(job, status_code=202, status_message="Processing")
-        server.script_job(job, [ScriptedResponse(200, json.dumps(bodies.envelope([row])).encode())])
-    print(server.url, flush=True)
-    sys.stdin.readline()  # "dump"
-    times = [r.time for r in server.requests if r.path.endswith("/status")]
-    print(json.dumps(times), flush=True)
-"""
-
-
-class ServerProcess:
-    """The sandbox in its own process, like a real remote server: its threads take no GIL from the GUI, and
-    its request log (its own monotonic clock) is read at the end."""
-
-    def __init__(self, jobs: list[str]) -> None:
-        env = dict(os.environ, PYTHONPATH=str(ROOT))
-        self.proc = subprocess.Popen(
-            [sys.executable, "-c", SERVER_CHILD],
-            stdin=subprocess.PIPE,
-            stdout=subprocess.PIPE,
-            text=True,
-            env=env,
+def in_progress_scripts(jobs: list[str]) -> dict[str, tuple[int, str]]:
+    """Every job answered "in progress" (202 Processing), for the shared ``ServerProcess``."""
+    return {
+        job: (
+            200,
+            json.dumps(bodies.envelope([bodies.job_row(job, status_code=202, status_message="Processing")])),
         )
-        assert self.proc.stdin is not None and self.proc.stdout is not None
-        self.proc.stdin.write(json.dumps(jobs) + "\n")
-        self.proc.stdin.flush()
-        self.url = self.proc.stdout.readline().strip()
-
-    def request_times(self) -> list[float]:
-        assert self.proc.stdin is not None and self.proc.stdout is not None
-        self.proc.stdin.write("dump\n")
-        self.proc.stdin.flush()
-        times: list[float] = json.loads(self.proc.stdout.readline())
-        self.proc.wait(timeout=30)
-        return times
-
-    def stop(self) -> None:
-        if self.proc.poll() is None:
-            self.proc.kill()
-            self.proc.wait()
+        for job in jobs
+    }
 
 
 def run(seconds: float, idle_seconds: float) -> dict[str, Any]:
     app = QApplication.instance() or QApplication([])
     tmp = Path(tempfile.mkdtemp(prefix="bench-watch-"))
     jobs = [str(uuid.UUID(int=i + 1)) for i in range(JOBS)]
-    server = ServerProcess(jobs)
+    server = ServerProcess(in_progress_scripts(jobs))
     try:
         store = WatchStore(tmp / "history.sqlite3")
         service = PollingService(store, rate=RATE)
@@ -199,6 +162,7 @@ def run(seconds: float, idle_seconds: float) -> dict[str, Any]:
         window_max = max(window_max, i - j + 1)
     late_sorted = sorted(lateness)
     p99 = late_sorted[int(0.99 * (len(late_sorted) - 1))] if late_sorted else 0.0
+    described = machine()
     return {
         "when": datetime.now(UTC).isoformat(timespec="seconds").replace("+00:00", "Z"),
         "jobs": JOBS,
@@ -219,12 +183,8 @@ def run(seconds: float, idle_seconds: float) -> dict[str, Any]:
         "idle_seconds": round(idle_wall, 2),
         "idle_cpu_s": round(idle_cpu, 4),
         "shutdown_s": round(shutdown_s, 4),
-        "machine": {
-            "cpus": os.cpu_count(),
-            "python": platform.python_version(),
-            "platform": platform.platform(),
-            "qpa": os.environ.get("QT_QPA_PLATFORM", ""),
-        },
+        # The keys this benchmark has always reported, from the shared machine description.
+        "machine": {"cpus": described["nproc"], **{k: described[k] for k in ("python", "platform", "qpa")}},
     }
 
 
@@ -261,17 +221,6 @@ How it was measured (`benchmarks/bench_watch.py`, run {r["when"]}):
 """
 
 
-def update_docs(text: str) -> None:
-    path = ROOT / "docs" / "performance.md"
-    current = path.read_text(encoding="utf-8") if path.exists() else "# Performance\n"
-    pattern = re.compile(rf"^## {re.escape(SECTION)}\n.*?(?=^## |\Z)", re.S | re.M)
-    if pattern.search(current):
-        updated = pattern.sub(lambda _m: text + "\n", current)
-    else:
-        updated = current.rstrip("\n") + "\n\n" + text
-    path.write_text(updated.rstrip("\n") + "\n", encoding="utf-8")
-
-
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seconds", type=float, default=60.0)
@@ -279,12 +228,10 @@ def main() -> int:
     parser.add_argument("--update-docs", action="store_true")
     args = parser.parse_args()
     result = run(args.seconds, args.idle_seconds)
-    out = ROOT / "benchmarks" / "out"
-    out.mkdir(parents=True, exist_ok=True)
-    (out / "bench_watch.json").write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
+    write_json(OUT_DIR / "bench_watch.json", result)
     print(json.dumps(result, indent=2))
     if args.update_docs:
-        update_docs(section(result))
+        update_section(SECTION, section(result))
     return 0
 
 

@@ -490,27 +490,24 @@ class HistoryStore(_Database):
     def recent(self, limit: int | None = None, text: str = "") -> list[HistoryEntry]:
         """Entries newest first, optionally only those whose job id, outcome, status message, app or
         organisation contains ``text`` (ignoring case)."""
-        where, params = _where_text(text)
-        limit_sql, limit_params = _limit_clause(limit)
-        with self._read() as conn:
-            rows = conn.execute(
-                f"SELECT {_SUMMARY_COLUMNS}, report FROM history {where} "
-                f"ORDER BY checked_at DESC, id DESC {limit_sql}",
-                [*params, *limit_params],
-            ).fetchall()
+        rows = self._newest_first(f"{_SUMMARY_COLUMNS}, report", limit, text)
         return [self._entry(row) for row in rows]
 
     def summaries(self, limit: int | None = None, text: str = "") -> list[HistorySummary]:
         """Like :meth:`recent` but without loading or parsing the stored results."""
+        rows = self._newest_first(_SUMMARY_COLUMNS, limit, text)
+        return [HistorySummary(r[0], r[1], r[2], r[3], r[4], r[5], r[6], _from_text(r[7])) for r in rows]
+
+    def _newest_first(self, columns: str, limit: int | None, text: str) -> list[Any]:
+        """``columns`` of the rows matching ``text`` (see :meth:`recent`), newest first, at most ``limit``."""
         where, params = _where_text(text)
         limit_sql, limit_params = _limit_clause(limit)
         with self._read() as conn:
-            rows = conn.execute(
-                f"SELECT {_SUMMARY_COLUMNS} FROM history {where} "
-                f"ORDER BY checked_at DESC, id DESC {limit_sql}",
+            rows: list[Any] = conn.execute(
+                f"SELECT {columns} FROM history {where} ORDER BY checked_at DESC, id DESC {limit_sql}",
                 [*params, *limit_params],
             ).fetchall()
-        return [HistorySummary(r[0], r[1], r[2], r[3], r[4], r[5], r[6], _from_text(r[7])) for r in rows]
+        return rows
 
     @staticmethod
     def _entry(row: Sequence[Any]) -> HistoryEntry:
