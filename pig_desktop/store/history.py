@@ -35,6 +35,8 @@ from enum import Enum
 from pathlib import Path
 from typing import Any, Final
 
+from pig_desktop.store.paths import backup_path
+
 log = logging.getLogger(__name__)
 
 SCHEMA_VERSION: Final = 1
@@ -255,12 +257,7 @@ def _is_corruption(exc: BaseException) -> bool:
 
 
 def _move_aside(path: Path) -> Path:
-    stamp = datetime.now().strftime("%Y%m%dT%H%M%S")
-    backup = path.with_name(f"{path.name}.corrupt-{stamp}")
-    counter = 1
-    while backup.exists():
-        backup = path.with_name(f"{path.name}.corrupt-{stamp}-{counter}")
-        counter += 1
+    backup = backup_path(path, "corrupt")
     for suffix in ("", "-wal", "-shm", "-journal"):
         source = Path(f"{path}{suffix}")
         if source.exists():

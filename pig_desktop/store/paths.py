@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 
 import platformdirs
@@ -84,3 +85,14 @@ def ensure(dirs: AppDirs) -> AppDirs:
         if os.name == "posix":
             os.chmod(path, 0o700)
     return dirs
+
+
+def backup_path(path: Path, label: str) -> Path:
+    """A free name beside ``path`` for keeping a damaged file: ``<name>.<label>-YYYYmmddTHHMMSS[-N]``."""
+    stamp = datetime.now().strftime("%Y%m%dT%H%M%S")
+    candidate = path.with_name(f"{path.name}.{label}-{stamp}")
+    counter = 1
+    while candidate.exists():
+        candidate = path.with_name(f"{path.name}.{label}-{stamp}-{counter}")
+        counter += 1
+    return candidate

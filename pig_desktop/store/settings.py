@@ -17,15 +17,18 @@ import shutil
 import tempfile
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from datetime import datetime
 from pathlib import Path
 from typing import Any, Final, Literal
+
+from pig_desktop.core.servers import DEFAULT_STATUS_PATH
+from pig_desktop.store.paths import backup_path
 
 log = logging.getLogger(__name__)
 
 ServerKind = Literal["production", "development", "custom"]
 SERVER_KINDS: Final[tuple[str, ...]] = ("production", "development", "custom")
-DEFAULT_STATUS_PATH_TEMPLATE: Final = "/1.0/sub/{token}/partner/exec/{job}/status"
+# One default for the whole app: the client's.
+DEFAULT_STATUS_PATH_TEMPLATE: Final = DEFAULT_STATUS_PATH
 
 # Limits for numbers a user (or a hand-edited file) could set to something silly: (low, high).
 TIMEOUT_RANGE: Final = (1.0, 120.0)
@@ -263,16 +266,6 @@ _FIELD_LABELS: Final = {
 _PARTIAL_BACKUP_NOTICE = " A copy of the old file was kept as {name}."
 
 
-def _backup_path(path: Path) -> Path:
-    stamp = datetime.now().strftime("%Y%m%dT%H%M%S")
-    candidate = path.with_name(f"{path.name}.bad-{stamp}")
-    counter = 1
-    while candidate.exists():
-        candidate = path.with_name(f"{path.name}.bad-{stamp}-{counter}")
-        counter += 1
-    return candidate
-
-
 def load_settings(path: Path) -> LoadedSettings:
     """Read settings from ``path``; never raises for a missing or damaged file.
 
@@ -305,7 +298,7 @@ def load_settings(path: Path) -> LoadedSettings:
         return LoadedSettings(settings, None, None)
     detail = f"{path}: unusable values for {', '.join(problems)}; defaults used for those"
     log.warning("%s", detail)
-    target = _backup_path(path)
+    target = backup_path(path, "bad")
     backup: Path | None = target
     try:
         shutil.copy2(path, target)
@@ -322,7 +315,7 @@ def load_settings(path: Path) -> LoadedSettings:
 
 def _unreadable(path: Path, detail: str) -> LoadedSettings:
     log.warning("Settings file unusable, starting with defaults: %s", detail)
-    backup = _backup_path(path)
+    backup = backup_path(path, "bad")
     try:
         os.replace(path, backup)
     except OSError as exc:
