@@ -15,7 +15,8 @@ from datetime import UTC, datetime, timedelta
 from email.utils import format_datetime
 from pathlib import Path
 
-from pig_desktop.demo import ACTIVE_TOKEN
+from pig_desktop.core.client import Connection
+from pig_desktop.demo import ACTIVE_TOKEN, DEMO_EMAIL, DEMO_PASSWORD
 from pig_desktop.demo.server import SandboxServer, ScriptedResponse
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
@@ -306,10 +307,28 @@ def arm(fault: Fault, server: SandboxServer, base: Path) -> ArmedFault:
     return ArmedFault(fault.key, fault.title, fault.outcome, fault.exit_code, target)
 
 
+ALL_KEYS: tuple[str, ...] = tuple(fault.key for fault in FAULTS) + tuple(key for key, *_ in TLS_FAULTS)
+# The generated table in docs/reliability.md sits between these markers.
+DOC_START, DOC_END = "<!-- fault-matrix:start -->", "<!-- fault-matrix:end -->"
+
+
+def connection_for(target: Target) -> Connection:
+    """The demo account's connection to a fault's target, with the short timeouts the faults are judged by."""
+    return Connection(
+        server=target.server,
+        email=DEMO_EMAIL,
+        password=DEMO_PASSWORD,
+        api_token=target.token,
+        connect_timeout=READ_TIMEOUT,
+        read_timeout=READ_TIMEOUT,
+        ca_bundle=target.ca_bundle,
+    )
+
+
 def documented_outcomes(doc: Path) -> dict[str, tuple[str, str]]:
     """``title -> (outcome, message)``: the defined results, from the generated table in the doc."""
     text = doc.read_text(encoding="utf-8")
-    block = text.split("<!-- fault-matrix:start -->", 1)[1].split("<!-- fault-matrix:end -->", 1)[0]
+    block = text.split(DOC_START, 1)[1].split(DOC_END, 1)[0]
     rows: dict[str, tuple[str, str]] = {}
     for line in block.strip().splitlines()[2:]:
         cells = [cell.strip() for cell in line.strip().strip("|").split(" | ")]

@@ -10,89 +10,63 @@ import subprocess
 import sys
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from fault_catalogue import FAULTS, PROCESSED, READ_TIMEOUT, TLS_FAULTS, Target
+from fault_catalogue import (
+    ALL_KEYS,
+    DOC_END,
+    DOC_START,
+    FAULTS,
+    PROCESSED,
+    READ_TIMEOUT,
+    TECHNICAL_WORDS,
+    TLS_FAULTS,
+    ArmedFault,
+    Target,
+    arm,
+    connection_for,
+)
 from tls_server import tls_server
 
-from pig_desktop.core.client import CinxClient, Connection
+from pig_desktop.core.client import CinxClient
 from pig_desktop.core.outcome import StatusReport
 from pig_desktop.demo import DEMO_EMAIL, DEMO_PASSWORD
 from pig_desktop.demo.server import SandboxServer
 
 REPO = Path(__file__).resolve().parents[2]
 DOC = REPO / "docs" / "reliability.md"
-START, END = "<!-- fault-matrix:start -->", "<!-- fault-matrix:end -->"
-TECHNICAL_WORDS = (
-    "Traceback",
-    "Exception",
-    "httpx",
-    "errno",
-    "ssl.",
-    "_ssl.c",
-    "JSONDecodeError",
-    "NoneType",
-)
-
-
-@dataclass(frozen=True)
-class Case:
-    key: str
-    title: str
-    outcome: str
-    exit_code: int
-    target: Target
 
 
 @pytest.fixture(scope="module")
-def cases(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Case]]:
+def cases(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, ArmedFault]]:
     """Every fault armed at once on one sandbox (one job id each) plus the two TLS cases."""
     base = tmp_path_factory.mktemp("faults")
     with SandboxServer() as server:
-        armed = {}
-        for fault in FAULTS:
-            folder = base / fault.key
-            folder.mkdir()
-            armed[fault.key] = Case(
-                fault.key, fault.title, fault.outcome, fault.exit_code, fault.arrange(server, folder)
-            )
+        armed = {fault.key: arm(fault, server, base) for fault in FAULTS}
         tls_dir = base / "tls"
         tls_dir.mkdir()
         with tls_server(tls_dir, PROCESSED) as tls:
             for key, title, outcome, code in TLS_FAULTS:
                 ca = str(tls.ca_file) if key == "tls-trusted" else ""
-                armed[key] = Case(key, title, outcome, code, Target(tls.url, ca_bundle=ca))
+                armed[key] = ArmedFault(key, title, outcome, code, Target(tls.url, ca_bundle=ca))
             yield armed
 
 
-def _connection(target: Target) -> Connection:
-    return Connection(
-        server=target.server,
-        email=DEMO_EMAIL,
-        password=DEMO_PASSWORD,
-        api_token=target.token,
-        connect_timeout=READ_TIMEOUT,
-        read_timeout=READ_TIMEOUT,
-        ca_bundle=target.ca_bundle,
-    )
-
-
-def _check(case: Case) -> StatusReport:
-    with CinxClient(_connection(case.target)) as client:
+def _check(case: ArmedFault) -> StatusReport:
+    with CinxClient(connection_for(case.target)) as client:
         return client.check_status(case.target.job_id)
 
 
 @pytest.fixture(scope="module")
-def client_reports(cases: dict[str, Case]) -> dict[str, StatusReport]:
+def client_reports(cases: dict[str, ArmedFault]) -> dict[str, StatusReport]:
     # In parallel: several faults are timeouts and retries, one after another they would take minutes.
     with ThreadPoolExecutor(max_workers=len(cases)) as pool:
         futures = {key: pool.submit(_check, case) for key, case in cases.items()}
         return {key: future.result(timeout=120) for key, future in futures.items()}
 
 
-def _cli(case: Case, home: Path) -> subprocess.Popen[str]:
+def _cli(case: ArmedFault, home: Path) -> subprocess.Popen[str]:
     target = case.target
     args = [
         sys.executable,
@@ -120,7 +94,7 @@ def _cli(case: Case, home: Path) -> subprocess.Popen[str]:
 
 @pytest.fixture(scope="module")
 def cli_results(
-    cases: dict[str, Case], tmp_path_factory: pytest.TempPathFactory
+    cases: dict[str, ArmedFault], tmp_path_factory: pytest.TempPathFactory
 ) -> dict[str, tuple[int, str, str]]:
     home = tmp_path_factory.mktemp("cli-home")
     running = {key: _cli(case, home / key) for key, case in cases.items()}
@@ -131,12 +105,9 @@ def cli_results(
     return results
 
 
-ALL_KEYS = [fault.key for fault in FAULTS] + [key for key, *_ in TLS_FAULTS]
-
-
 @pytest.mark.parametrize("key", ALL_KEYS)
 def test_client_gives_the_defined_outcome_and_a_plain_message(
-    key: str, cases: dict[str, Case], client_reports: dict[str, StatusReport]
+    key: str, cases: dict[str, ArmedFault], client_reports: dict[str, StatusReport]
 ) -> None:
     report = client_reports[key]
     assert report.outcome.value == cases[key].outcome, report.detail
@@ -146,7 +117,7 @@ def test_client_gives_the_defined_outcome_and_a_plain_message(
 
 @pytest.mark.parametrize("key", ALL_KEYS)
 def test_pig_status_gives_the_defined_exit_code_and_one_json_object(
-    key: str, cases: dict[str, Case], cli_results: dict[str, tuple[int, str, str]]
+    key: str, cases: dict[str, ArmedFault], cli_results: dict[str, tuple[int, str, str]]
 ) -> None:
     code, out, err = cli_results[key]
     assert code == cases[key].exit_code, (out, err)
@@ -156,7 +127,7 @@ def test_pig_status_gives_the_defined_exit_code_and_one_json_object(
     assert DEMO_PASSWORD not in out + err
 
 
-def render_table(cases: dict[str, Case], reports: dict[str, StatusReport]) -> str:
+def render_table(cases: dict[str, ArmedFault], reports: dict[str, StatusReport]) -> str:
     lines = ["| fault | outcome | exit code | what the user reads |", "|---|---|---|---|"]
     for key in ALL_KEYS:
         report = reports[key]
@@ -167,16 +138,16 @@ def render_table(cases: dict[str, Case], reports: dict[str, StatusReport]) -> st
 
 
 def test_docs_reliability_lists_every_fault_as_observed(
-    cases: dict[str, Case], client_reports: dict[str, StatusReport]
+    cases: dict[str, ArmedFault], client_reports: dict[str, StatusReport]
 ) -> None:
     table = render_table(cases, client_reports)
     text = DOC.read_text(encoding="utf-8")
     if os.environ.get("PIG_UPDATE_DOCS") == "1":
-        head, _, rest = text.partition(START)
-        _, _, tail = rest.partition(END)
-        DOC.write_text(f"{head}{START}\n{table}\n{END}{tail}", encoding="utf-8")
+        head, _, rest = text.partition(DOC_START)
+        _, _, tail = rest.partition(DOC_END)
+        DOC.write_text(f"{head}{DOC_START}\n{table}\n{DOC_END}{tail}", encoding="utf-8")
         text = DOC.read_text(encoding="utf-8")
-    block = text.split(START, 1)[1].split(END, 1)[0].strip()
+    block = text.split(DOC_START, 1)[1].split(DOC_END, 1)[0].strip()
     assert block == table, (
         "docs/reliability.md is out of date: run PIG_UPDATE_DOCS=1 pytest tests/reliability"
     )

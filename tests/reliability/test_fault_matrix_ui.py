@@ -22,25 +22,25 @@ from typing import Any
 import pytest
 import shiboken6
 from fault_catalogue import (
+    ALL_KEYS,
     FAULTS,
     PROCESSED,
-    READ_TIMEOUT,
     TECHNICAL_WORDS,
     TLS_FAULTS,
     ArmedFault,
     Target,
     arm,
+    connection_for,
     documented_outcomes,
 )
 from PySide6.QtCore import QModelIndex, Qt
 from PySide6.QtWidgets import QApplication, QLabel, QPlainTextEdit, QTextEdit, QWidget
 from tls_server import tls_server
 
-from pig_desktop.core.client import Connection
 from pig_desktop.core.outcome import Outcome, StatusReport
 from pig_desktop.core.policy import WatchPolicy
 from pig_desktop.core.session import Session
-from pig_desktop.demo import ACTIVE_ORG, DEMO_EMAIL, DEMO_PASSWORD, FAILED_JOB, PROCESSED_JOB, PROGRESS_JOB
+from pig_desktop.demo import ACTIVE_ORG, FAILED_JOB, PROCESSED_JOB, PROGRESS_JOB
 from pig_desktop.demo.server import SandboxServer
 from pig_desktop.store.history import HistoryStore
 from pig_desktop.store.paths import app_dirs, ensure
@@ -52,7 +52,6 @@ from pig_desktop.ui.result_pane import ResultPane
 
 REPO = Path(__file__).resolve().parents[2]
 DOC = REPO / "docs" / "reliability.md"
-ALL_KEYS = [fault.key for fault in FAULTS] + [key for key, *_ in TLS_FAULTS]
 TITLES = {fault.key: fault.title for fault in FAULTS} | {key: title for key, title, *_ in TLS_FAULTS}
 # The window's representative subset (the list).
 WINDOW_KEYS = ["refused", "read-timeout", "502-html", "truncated", "huge", "wrong-types", "tls-untrusted"]
@@ -75,20 +74,8 @@ POLLED_KEYS = [
 ]
 
 
-def connection(target: Target) -> Connection:
-    return Connection(
-        server=target.server,
-        email=DEMO_EMAIL,
-        password=DEMO_PASSWORD,
-        api_token=target.token,
-        connect_timeout=READ_TIMEOUT,
-        read_timeout=READ_TIMEOUT,
-        ca_bundle=target.ca_bundle,
-    )
-
-
 def session_for(target: Target) -> Session:
-    return Session(connection(target), ACTIVE_ORG)
+    return Session(connection_for(target), ACTIVE_ORG)
 
 
 @pytest.fixture(scope="module")
