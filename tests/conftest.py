@@ -203,6 +203,77 @@ def sandbox() -> Iterator[Any]:
         yield server
 
 
+@pytest.fixture
+def berlin_time() -> Iterator[None]:
+    """A fixed local zone (TZ=Europe/Berlin) so that "local time" has a known value (and differs from UTC).
+
+    Not autouse: a module asks for it with ``pytestmark = pytest.mark.usefixtures("berlin_time")``.
+    """
+    import time
+
+    old = os.environ.get("TZ")
+    os.environ["TZ"] = "Europe/Berlin"
+    time.tzset()
+    yield
+    if old is None:
+        del os.environ["TZ"]
+    else:
+        os.environ["TZ"] = old
+    time.tzset()
+
+
+@pytest.fixture
+def open_window(qtbot: Any) -> Iterator[Callable[..., Any]]:
+    """``open_window(options=None, *, register=True)`` -> a shown, ready ``MainWindow``.
+
+    ``options`` defaults to a signed-out start in the test's own folders. ``register=False`` leaves the
+    window out of qtbot's clean-up (for tests that close or delete it themselves). After the test every
+    window still alive is shut down, and all background tasks must finish within 5 s.
+    """
+    import shiboken6
+
+    from pig_desktop.store.paths import app_dirs, ensure
+    from pig_desktop.ui import tasks
+    from pig_desktop.ui.app_state import StartOptions
+    from pig_desktop.ui.main_window import MainWindow
+
+    windows: list[MainWindow] = []
+
+    def make(options: StartOptions | None = None, *, register: bool = True) -> MainWindow:
+        window = MainWindow(options or StartOptions(dirs=ensure(app_dirs())))
+        if register:
+            qtbot.addWidget(window)
+        window.show()
+        qtbot.waitExposed(window)
+        qtbot.waitUntil(lambda: window.is_ready, timeout=10000)
+        windows.append(window)
+        return window
+
+    yield make
+    for window in windows:
+        if shiboken6.isValid(window):
+            window.shutdown()
+    assert tasks.shutdown_all(5000)
+
+
+@pytest.fixture
+def app_log() -> Iterator[Path]:
+    """The app's real rotating log file in PIG_DESKTOP_HOME, at DEBUG (the most the app can write); the
+    handler is removed and closed again afterwards."""
+    import logging
+
+    from pig_desktop.store.logsetup import APP_LOGGER, configure_logging
+    from pig_desktop.store.paths import app_dirs, ensure
+
+    path = configure_logging(ensure(app_dirs()).log, level=logging.DEBUG)
+    yield path
+    logger = logging.getLogger(APP_LOGGER)
+    for handler in list(logger.handlers):
+        if getattr(handler, "_pig_desktop_handler", False):
+            logger.removeHandler(handler)
+            handler.close()
+
+
 @pytest.fixture(scope="session")
 def artifacts_dir() -> Path:
     """test-artifacts/ at the repo root (created): screenshots and other files worth keeping from a run."""

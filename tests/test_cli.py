@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from helpers.net import closed_port_url
 
 from pig_desktop import __version__
 from pig_desktop.demo import (
@@ -266,12 +267,7 @@ def test_request_timeout_applies(server: SandboxServer) -> None:
 
 
 def test_unreachable_server_exit_5(server: SandboxServer) -> None:
-    import socket
-
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port = sock.getsockname()[1]
-    result = run_cli(PROCESSED_JOB, **signed_in(server, PIG_SERVER=f"http://127.0.0.1:{port}"))
+    result = run_cli(PROCESSED_JOB, **signed_in(server, PIG_SERVER=closed_port_url()))
     assert result.code == 5 and result.stdout == ""
     assert "Couldn't reach CINX" in result.stderr
 
@@ -478,15 +474,10 @@ def test_json_on_sign_in_failure_is_still_one_object(server: SandboxServer) -> N
 
 
 def test_json_on_network_failure_is_still_one_object() -> None:
-    import socket
-
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port = sock.getsockname()[1]
     result = run_cli(
         PROCESSED_JOB,
         "--json",
-        PIG_SERVER=f"http://127.0.0.1:{port}",
+        PIG_SERVER=closed_port_url(),
         PIG_USER=DEMO_EMAIL,
         PIG_PASSWORD=DEMO_PASSWORD,
     )

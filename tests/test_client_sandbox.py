@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from helpers.net import closed_port
 
 from pig_desktop.core.client import MSG_DROPPED, MSG_TIMEOUT, MSG_TLS, MSG_TOO_LARGE, CinxClient, Connection
 from pig_desktop.core.errors import AuthError, Cancelled, ConfigError, NetworkError
@@ -87,13 +88,6 @@ def json_bytes(data: Any) -> bytes:
 
 def envelope(rows: list[dict[str, Any]], code: int = 200, message: str = "OK") -> bytes:
     return json_bytes({"response": {"status_code": code, "message": message}, "rows": rows})
-
-
-def closed_port() -> int:
-    """A loopback port nobody listens on (bound, then closed)."""
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 # ---- the documented outcomes -------------------------------------------------------------------------------

@@ -4,9 +4,6 @@ from __future__ import annotations
 
 import base64
 import json
-import os
-import time
-from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -33,20 +30,8 @@ JOB = "97b96860-ca73-4f8e-b6ba-37ce9f256871"
 TOKEN = "dfed7d88-adf8-5356-8029-fe061c93d0fe"
 PASSWORD = "S3cret-pw!"
 EMAIL = "will.stone@example.com"
-
-
-@pytest.fixture(autouse=True)
-def berlin_time() -> Iterator[None]:
-    """A fixed local zone so that "local time" has a known value (and differs from UTC)."""
-    old = os.environ.get("TZ")
-    os.environ["TZ"] = "Europe/Berlin"
-    time.tzset()
-    yield
-    if old is None:
-        del os.environ["TZ"]
-    else:
-        os.environ["TZ"] = old
-    time.tzset()
+# A fixed local zone (tests/conftest.py), so that "local time" has a known value that differs from UTC.
+pytestmark = pytest.mark.usefixtures("berlin_time")
 
 
 def fixture_report(name: str, http: int = 200, job_id: str = JOB):

@@ -5,7 +5,12 @@ test modules import these as ``from helpers.dbus import wait_for_name`` or ``fro
 
 - :mod:`helpers.dbus`: ask the private session bus whether a service is up; read what dunst received.
 - :mod:`helpers.xvfb`: screenshots of the Xvfb screen and real input through xdotool.
+- :mod:`helpers.tray`: a real XEmbed tray host (trayer) on that screen.
+- :mod:`helpers.net`: a loopback port / URL where nothing listens.
+- :mod:`helpers.reports`: status bodies and classified reports from tests/fixtures, and a big answer.
+- :mod:`helpers.signin`: signing a window in through the real sign-in dialog; the sandbox demo account.
 
-They need the environment that ``./scripts/test.sh`` builds (a private D-Bus session, dunst, Xvfb) and fail
-with a message that says so when it is missing, instead of quietly doing nothing.
+``dbus``, ``xvfb`` and ``tray`` need the environment that ``./scripts/test.sh`` builds (a private D-Bus
+session, dunst, Xvfb) and fail with a message that says so when it is missing, instead of quietly doing
+nothing.
 """

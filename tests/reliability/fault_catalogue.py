@@ -8,12 +8,13 @@ TLS, on a test-only HTTPS server; ``outcome`` and ``exit_code`` are the defined 
 from __future__ import annotations
 
 import json
-import socket
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from email.utils import format_datetime
 from pathlib import Path
+
+from helpers.net import closed_port_url
 
 from pig_desktop.core.client import Connection
 from pig_desktop.demo import ACTIVE_TOKEN, DEMO_EMAIL, DEMO_PASSWORD
@@ -79,11 +80,8 @@ def _with_job(response: ScriptedResponse, job: str) -> ScriptedResponse:
 
 
 def _closed_port(server: SandboxServer, tmp: Path) -> Target:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port = sock.getsockname()[1]
     # The port was free a moment ago and nothing listens there now: connecting is refused.
-    return Target(f"http://127.0.0.1:{port}")
+    return Target(closed_port_url())
 
 
 def _dns_failure(server: SandboxServer, tmp: Path) -> Target:

@@ -25,7 +25,6 @@ import logging
 import os
 import subprocess
 import sys
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -33,7 +32,8 @@ from urllib.parse import quote, quote_plus
 
 import pytest
 import shiboken6
-from PySide6.QtCore import QModelIndex, Qt
+from helpers.signin import full_sign_in
+from PySide6.QtCore import QModelIndex
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QFileDialog
 
@@ -50,12 +50,11 @@ from pig_desktop.demo import (
 )
 from pig_desktop.demo.server import SandboxServer, ScriptedResponse
 from pig_desktop.store.credentials import MSG_UNAVAILABLE, Keychain
-from pig_desktop.store.logsetup import APP_LOGGER, configure_logging
+from pig_desktop.store.logsetup import APP_LOGGER
 from pig_desktop.store.paths import app_dirs, ensure
 from pig_desktop.ui import tasks
 from pig_desktop.ui.app_state import StartOptions
 from pig_desktop.ui.main_window import MainWindow
-from pig_desktop.ui.signin_dialog import SignInDialog
 from pig_desktop.ui.watching import WatchController
 
 REPO = Path(__file__).resolve().parents[2]
@@ -116,36 +115,9 @@ def scan_tree(root: Path, evidence: Evidence) -> dict[str, list[str]]:
     return found
 
 
-@pytest.fixture
-def app_log() -> Iterator[Path]:
-    """The app's real rotating log file in PIG_DESKTOP_HOME, at DEBUG (the most the app can write)."""
-    path = configure_logging(ensure(app_dirs()).log, level=logging.DEBUG)
-    yield path
-    logger = logging.getLogger(APP_LOGGER)
-    for handler in list(logger.handlers):
-        if getattr(handler, "_pig_desktop_handler", False):
-            logger.removeHandler(handler)
-            handler.close()
-
-
 def close_log_handlers() -> None:
     for handler in logging.getLogger(APP_LOGGER).handlers:
         handler.flush()
-
-
-def sign_in_through_the_dialog(qtbot: Any, window: MainWindow, server: str, remember: bool) -> None:
-    dialog: SignInDialog = window.open_sign_in()
-    dialog.email.setText(DEMO_EMAIL)
-    dialog.password.setText(DEMO_PASSWORD)
-    dialog.server.setCurrentIndex(dialog.server.findData("custom"))
-    dialog.custom_url.setText(server)
-    dialog.remember.setChecked(remember)
-    qtbot.mouseClick(dialog.sign_in_button, Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(lambda: not dialog.is_busy(), timeout=15000)
-    assert dialog.selected_organisation() is not None, dialog.error_text()
-    with qtbot.waitSignal(window.session_changed, timeout=5000):
-        qtbot.mouseClick(dialog.use_button, Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(lambda: tasks.running_count() == 0, timeout=10000)
 
 
 def check(qtbot: Any, window: MainWindow, job: str) -> Outcome:
@@ -252,7 +224,7 @@ def test_a_full_session_leaves_the_password_nowhere(
         controller.service.set_policy(FAST)
 
         # -- sign in through the dialog --
-        sign_in_through_the_dialog(qtbot, window, sandbox.url, remember)
+        full_sign_in(qtbot, window, sandbox.url, remember)
         session = window.session()
         assert session is not None and session.organisation == ACTIVE_ORG
         stored = Keychain().status()

@@ -2,15 +2,12 @@
 
 from __future__ import annotations
 
-import json
-import os
 import time
-from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 from typing import Any
 
 import pytest
+from helpers.reports import JOB, big_body, report_of, status_body
 from PySide6.QtCore import QModelIndex, Qt
 
 from pig_desktop.core.outcome import Outcome, StatusReport, classify, error_report
@@ -22,48 +19,13 @@ from pig_desktop.ui.result_model import (
     relative_time,
 )
 
-FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
-JOB = "97b96860-ca73-4f8e-b6ba-37ce9f256871"
 NOW = datetime(2024, 1, 17, 19, 40, 0, tzinfo=UTC)  # about 3 hours after the fixture job started
-
-
-@pytest.fixture(autouse=True)
-def berlin_time() -> Iterator[None]:
-    old = os.environ.get("TZ")
-    os.environ["TZ"] = "Europe/Berlin"
-    time.tzset()
-    yield
-    if old is None:
-        del os.environ["TZ"]
-    else:
-        os.environ["TZ"] = old
-    time.tzset()
-
-
-def fixture_body(name: str) -> dict[str, Any]:
-    return json.loads((FIXTURES / f"status-{name}.json").read_text())
-
-
-def report_of(body: dict[str, Any] | bytes, http: int = 200, job_id: str = JOB) -> StatusReport:
-    raw = body if isinstance(body, bytes) else json.dumps(body).encode()
-    return classify(job_id, http, raw)
-
-
-def big_body(rows: int = 1000, args: int = 50) -> dict[str, Any]:
-    template = fixture_body("processed")
-    base = template["rows"][0]
-    out = []
-    for n in range(rows):
-        row = dict(base)
-        row["cinx_id"] = {"id": f"00000000-0000-4000-8000-{n:012d}", "domain": "pig", "type": "PIG-UPLOAD"}
-        row["args"] = {f"arg_{a:02d}": [f"value {n}/{a}"] for a in range(args)}
-        out.append(row)
-    template["rows"] = out
-    return template
+# A fixed local zone (tests/conftest.py), so that "local time" has a known value that differs from UTC.
+pytestmark = pytest.mark.usefixtures("berlin_time")
 
 
 def odd_body() -> dict[str, Any]:
-    body = fixture_body("processed")
+    body = status_body("processed")
     row = body["rows"][0]
     row["args"].update(
         {
@@ -85,10 +47,10 @@ def odd_body() -> dict[str, Any]:
 
 def all_reports() -> dict[str, StatusReport]:
     return {
-        "processed": report_of(fixture_body("processed")),
-        "failed": report_of(fixture_body("failed")),
+        "processed": report_of(status_body("processed")),
+        "failed": report_of(status_body("failed")),
         "not_found": report_of(
-            fixture_body("not-found"), http=500, job_id="7ab6f316-39bb-4d02-92aa-c9cfd8eeeb11"
+            status_body("not-found"), http=500, job_id="7ab6f316-39bb-4d02-92aa-c9cfd8eeeb11"
         ),
         "error": error_report(
             JOB, "PIG Desktop couldn't reach CINX.", "ConnectError: refused", transient=True
@@ -129,7 +91,7 @@ def test_model_contract_empty_and_after_reset(qtmodeltester) -> None:
 def test_groups_and_job_fields() -> None:
     model = ResultModel()
     model.set_now(NOW)
-    model.set_report(report_of(fixture_body("failed")))
+    model.set_report(report_of(status_body("failed")))
     assert model.groups() == ["job", "args", "response"]
     assert [model.index(r, 0).data() for r in range(3)] == ["Job", "Arguments", "Response"]
     assert model.headerData(0, Qt.Orientation.Horizontal) == "Field"
@@ -155,9 +117,9 @@ def test_groups_and_job_fields() -> None:
 
 def test_arguments_every_arg_lists_joined() -> None:
     model = ResultModel()
-    model.set_report(report_of(fixture_body("processed")))
+    model.set_report(report_of(status_body("processed")))
     args = rows_of(model, model.group_index("args"))
-    assert list(args) == list(fixture_body("processed")["rows"][0]["args"])
+    assert list(args) == list(status_body("processed")["rows"][0]["args"])
     assert args["org_name"] == "PSF Mechanical, Inc."
     assert args["api_version"] == "2.0"
     assert args["archive"] == "1"
@@ -186,7 +148,7 @@ def test_odd_types_and_unknown_fields_are_shown() -> None:
 def test_response_fields_formatting() -> None:
     model = ResultModel()
     model.set_now(datetime(2024, 6, 28, 16, 19, 54, tzinfo=UTC))
-    model.set_report(report_of(fixture_body("processed")))
+    model.set_report(report_of(status_body("processed")))
     response = rows_of(model, model.group_index("response"))
     assert response["Status code"] == "200"
     assert response["Message"] == "OK"
@@ -203,7 +165,7 @@ def test_response_fields_formatting() -> None:
 def test_not_found_shows_job_id_and_masked_envelope() -> None:
     job_id = "7ab6f316-39bb-4d02-92aa-c9cfd8eeeb11"
     model = ResultModel()
-    model.set_report(report_of(fixture_body("not-found"), http=500, job_id=job_id))
+    model.set_report(report_of(status_body("not-found"), http=500, job_id=job_id))
     assert model.groups() == ["job", "response"]
     job = rows_of(model, model.group_index("job"))
     assert job["Job id"] == job_id
@@ -282,7 +244,7 @@ def test_chosen_row_is_the_job_not_the_first_row() -> None:
 
 def test_copy_text_of_a_group_is_the_whole_block() -> None:
     model = ResultModel()
-    model.set_report(report_of(fixture_body("processed")))
+    model.set_report(report_of(status_body("processed")))
     text = model.copy_text(model.group_index("job"))
     assert text.splitlines()[0] == "Job"
     assert "  Status: 200 — Processed" in text.splitlines()

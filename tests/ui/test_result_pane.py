@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from helpers.reports import JOB, big_body, report_of, status_body
 from PySide6.QtCore import QModelIndex, Qt
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QApplication, QFileDialog, QMessageBox
@@ -27,18 +28,9 @@ from pig_desktop.ui.result_pane import ResultPane
 ROOT = Path(__file__).resolve().parents[2]
 FIXTURES = ROOT / "tests" / "fixtures"
 ARTIFACTS = ROOT / "test-artifacts"
-JOB = "97b96860-ca73-4f8e-b6ba-37ce9f256871"
 TOKEN = "dfed7d88-adf8-5356-8029-fe061c93d0fe"
 PASSWORD = "S3cret-pw!"
 EMAIL = "will.stone@example.com"
-
-
-def fixture_body(name: str) -> dict[str, Any]:
-    return json.loads((FIXTURES / f"status-{name}.json").read_text())
-
-
-def report_of(body: dict[str, Any], http: int = 200, job_id: str = JOB) -> StatusReport:
-    return classify(job_id, http, json.dumps(body).encode())
 
 
 def secret_session() -> Session:
@@ -47,7 +39,7 @@ def secret_session() -> Session:
 
 
 def secret_report() -> StatusReport:
-    body = fixture_body("failed")
+    body = status_body("failed")
     body["response"]["uri"] = f"sub/{TOKEN}/partner/exec/{JOB}/status"
     body["rows"][0]["args"]["echo"] = [PASSWORD, TOKEN]
     return report_of(body)
@@ -99,7 +91,7 @@ def test_every_control_has_an_accessible_name(pane: ResultPane) -> None:
 
 
 def test_shows_a_processed_report(pane: ResultPane) -> None:
-    pane.set_report(report_of(fixture_body("processed")))
+    pane.set_report(report_of(status_body("processed")))
     assert pane.badge.text == "Processed"
     assert pane.sentence.text() == "The job finished successfully. Nothing more to do."
     assert pane.sentence.isVisible() and pane.sentence.wordWrap()
@@ -112,7 +104,7 @@ def test_shows_a_processed_report(pane: ResultPane) -> None:
 
 
 def test_checking_state_keeps_the_same_job_and_clears_another(pane: ResultPane) -> None:
-    pane.set_report(report_of(fixture_body("processed")))
+    pane.set_report(report_of(status_body("processed")))
     pane.set_checking(JOB.upper())
     assert pane.badge.checking
     assert pane.stack.currentWidget() is pane.tree  # a refresh of the same job keeps its details
@@ -199,7 +191,7 @@ def test_save_as(
     expected_name: str,
     kind: str,
 ) -> None:
-    pane.set_report(report_of(fixture_body("failed")), default_context(secret_session()))
+    pane.set_report(report_of(status_body("failed")), default_context(secret_session()))
     asked: dict[str, Any] = {}
 
     def fake_dialog(parent: object, caption: str, start: str, filters: str) -> tuple[str, str]:
@@ -224,7 +216,7 @@ def test_save_as(
 
 
 def test_save_as_error_is_inline(qtbot, pane: ResultPane, monkeypatch, tmp_path: Path) -> None:
-    pane.set_report(report_of(fixture_body("failed")))
+    pane.set_report(report_of(status_body("failed")))
     missing = tmp_path / "no-such-folder" / "result.txt"
     monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a: (str(missing), "Text (*.txt)"))
     with qtbot.waitSignal(pane.notice) as notice:
@@ -234,7 +226,7 @@ def test_save_as_error_is_inline(qtbot, pane: ResultPane, monkeypatch, tmp_path:
 
 
 def test_save_as_cancelled_does_nothing(pane: ResultPane, monkeypatch, tmp_path: Path) -> None:
-    pane.set_report(report_of(fixture_body("failed")))
+    pane.set_report(report_of(status_body("failed")))
     monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a: ("", ""))
     seen: list[str] = []
     pane.notice.connect(seen.append)
@@ -249,7 +241,7 @@ def _select(pane: ResultPane, group: str, field: str) -> QModelIndex:
 
 
 def test_copy_value_and_row_actions(pane: ResultPane) -> None:
-    pane.set_report(report_of(fixture_body("processed")))
+    pane.set_report(report_of(status_body("processed")))
     _select(pane, "args", "org_name")
     pane.copy_value_action.trigger()
     assert QGuiApplication.clipboard().text() == "PSF Mechanical, Inc."
@@ -262,7 +254,7 @@ def test_copy_value_and_row_actions(pane: ResultPane) -> None:
 
 
 def test_ctrl_c_copies_the_selected_row(qtbot, pane: ResultPane) -> None:
-    pane.set_report(report_of(fixture_body("processed")))
+    pane.set_report(report_of(status_body("processed")))
     _select(pane, "job", "App")
     pane.tree.setFocus()
     qtbot.waitUntil(pane.tree.hasFocus)
@@ -272,7 +264,7 @@ def test_ctrl_c_copies_the_selected_row(qtbot, pane: ResultPane) -> None:
 
 
 def test_context_menu_offers_copy_value_and_row(pane: ResultPane) -> None:
-    pane.set_report(report_of(fixture_body("processed")))
+    pane.set_report(report_of(status_body("processed")))
     index = pane.model.find("job", "App")
     menu = pane.context_menu(index)
     assert [a.text() for a in menu.actions()] == ["Copy value", "Copy row"]
@@ -282,16 +274,7 @@ def test_context_menu_offers_copy_value_and_row(pane: ResultPane) -> None:
 
 
 def big_report(rows: int = 1000, args: int = 50) -> StatusReport:
-    body = fixture_body("processed")
-    base = body["rows"][0]
-    out = []
-    for n in range(rows):
-        row = dict(base)
-        row["cinx_id"] = {"id": f"00000000-0000-4000-8000-{n:012d}", "domain": "pig", "type": "PIG-UPLOAD"}
-        row["args"] = {f"arg_{a:02d}": [f"value {n}/{a}"] for a in range(args)}
-        out.append(row)
-    body["rows"] = out
-    return report_of(body, job_id="00000000-0000-4000-8000-000000000000")
+    return report_of(big_body(rows, args), job_id="00000000-0000-4000-8000-000000000000")
 
 
 def test_big_answer_fills_the_tree_within_200_ms(qtbot, pane: ResultPane) -> None:
@@ -312,7 +295,7 @@ def test_big_answer_fills_the_tree_within_200_ms(qtbot, pane: ResultPane) -> Non
 
 
 def test_long_strings_do_not_widen_the_pane(pane: ResultPane) -> None:
-    body = fixture_body("failed")
+    body = status_body("failed")
     body["rows"][0]["status_message"] = "Very long message " * 200
     body["rows"][0]["args"]["huge"] = ["x" * 5000]
     report = report_of(body).with_context(message="A long plain sentence. " * 100)
@@ -371,7 +354,7 @@ def test_screenshot(qtbot, name: str) -> None:
     widget.setContentsMargins(16, 16, 16, 16)
     widget.resize(760, 620)
     ctx = default_context(secret_session())
-    widget.set_report(report_of(fixture_body(name)), ctx)
+    widget.set_report(report_of(status_body(name)), ctx)
     widget.show()
     qtbot.waitExposed(widget)
     qtbot.wait(200)

@@ -8,14 +8,12 @@ session that ./scripts/test.sh starts.
 from __future__ import annotations
 
 import base64
-import logging
-import socket
-from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
-import shiboken6
+from helpers.net import closed_port_url
+from helpers.signin import click_sign_in, fill_sign_in, full_sign_in
 from PySide6.QtCore import Qt
 
 from pig_desktop.demo import (
@@ -28,74 +26,19 @@ from pig_desktop.demo import (
     PROCESSED_JOB,
 )
 from pig_desktop.store.credentials import MSG_UNAVAILABLE, Keychain
-from pig_desktop.store.paths import app_dirs, ensure
+from pig_desktop.store.paths import app_dirs
 from pig_desktop.store.settings import load_settings
 from pig_desktop.ui import tasks
-from pig_desktop.ui.app_state import StartOptions
-from pig_desktop.ui.main_window import MainWindow
-from pig_desktop.ui.signin_dialog import SignInDialog
-
-
-def closed_port_url() -> str:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port = sock.getsockname()[1]
-    return f"http://127.0.0.1:{port}"
-
-
-@pytest.fixture
-def make_window(qtbot: Any) -> Iterator[Callable[[], MainWindow]]:
-    windows: list[MainWindow] = []
-
-    def make() -> MainWindow:
-        window = MainWindow(StartOptions(dirs=ensure(app_dirs())))
-        qtbot.addWidget(window)
-        window.show()
-        qtbot.waitExposed(window)
-        qtbot.waitUntil(lambda: window.is_ready, timeout=10000)
-        windows.append(window)
-        return window
-
-    yield make
-    for window in windows:
-        if shiboken6.isValid(window):
-            window.shutdown()
-    assert tasks.shutdown_all(5000)
-
-
-def fill(dialog: SignInDialog, server: str, email: str = DEMO_EMAIL, password: str = DEMO_PASSWORD) -> None:
-    dialog.email.setText(email)
-    dialog.password.setText(password)
-    dialog.server.setCurrentIndex(dialog.server.findData("custom"))
-    dialog.custom_url.setText(server)
-
-
-def sign_in(qtbot: Any, dialog: SignInDialog) -> None:
-    qtbot.mouseClick(dialog.sign_in_button, Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(lambda: not dialog.is_busy(), timeout=15000)
-
-
-def full_sign_in(qtbot: Any, window: MainWindow, server: str, remember: bool = True) -> None:
-    dialog = window.open_sign_in()
-    fill(dialog, server)
-    dialog.remember.setChecked(remember)
-    sign_in(qtbot, dialog)
-    assert dialog.selected_organisation() is not None, dialog.error_text()
-    with qtbot.waitSignal(window.session_changed, timeout=5000):
-        qtbot.mouseClick(dialog.use_button, Qt.MouseButton.LeftButton)
-    # The keychain job runs in a worker; wait for it.
-    qtbot.waitUntil(lambda: tasks.running_count() == 0, timeout=10000)
-
 
 # ---- the dialog on its own ---------------------------------------------------------------------------------
 
 
-def test_wrong_password_names_the_credentials_step(make_window: Any, qtbot: Any, sandbox: Any) -> None:
-    window = make_window()
+def test_wrong_password_names_the_credentials_step(open_window: Any, qtbot: Any, sandbox: Any) -> None:
+    window = open_window()
     dialog = window.open_sign_in()
     assert dialog.password.echoMode() == dialog.password.EchoMode.Password
-    fill(dialog, sandbox.url, password="not-the-password")
-    sign_in(qtbot, dialog)
+    fill_sign_in(dialog, sandbox.url, password="not-the-password")
+    click_sign_in(qtbot, dialog)
     assert dialog.failed_step == "credentials"
     assert "email and password" in dialog.error_text()
     assert dialog.error.isVisible()
@@ -104,30 +47,30 @@ def test_wrong_password_names_the_credentials_step(make_window: Any, qtbot: Any,
     assert "not-the-password" not in dialog.error_text()
 
 
-def test_unreachable_server_names_the_reach_step(make_window: Any, qtbot: Any) -> None:
-    window = make_window()
+def test_unreachable_server_names_the_reach_step(open_window: Any, qtbot: Any) -> None:
+    window = open_window()
     dialog = window.open_sign_in()
-    fill(dialog, closed_port_url())
-    sign_in(qtbot, dialog)
+    fill_sign_in(dialog, closed_port_url())
+    click_sign_in(qtbot, dialog)
     assert dialog.failed_step == "reach"
     assert "couldn't reach CINX" in dialog.error_text()
 
 
-def test_plain_http_to_a_remote_host_is_refused_without_a_request(make_window: Any, qtbot: Any) -> None:
-    window = make_window()
+def test_plain_http_to_a_remote_host_is_refused_without_a_request(open_window: Any, qtbot: Any) -> None:
+    window = open_window()
     dialog = window.open_sign_in()
-    fill(dialog, "http://cinx.example.com")
+    fill_sign_in(dialog, "http://cinx.example.com")
     qtbot.mouseClick(dialog.sign_in_button, Qt.MouseButton.LeftButton)
     assert not dialog.is_busy()
     assert dialog.failed_step == "reach"
     assert "http://" in dialog.error_text()
 
 
-def test_organisations_are_listed_with_their_state(make_window: Any, qtbot: Any, sandbox: Any) -> None:
-    window = make_window()
+def test_organisations_are_listed_with_their_state(open_window: Any, qtbot: Any, sandbox: Any) -> None:
+    window = open_window()
     dialog = window.open_sign_in()
-    fill(dialog, sandbox.url)
-    sign_in(qtbot, dialog)
+    fill_sign_in(dialog, sandbox.url)
+    click_sign_in(qtbot, dialog)
     assert dialog.failed_step == ""
     items = {dialog.org_list.item(i).text().split("\n")[0]: dialog.org_list.item(i) for i in range(3)}
     assert set(items) == {ACTIVE_ORG, EXPIRED_ORG, NO_API_ORG}
@@ -156,14 +99,14 @@ def test_organisations_are_listed_with_their_state(make_window: Any, qtbot: Any,
     assert DEMO_EMAIL in window.account_label.text()
 
 
-def test_a_job_checked_before_sign_in_is_checked_after_it(make_window: Any, qtbot: Any, sandbox: Any) -> None:
-    window = make_window()
+def test_a_job_checked_before_sign_in_is_checked_after_it(open_window: Any, qtbot: Any, sandbox: Any) -> None:
+    window = open_window()
     window.job_field.set_text(PROCESSED_JOB)
     window.check_button.click()
     dialog = window._signin_dialog
     assert dialog is not None and dialog.isVisible()
-    fill(dialog, sandbox.url)
-    sign_in(qtbot, dialog)
+    fill_sign_in(dialog, sandbox.url)
+    click_sign_in(qtbot, dialog)
     with qtbot.waitSignal(window.check_finished, timeout=15000):
         dialog.use_button.click()
     assert window.result_pane.badge.text == "Processed"
@@ -172,24 +115,10 @@ def test_a_job_checked_before_sign_in_is_checked_after_it(make_window: Any, qtbo
 # ---- passwords: no keychain --------------------------------------------------------------------------------
 
 
-@pytest.fixture
-def file_logging() -> Iterator[Path]:
-    """The app's real rotating log in PIG_DESKTOP_HOME (removed again afterwards)."""
-    from pig_desktop.store.logsetup import APP_LOGGER, configure_logging
-
-    path = configure_logging(ensure(app_dirs()).log, level=logging.DEBUG)
-    yield path
-    logger = logging.getLogger(APP_LOGGER)
-    for handler in list(logger.handlers):
-        if getattr(handler, "_pig_desktop_handler", False):
-            logger.removeHandler(handler)
-            handler.close()
-
-
 def test_no_keychain_works_for_the_session_says_so_once_and_writes_no_password(
-    make_window: Any, qtbot: Any, sandbox: Any, file_logging: Path
+    open_window: Any, qtbot: Any, sandbox: Any, app_log: Path
 ) -> None:
-    window = make_window()
+    window = open_window()
     full_sign_in(qtbot, window, sandbox.url, remember=True)
     assert window.session() is not None
     assert window.banner.text() == MSG_UNAVAILABLE
@@ -214,19 +143,19 @@ def test_no_keychain_works_for_the_session_says_so_once_and_writes_no_password(
     home = Path(app_dirs().config).parent
     basic = base64.b64encode(f"{DEMO_EMAIL}:{DEMO_PASSWORD}".encode())
     files = [p for p in home.rglob("*") if p.is_file()]
-    assert file_logging in files and file_logging.stat().st_size > 0
+    assert app_log in files and app_log.stat().st_size > 0
     for path in files:
         data = path.read_bytes()
         assert DEMO_PASSWORD.encode() not in data, path
         assert basic not in data, path
 
 
-def test_restart_without_keychain_asks_again(make_window: Any, qtbot: Any, sandbox: Any) -> None:
-    window = make_window()
+def test_restart_without_keychain_asks_again(open_window: Any, qtbot: Any, sandbox: Any) -> None:
+    window = open_window()
     full_sign_in(qtbot, window, sandbox.url, remember=True)
     window.shutdown()
     window.close()
-    second = make_window()
+    second = open_window()
     assert second.session() is None
     dialog = second._signin_dialog
     assert dialog is not None and dialog.isVisible()
@@ -240,19 +169,19 @@ def test_restart_without_keychain_asks_again(make_window: Any, qtbot: Any, sandb
 
 @pytest.mark.keychain
 def test_remember_me_with_a_keychain_signs_in_silently_after_a_restart(
-    real_keychain: Any, make_window: Any, qtbot: Any, sandbox: Any
+    real_keychain: Any, open_window: Any, qtbot: Any, sandbox: Any
 ) -> None:
     server = sandbox.url
     keychain = Keychain()
     try:
-        window = make_window()
+        window = open_window()
         full_sign_in(qtbot, window, server, remember=True)
         assert keychain.get(server, DEMO_EMAIL) == DEMO_PASSWORD
         assert window.banner.text() == ""
         window.shutdown()
         window.close()
 
-        second = make_window()
+        second = open_window()
         assert second._signin_dialog is None  # no dialog: restored silently from the keychain
         session = second.session()
         assert session is not None
@@ -273,13 +202,13 @@ def test_remember_me_with_a_keychain_signs_in_silently_after_a_restart(
 
 @pytest.mark.keychain
 def test_remember_me_off_keeps_the_password_out_of_the_keychain(
-    real_keychain: Any, make_window: Any, qtbot: Any, sandbox: Any
+    real_keychain: Any, open_window: Any, qtbot: Any, sandbox: Any
 ) -> None:
     server = sandbox.url
     keychain = Keychain()
     keychain.set(server, DEMO_EMAIL, "an-old-password")
     try:
-        window = make_window()
+        window = open_window()
         full_sign_in(qtbot, window, server, remember=False)
         assert window.session() is not None
         # Remember me off removes the stored entry too.

@@ -10,47 +10,34 @@ from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
-import shiboken6
+from helpers.signin import demo_account
 
 from pig_desktop.demo import bodies
-from pig_desktop.demo.accounts import (
-    ACTIVE_ORG,
-    ACTIVE_TOKEN,
-    DEMO_EMAIL,
-    DEMO_PASSWORD,
-    FAILED_JOB,
-    PROCESSED_JOB,
-)
+from pig_desktop.demo.accounts import FAILED_JOB, PROCESSED_JOB
 from pig_desktop.demo.server import ScriptedResponse
 from pig_desktop.store.paths import app_dirs, ensure
-from pig_desktop.ui import tasks
-from pig_desktop.ui.app_state import DemoAccount, StartOptions
+from pig_desktop.ui.app_state import StartOptions
 from pig_desktop.ui.main_window import MainWindow
 from pig_desktop.ui.notify import Message
 from pig_desktop.ui.watching import NOTICE_NO_TRAY, WatchController
 
 
 @pytest.fixture
-def make(qtbot: Any, sandbox: Any) -> Iterator[Callable[..., tuple[MainWindow, WatchController]]]:
-    made: list[tuple[MainWindow, WatchController]] = []
+def make(open_window: Any, sandbox: Any) -> Iterator[Callable[..., tuple[MainWindow, WatchController]]]:
+    made: list[WatchController] = []
 
     def build(initial_jobs: tuple[str, ...] = ()) -> tuple[MainWindow, WatchController]:
-        account = DemoAccount(sandbox.url, DEMO_EMAIL, DEMO_PASSWORD, ACTIVE_TOKEN, ACTIVE_ORG)
-        window = MainWindow(StartOptions(dirs=ensure(app_dirs()), demo=account))
-        qtbot.addWidget(window)
-        window.show()
-        qtbot.waitExposed(window)
-        qtbot.waitUntil(lambda: window.is_ready, timeout=10000)
+        window: MainWindow = open_window(
+            StartOptions(dirs=ensure(app_dirs()), demo=demo_account(sandbox.url))
+        )
         controller = WatchController(window, initial_jobs=initial_jobs, tray_available=False)
-        made.append((window, controller))
+        made.append(controller)
         return window, controller
 
     yield build
-    for window, controller in made:
+    # Controllers first; the windows are shut down, and every task must finish, in open_window's clean-up.
+    for controller in made:
         controller.shutdown()
-        if shiboken6.isValid(window):
-            window.shutdown()
-    assert tasks.shutdown_all(5000)
 
 
 def running(job: str) -> ScriptedResponse:

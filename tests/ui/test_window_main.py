@@ -8,17 +8,17 @@ from __future__ import annotations
 
 import json
 import os
-import socket
 import stat
 import subprocess
 import sys
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import pytest
-import shiboken6
+from helpers.net import closed_port_url
+from helpers.signin import demo_account
 from PySide6.QtCore import QEvent, Qt, QTimer
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtTest import QTest
@@ -48,17 +48,9 @@ REPO = Path(__file__).resolve().parents[2]
 STATUS = "/partner/exec/"
 
 
-def closed_port_url() -> str:
-    """An http://127.0.0.1 address where nothing listens (bound, then closed)."""
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port = sock.getsockname()[1]
-    return f"http://127.0.0.1:{port}"
-
-
 @pytest.fixture
-def make_window(qtbot: Any, sandbox: Any) -> Iterator[Callable[..., MainWindow]]:
-    windows: list[MainWindow] = []
+def make_window(open_window: Any, sandbox: Any) -> Callable[..., MainWindow]:
+    """Windows from ``open_window`` (tests/conftest.py), by default signed in with the demo account."""
 
     def make(
         *,
@@ -68,23 +60,12 @@ def make_window(qtbot: Any, sandbox: Any) -> Iterator[Callable[..., MainWindow]]
         restore: bool = True,
         register: bool = True,
     ) -> MainWindow:
-        account = None
-        if demo:
-            account = DemoAccount(server or sandbox.url, DEMO_EMAIL, DEMO_PASSWORD, token, ACTIVE_ORG)
-        window = MainWindow(StartOptions(dirs=ensure(app_dirs()), demo=account, restore_session=restore))
-        if register:
-            qtbot.addWidget(window)
-        window.show()
-        qtbot.waitExposed(window)
-        qtbot.waitUntil(lambda: window.is_ready, timeout=10000)
-        windows.append(window)
+        account = demo_account(server or sandbox.url, token) if demo else None
+        options = StartOptions(dirs=ensure(app_dirs()), demo=account, restore_session=restore)
+        window: MainWindow = open_window(options, register=register)
         return window
 
-    yield make
-    for window in windows:
-        if shiboken6.isValid(window):
-            window.shutdown()
-    assert tasks.shutdown_all(5000)
+    return make
 
 
 def check_and_wait(qtbot: Any, window: MainWindow, text: str, timeout: int = 15000) -> StatusReport:

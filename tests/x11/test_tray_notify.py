@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 import subprocess
 import sys
 import textwrap
@@ -22,6 +21,7 @@ from typing import Any
 
 import pytest
 from helpers.dbus import dunst_clear, dunst_history, name_has_owner, wait_for_name, wait_for_notification
+from helpers.tray import trayer_running
 
 pytestmark = pytest.mark.x11
 
@@ -119,32 +119,10 @@ def clean_bus() -> Iterator[None]:
 
 @pytest.fixture
 def trayer() -> Iterator[None]:
-    exe = shutil.which("trayer")
-    assert exe, "trayer is not installed (Debian package trayer); see scripts/install-system-deps.sh"
-    proc = subprocess.Popen(
-        [
-            exe,
-            "--edge",
-            "top",
-            "--align",
-            "right",
-            "--widthtype",
-            "pixel",
-            "--width",
-            "120",
-            "--height",
-            "24",
-        ],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    time.sleep(1.0)  # trayer claims the _NET_SYSTEM_TRAY selection once mapped
-    try:
+    with trayer_running() as proc:
+        time.sleep(1.0)  # trayer claims the _NET_SYSTEM_TRAY selection once mapped
         assert proc.poll() is None, "trayer exited at once"
         yield
-    finally:
-        proc.terminate()
-        proc.wait(timeout=10)
 
 
 @pytest.fixture

@@ -4,24 +4,20 @@ tray and says so the first time only; the tray menu lists the watched jobs; Paus
 from __future__ import annotations
 
 import json
-import shutil
-import subprocess
 import time
 import uuid
 from collections.abc import Iterator
 from typing import Any
 
 import pytest
-import shiboken6
+from helpers.signin import demo_account
+from helpers.tray import trayer_running
 from PySide6.QtWidgets import QApplication, QSystemTrayIcon
 
 from pig_desktop.demo import bodies
-from pig_desktop.demo.accounts import ACTIVE_ORG, ACTIVE_TOKEN, DEMO_EMAIL, DEMO_PASSWORD
 from pig_desktop.demo.server import ScriptedResponse
 from pig_desktop.store.paths import app_dirs, ensure
-from pig_desktop.ui import tasks
-from pig_desktop.ui.app_state import DemoAccount, StartOptions
-from pig_desktop.ui.main_window import MainWindow
+from pig_desktop.ui.app_state import StartOptions
 from pig_desktop.ui.watching import NOTICE_TRAY_CLOSE, WatchController
 
 pytestmark = pytest.mark.x11
@@ -29,34 +25,12 @@ pytestmark = pytest.mark.x11
 
 @pytest.fixture
 def trayer() -> Iterator[None]:
-    exe = shutil.which("trayer")
-    assert exe, "trayer is not installed (Debian package trayer)"
-    proc = subprocess.Popen(
-        [
-            exe,
-            "--edge",
-            "top",
-            "--align",
-            "right",
-            "--widthtype",
-            "pixel",
-            "--width",
-            "120",
-            "--height",
-            "24",
-        ],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    deadline = time.monotonic() + 10
-    while not QSystemTrayIcon.isSystemTrayAvailable() and time.monotonic() < deadline:
-        time.sleep(0.1)
-    try:
+    with trayer_running():
+        deadline = time.monotonic() + 10
+        while not QSystemTrayIcon.isSystemTrayAvailable() and time.monotonic() < deadline:
+            time.sleep(0.1)
         assert QSystemTrayIcon.isSystemTrayAvailable(), "trayer did not become the system tray"
         yield
-    finally:
-        proc.terminate()
-        proc.wait(timeout=10)
 
 
 def balloon_visible() -> bool:
@@ -65,16 +39,11 @@ def balloon_visible() -> bool:
     )
 
 
-def test_close_keeps_watching_in_the_tray(qtbot: Any, sandbox: Any, trayer: None) -> None:
+def test_close_keeps_watching_in_the_tray(qtbot: Any, sandbox: Any, trayer: None, open_window: Any) -> None:
     job = str(uuid.uuid4())
     row = bodies.job_row(job, status_code=202, status_message="Processing")
     sandbox.script_job(job, [ScriptedResponse(200, json.dumps(bodies.envelope([row])).encode())])
-    account = DemoAccount(sandbox.url, DEMO_EMAIL, DEMO_PASSWORD, ACTIVE_TOKEN, ACTIVE_ORG)
-    window = MainWindow(StartOptions(dirs=ensure(app_dirs()), demo=account))
-    qtbot.addWidget(window)
-    window.show()
-    qtbot.waitExposed(window)
-    qtbot.waitUntil(lambda: window.is_ready, timeout=10000)
+    window = open_window(StartOptions(dirs=ensure(app_dirs()), demo=demo_account(sandbox.url)))
     controller = WatchController(window, initial_jobs=(job,))
     try:
         assert controller.tray.available and controller.tray.icon is not None
@@ -106,7 +75,5 @@ def test_close_keeps_watching_in_the_tray(qtbot: Any, sandbox: Any, trayer: None
         controller.tray.pause_requested.emit(True)
         qtbot.waitUntil(lambda: controller.tray.state == "paused", timeout=3000)
     finally:
+        # The window is shut down, and every task must finish, in open_window's clean-up (tests/conftest.py).
         controller.shutdown()
-        if shiboken6.isValid(window):
-            window.shutdown()
-    assert tasks.shutdown_all(5000)
