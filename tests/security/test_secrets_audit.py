@@ -234,7 +234,8 @@ def test_a_full_session_leaves_the_password_nowhere(
             assert Keychain().get(sandbox.url, DEMO_EMAIL) == expected  # the mode really is what it says
         else:
             assert not stored.usable
-            assert MSG_UNAVAILABLE in window.banner.messages()  # session-only, and the user is told
+            # Session-only, and the user is told (once the keychain worker has answered).
+            qtbot.waitUntil(lambda: MSG_UNAVAILABLE in window.banner.messages(), timeout=10000)
 
         # -- checks, and every copy of each result --
         outcomes = {job: check(qtbot, window, job) for job in (PROCESSED_JOB, FAILED_JOB, NOT_FOUND_JOB)}
