@@ -31,7 +31,6 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QMainWindow,
-    QMessageBox,
     QPushButton,
     QSizePolicy,
     QSplitter,
@@ -1175,6 +1174,10 @@ class MainWindow(QMainWindow):
     # ------------------------------------------------------------------------------------------------------
 
     def show_about(self) -> None:
+        # Not at module level: creating PySide's QMessageBox type and its enums costs ~2 ms before the first
+        # paint, for a dialog few open.
+        from PySide6.QtWidgets import QMessageBox
+
         box = QMessageBox(self)
         box.setWindowTitle(self.tr("About PIG Desktop"))
         box.setIconPixmap(app_icon().pixmap(64, 64))

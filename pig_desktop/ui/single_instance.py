@@ -14,10 +14,10 @@ The name is per user and per data folder (a hash of it), so two users on one mac
 from __future__ import annotations
 
 import getpass
-import hashlib
 import json
 import logging
 import os
+import zlib
 from pathlib import Path
 
 from PySide6.QtCore import QByteArray, QObject, Signal
@@ -33,12 +33,16 @@ MAX_MESSAGE = 64 * 1024
 
 
 def socket_name(data_dir: Path | str) -> str:
-    """``pig-desktop-<user>-<hash of the data folder>``: short enough for a Unix socket path."""
+    """``pig-desktop-<user>-<hash of the data folder>``: short enough for a Unix socket path.
+
+    The hash is a CRC-32, not hashlib: it only tells one user's data folders apart (no secret, no attacker),
+    and importing hashlib loads OpenSSL, ~3 ms before the first paint (zlib is loaded by then anyway).
+    """
     try:
         user = getpass.getuser()
     except Exception:  # no user name in the environment (rare, e.g. in containers)
         user = str(os.getuid()) if hasattr(os, "getuid") else "user"
-    digest = hashlib.sha256(str(Path(data_dir).expanduser().absolute()).encode()).hexdigest()[:12]
+    digest = f"{zlib.crc32(str(Path(data_dir).expanduser().absolute()).encode()):08x}"
     safe_user = "".join(ch for ch in user if ch.isalnum())[:16] or "user"
     return f"pig-desktop-{safe_user}-{digest}"
 
