@@ -3,7 +3,7 @@ stall while it fills.
 
 Not a test: run it by hand (or through ``benchmarks/run_all.py``)::
 
-    QT_QPA_PLATFORM=offscreen /work/venv/bin/python benchmarks/bench_big_result.py [--rounds 5]
+    QT_QPA_PLATFORM=offscreen .venv/bin/python benchmarks/bench_big_result.py [--rounds 5]
 
 A sandbox CINX server in its own process answers one job id with an envelope of 1,000 job rows (the job itself
 is row 500), each with 50 args. One child process holds the real ``MainWindow`` signed in to it. Each round:

@@ -2,7 +2,7 @@
 
 Not a test: run it by hand (``make``-free)::
 
-    /work/venv/bin/python benchmarks/bench_check.py [--rounds 200] [--warmup 30] [--update-docs]
+    .venv/bin/python benchmarks/bench_check.py [--rounds 200] [--warmup 30] [--update-docs]
 
 Like for like: both sides use one reused, keep-alive connection to the same sandbox server and the same URL
 with the same Basic auth. "raw" is ``httpx.Client.get(url).json()``; "ours" is the full check: URL building

@@ -2,7 +2,7 @@
 
 Not a test: run it by hand (or through ``benchmarks/run_all.py``)::
 
-    QT_QPA_PLATFORM=offscreen /work/venv/bin/python benchmarks/bench_history.py [--rounds 5]
+    QT_QPA_PLATFORM=offscreen .venv/bin/python benchmarks/bench_history.py [--rounds 5]
 
 Set-up (once): a private app folder whose settings keep 10,000 entries and whose history database holds
 10,000 checks (written with the real ``HistoryStore``, reports of the documented shape).

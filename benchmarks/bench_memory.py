@@ -2,7 +2,7 @@
 
 Not a test: run it by hand (or through ``benchmarks/run_all.py``)::
 
-    QT_QPA_PLATFORM=offscreen /work/venv/bin/python benchmarks/bench_memory.py [--rounds 5]
+    QT_QPA_PLATFORM=offscreen .venv/bin/python benchmarks/bench_memory.py [--rounds 5]
 
 Each round starts two fresh processes (alternating which goes first) and reads ``resource.getrusage``'s
 ``ru_maxrss`` (the peak resident set) at the end: the floor shows a bare ``QMainWindow`` (1100x720) and runs

@@ -2,7 +2,7 @@
 
 Not a test: run it by hand (or through ``benchmarks/run_all.py``)::
 
-    QT_QPA_PLATFORM=offscreen /work/venv/bin/python benchmarks/bench_startup.py [--rounds 7]
+    QT_QPA_PLATFORM=offscreen .venv/bin/python benchmarks/bench_startup.py [--rounds 7]
 
 Each round starts two fresh processes, one after the other (alternating which goes first): the floor, a bare
 ``QApplication`` + ``QMainWindow`` (1100x720, like ours) shown with ``app.exec()``; and the app, the real

@@ -3,7 +3,7 @@
 
 Not a test: run it by hand (or through ``benchmarks/run_all.py``)::
 
-    QT_QPA_PLATFORM=offscreen /work/venv/bin/python benchmarks/bench_ui_check.py [--rounds 21]
+    QT_QPA_PLATFORM=offscreen .venv/bin/python benchmarks/bench_ui_check.py [--rounds 21]
 
 One child process holds the real ``MainWindow`` (private app folder, signed in to a sandbox CINX server in its
 own process) and, in between, makes the raw calls on the same thread. Ours: ``QTest.mouseClick`` on the Check

@@ -2,7 +2,7 @@
 
 Not a test: run it by hand::
 
-    QT_QPA_PLATFORM=offscreen /work/venv/bin/python benchmarks/bench_watch.py [--seconds 60] [--update-docs]
+    QT_QPA_PLATFORM=offscreen .venv/bin/python benchmarks/bench_watch.py [--seconds 60] [--update-docs]
 
 Set-up: a sandbox CINX server on 127.0.0.1 (in a child process, like a real remote server; its request log is
 read at the end) scripted so that 500 job ids stay "in progress"; the real PollingService (one thread, one

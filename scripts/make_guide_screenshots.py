@@ -16,7 +16,7 @@ Run it under Xvfb, with its own app folders and no keychain (see docs/user-guide
     dbus-run-session -- bash -c 'Xvfb -displayfd 3 -screen 0 1280x800x24 -nolisten tcp 3>/tmp/d & sleep 1;
       export DISPLAY=:$(cat /tmp/d); QT_QPA_PLATFORM=xcb PIG_DESKTOP_HOME=$(mktemp -d)
       PYTHON_KEYRING_BACKEND=keyring.backends.null.Keyring
-      /work/venv/bin/python scripts/make_guide_screenshots.py docs/guide'
+      .venv/bin/python scripts/make_guide_screenshots.py docs/guide'
 
 Every shot is Qt's own rendering of the window (``grab()``), so ``QT_QPA_PLATFORM=offscreen`` works too; Xvfb
 gives the same fonts and sizes as a desktop session.
