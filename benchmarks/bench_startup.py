@@ -54,30 +54,50 @@ print(json.dumps(result))
 """
 )
 
-# The real start path: pig_desktop.app.main(). MainWindow.show is wrapped (in this child only) to put the
-# probe on the window main() creates; importing the module first changes only the order of imports main()
-# makes anyway before the window is shown.
+# The real start path, in the real order: the console script imports pig_desktop.app, then calls main(),
+# which imports PySide6 and the window. The probe must not change that order (PySide6 reads the source of
+# every module imported after it), so it waits: an import hook puts it on MainWindow.show once main() has
+# imported the window module, and only then is the probe code (which imports PySide6.QtCore) run.
 APP_CHILD = (
-    FIRST_PAINT_CODE
+    """
+import sys, time
+t0 = float(sys.argv[1])
+from pig_desktop.app import main
+import importlib.machinery
+probe_globals = {}
+result = {}
+def install_probe(main_window):
+    exec(FIRST_PAINT_CODE, probe_globals)
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QApplication
+    def painted(now):
+        result["first_paint_s"] = now - t0
+        QTimer.singleShot(0, QApplication.instance().quit)
+    probe = probe_globals["FirstPaint"](painted)
+    original_show = main_window.MainWindow.show
+    def show(self):
+        self.installEventFilter(probe)
+        original_show(self)
+    main_window.MainWindow.show = show
+class WindowHook:
+    def find_spec(self, name, path=None, target=None):
+        if name != "pig_desktop.ui.main_window":
+            return None
+        sys.meta_path.remove(self)
+        spec = importlib.machinery.PathFinder.find_spec(name, path)
+        run_module = spec.loader.exec_module
+        def exec_module(module):
+            run_module(module)
+            install_probe(module)
+        spec.loader.exec_module = exec_module
+        return spec
+sys.meta_path.insert(0, WindowHook())
+"""
+    + f"FIRST_PAINT_CODE = {FIRST_PAINT_CODE!r}\n"
     + """
 import json, resource
-t0 = float(sys.argv[1])
-from PySide6.QtCore import QTimer
-from PySide6.QtWidgets import QApplication
-import pig_desktop.ui.main_window as main_window
-result = {}
-def painted(now):
-    result["first_paint_s"] = now - t0
-    QTimer.singleShot(0, QApplication.instance().quit)
-probe = FirstPaint(painted)
-original_show = main_window.MainWindow.show
-def show(self):
-    self.installEventFilter(probe)
-    original_show(self)
-main_window.MainWindow.show = show
-from pig_desktop.app import main
 rc = main([])
-result["late_modules"] = LATE_AT_PAINT
+result["late_modules"] = probe_globals["LATE_AT_PAINT"]
 result["maxrss_kb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
 result["rc"] = rc
 print(json.dumps(result))

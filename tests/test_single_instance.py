@@ -130,3 +130,88 @@ def test_a_stale_socket_from_a_crash_is_recovered(tmp_path: Path, name: str) -> 
     finally:
         app.kill()
         app.wait()
+
+
+CLAIM_THEN_LISTEN = textwrap.dedent(
+    """
+    import sys
+    from pathlib import Path
+    from PySide6.QtCore import QCoreApplication, QTimer
+    from pig_desktop.ui.single_instance import claim_single_instance
+
+    app = QCoreApplication([])
+    instance = claim_single_instance(Path(sys.argv[1]), [])
+    # Nobody could be running: no socket file, so no QtNetwork and no server yet (the app listens after its
+    # first paint).
+    network = "PySide6.QtNetwork" in sys.modules
+    print("CLAIMED server=%s qtnetwork=%s" % (instance.server is not None, network), flush=True)
+    print("LISTENING" if instance.listen() else "NOT-LISTENING", flush=True)
+    instance.jobs_received.connect(lambda jobs: print("JOBS %d" % len(jobs), flush=True))
+    QTimer.singleShot(15000, app.quit)
+    app.exec()
+    """
+)
+
+
+def test_may_be_running_only_while_the_socket_file_exists(tmp_path: Path, name: str, qapp: object) -> None:
+    from pig_desktop.ui.single_instance import SingleInstance
+
+    probe = SingleInstance(name)
+    assert not probe.may_be_running()
+    app = start_app(tmp_path, name)
+    try:
+        assert probe.may_be_running()
+    finally:
+        app.send_signal(signal.SIGKILL)  # the socket file stays behind: someone may still be running
+        app.wait()
+    assert probe.may_be_running()
+
+
+def test_a_first_start_claims_without_qtnetwork_and_listens_when_asked(tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    script = tmp_path / "claim.py"
+    script.write_text(CLAIM_THEN_LISTEN)
+    app = subprocess.Popen(
+        [sys.executable, str(script), str(data)], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        env=env(),
+    )  # fmt: skip
+    try:
+        assert app.stdout is not None
+        assert app.stdout.readline().strip() == "CLAIMED server=False qtnetwork=False"
+        assert app.stdout.readline().strip() == "LISTENING"
+        done = second_start(tmp_path, socket_name(data), "97b96860-ca73-4f8e-b6ba-37ce9f256871")
+        assert done.returncode == 0, done.stderr
+        assert app.stdout.readline().strip() == "JOBS 1"
+    finally:
+        app.kill()
+        app.wait()
+
+
+def test_the_real_app_listens_after_its_first_paint_and_a_second_start_hands_over(tmp_path: Path) -> None:
+    """Two real ``python -m pig_desktop`` processes: the first one opens its window and then listens; the
+    second one, given a job id, hands it over and ends at once with status 0."""
+    from pig_desktop.store.paths import app_dirs
+
+    dirs = app_dirs()  # the same folders the children use: PIG_DESKTOP_HOME is this test's
+    socket_file = Path(os.environ.get("TMPDIR") or "/tmp") / socket_name(dirs.data)
+    first = subprocess.Popen(
+        [sys.executable, "-m", "pig_desktop"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        env=env(),
+    )  # fmt: skip
+    try:
+        deadline = time.monotonic() + 30
+        while not socket_file.exists():
+            assert first.poll() is None, first.communicate()[1]
+            assert time.monotonic() < deadline, "the first app never listened"
+            time.sleep(0.05)
+        second = subprocess.run(
+            [sys.executable, "-m", "pig_desktop", "97b96860-ca73-4f8e-b6ba-37ce9f256871"],
+            capture_output=True, text=True, env=env(), timeout=30,
+        )  # fmt: skip
+        assert second.returncode == 0, second.stderr
+        assert first.poll() is None  # the first one still runs, with its window
+        log_text = (dirs.log / "pig-desktop.log").read_text(encoding="utf-8")
+        assert "handed 1 job(s) to the running app" in log_text
+    finally:
+        first.terminate()
+        first.wait(timeout=30)

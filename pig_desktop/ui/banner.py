@@ -11,7 +11,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from PySide6.QtCore import Qt, Signal
+from PySide6 import QtCore
+from PySide6.QtCore import Signal
 from PySide6.QtGui import QGuiApplication, QPalette
 from PySide6.QtWidgets import (
     QFrame,
@@ -22,6 +23,8 @@ from PySide6.QtWidgets import (
     QToolButton,
     QWidget,
 )
+
+from .by_name import set_by_name
 
 KIND_ERROR = "error"
 KIND_WARNING = "warning"
@@ -59,12 +62,13 @@ class Banner(QFrame):
 
         self._icon = QLabel(self)
         self._icon.setObjectName(f"{object_name}Icon")
-        self._icon.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignHCenter)
+        # Enums by name: the window builds two banners, hidden, before its first paint (ui/by_name.py).
+        set_by_name(self._icon, "alignment", "AlignTop|AlignHCenter")
         self._text = QLabel(self)
         self._text.setObjectName(f"{object_name}Text")
         self._text.setWordWrap(True)
-        self._text.setTextFormat(Qt.TextFormat.PlainText)
-        self._text.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        set_by_name(self._text, "textFormat", "PlainText")
+        set_by_name(self._text, "textInteractionFlags", "TextSelectableByMouse")
         self._text.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
 
         self._actions = QHBoxLayout()
@@ -85,11 +89,12 @@ class Banner(QFrame):
         layout = QHBoxLayout(self)
         layout.setContentsMargins(10, 8, 6, 8)
         layout.setSpacing(10)
-        layout.addWidget(self._icon, 0, Qt.AlignmentFlag.AlignTop)
+        layout.addWidget(self._icon)
         layout.addWidget(self._text, 1)
         layout.addLayout(self._actions)
-        layout.addWidget(self._copy, 0, Qt.AlignmentFlag.AlignVCenter)
-        layout.addWidget(self._close, 0, Qt.AlignmentFlag.AlignTop)
+        layout.addWidget(self._copy)
+        layout.addWidget(self._close)
+        self._layout = layout  # its alignments are set when a message is first shown (_present)
         self.hide()
 
     # -- API ---------------------------------------------------------------------------------------------
@@ -174,8 +179,12 @@ class Banner(QFrame):
     def _present(self, message: BannerMessage) -> None:
         from PySide6.QtWidgets import QStyle
 
+        Qt = QtCore.Qt
         if self._close.icon().isNull():
             self._close.setIcon(self.style().standardIcon(QStyle.StandardPixmap.SP_TitleBarCloseButton))
+            self._layout.setAlignment(self._icon, Qt.AlignmentFlag.AlignTop)
+            self._layout.setAlignment(self._copy, Qt.AlignmentFlag.AlignVCenter)
+            self._layout.setAlignment(self._close, Qt.AlignmentFlag.AlignTop)
         self._current = message
         self._text.setText(message.text)
         self._text.setAccessibleName(message.text)

@@ -7,12 +7,14 @@ excerpt) are turned into spaces so the one-line field stays readable; the id is 
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Signal
 from PySide6.QtGui import QColor, QPalette
 from PySide6.QtWidgets import QLabel, QLineEdit, QSizePolicy, QVBoxLayout, QWidget
 
 from pig_desktop.core.errors import InvalidJobId
 from pig_desktop.core.jobid import extract_job_id
+
+from .by_name import set_by_name
 
 
 def _is_dark(widget: QWidget) -> bool:
@@ -45,7 +47,7 @@ class JobField(QWidget):
         self.hint = QLabel(self)
         self.hint.setObjectName("jobIdHint")
         self.hint.setWordWrap(True)
-        self.hint.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        set_by_name(self.hint, "textInteractionFlags", "TextSelectableByMouse")  # see ui/by_name.py
         self.hint.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Minimum)
         self.hint.setAccessibleName(self.tr("What the job id field found"))
 

@@ -22,7 +22,8 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
+from PySide6 import QtCore
+from PySide6.QtCore import QEvent, QObject, QTimer, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QFont, QGuiApplication, QKeySequence, QPainter, QPaintEvent
 from PySide6.QtWidgets import (
     QApplication,
@@ -60,6 +61,7 @@ from .app_state import (
     with_preferences,
 )
 from .banner import Banner
+from .by_name import set_by_name
 from .icons import app_icon, header_logo
 from .job_field import JobField
 from .tasks import TaskHandle, run_in_thread
@@ -139,9 +141,14 @@ class ElidedLabel(QLabel):
         self.setMinimumWidth(self.fontMetrics().horizontalAdvance("M") * 8)
 
     def paintEvent(self, event: QPaintEvent) -> None:
-        painter = QPainter(self)
         rect = self.contentsRect()
-        text = self.fontMetrics().elidedText(self.text(), Qt.TextElideMode.ElideMiddle, rect.width())
+        metrics = self.fontMetrics()
+        if metrics.horizontalAdvance(self.text()) <= rect.width():
+            super().paintEvent(event)  # it fits (as in the first frame, which need not touch Qt's enums)
+            return
+        Qt = QtCore.Qt
+        text = metrics.elidedText(self.text(), Qt.TextElideMode.ElideMiddle, rect.width())
+        painter = QPainter(self)
         painter.setPen(self.palette().color(self.foregroundRole()))
         painter.drawText(rect, int(self.alignment()) | int(Qt.AlignmentFlag.AlignVCenter), text)
 
@@ -210,9 +217,6 @@ class MainWindow(QMainWindow):
         self._watch_timer.setInterval(1000)
         self._watch_timer.timeout.connect(self._update_watch_label)
 
-        app = QGuiApplication.instance()
-        if isinstance(app, QGuiApplication):
-            app.applicationStateChanged.connect(self._on_app_state)
         # History, keychain and session are loaded right after the first paint (see event()): a 0 ms timer
         # set here could fire before it, and its imports and thread would then delay it. The fallback timer
         # covers a window that is never painted (started hidden).
@@ -256,7 +260,7 @@ class MainWindow(QMainWindow):
 
         self.account_label = ElidedLabel("", header)
         self.account_label.setObjectName("accountLabel")
-        self.account_label.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        set_by_name(self.account_label, "alignment", "AlignRight|AlignVCenter")
         self.account_label.setAccessibleName(self.tr("Signed in as"))
         self.sign_in_button = QPushButton(self.tr("Sign in\u2026"), header)
         self.sign_in_button.setObjectName("headerSignInButton")
@@ -341,11 +345,12 @@ class MainWindow(QMainWindow):
         body_layout.addLayout(grid)
 
         # -- history | result --
-        self.splitter = QSplitter(Qt.Orientation.Horizontal, body)
+        # Parents by keyword and enums by name in the first frame: see ui/by_name.py.
+        self.splitter = QSplitter(parent=body)  # horizontal
         self.splitter.setObjectName("mainSplitter")
         self.splitter.setChildrenCollapsible(False)
         self._history_placeholder = QLabel(self.tr("Loading recent lookups\u2026"), self.splitter)
-        self._history_placeholder.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        set_by_name(self._history_placeholder, "alignment", "AlignCenter")
         self._history_placeholder.setEnabled(False)
         self._history_placeholder.setMinimumWidth(220)
         # The first frame shows an empty result area with its hint; the real ResultPane (tree, model, badge,
@@ -355,7 +360,7 @@ class MainWindow(QMainWindow):
             self.tr("No job checked yet.\nPaste a job id above and press Enter."), self.splitter
         )
         self._result_placeholder.setObjectName("resultPlaceholder")
-        self._result_placeholder.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        set_by_name(self._result_placeholder, "alignment", "AlignCenter")
         self._result_placeholder.setEnabled(False)
         self.splitter.addWidget(self._history_placeholder)
         self.splitter.addWidget(self._result_placeholder)
@@ -363,7 +368,8 @@ class MainWindow(QMainWindow):
         self.splitter.setStretchFactor(1, 1)
         self.splitter.setSizes([360, 700])
         # Extra panels (the watch list) go below history and result, in a vertical splitter.
-        self.panels = QSplitter(Qt.Orientation.Vertical, body)
+        self.panels = QSplitter(parent=body)
+        set_by_name(self.panels, "orientation", "Vertical")
         self.panels.setObjectName("panelSplitter")
         self.panels.setChildrenCollapsible(False)
         self.panels.addWidget(self.splitter)
@@ -391,12 +397,15 @@ class MainWindow(QMainWindow):
         def action(
             text: str,
             slot: Any,
-            shortcut: QKeySequence | QKeySequence.StandardKey | str | None = None,
+            shortcut: QKeySequence.StandardKey | str | None = None,
             name: str = "",
         ) -> QAction:
             act = QAction(text, self)
-            if shortcut is not None:
-                act.setShortcut(QKeySequence(shortcut))
+            # Not QKeySequence(...): building one in Python creates all of Qt's enums (ui/by_name.py).
+            if isinstance(shortcut, str):
+                set_by_name(act, "shortcut", shortcut)
+            elif shortcut is not None:
+                act.setShortcuts(shortcut)
             if name:
                 act.setObjectName(name)
             act.triggered.connect(lambda _checked=False: slot())
@@ -443,7 +452,7 @@ class MainWindow(QMainWindow):
         self.refresh_action = action(
             self.tr("Re&fresh"), self.refresh, QKeySequence.StandardKey.Refresh, "refreshAction"
         )
-        if QKeySequence("F5") not in self.refresh_action.shortcuts():
+        if "F5" not in [keys.toString() for keys in self.refresh_action.shortcuts()]:  # e.g. macOS: Cmd+R
             self.refresh_action.setShortcuts([*self.refresh_action.shortcuts(), QKeySequence("F5")])
         view_menu.addAction(self.refresh_action)
 
@@ -520,6 +529,7 @@ class MainWindow(QMainWindow):
     def _start_once(self) -> None:
         if not self._started:
             self._started = True
+            self._after_first_frame()
             # The result pane before the history worker starts, not while it runs: the worker imports
             # ui.history_model (PySide6 classes), and PySide6 creating its lazy types and enums in two
             # threads at once crashed (a segfault, seen with bench_history.py).
@@ -712,7 +722,7 @@ class MainWindow(QMainWindow):
         self._update_actions()
 
     def focus_job_field(self) -> None:
-        self.job_field.edit.setFocus(Qt.FocusReason.ShortcutFocusReason)
+        self.job_field.edit.setFocus(QtCore.Qt.FocusReason.ShortcutFocusReason)
         self.job_field.edit.selectAll()
 
     # ------------------------------------------------------------------------------------------------------
@@ -1141,8 +1151,18 @@ class MainWindow(QMainWindow):
             QTimer.singleShot(0, self.offer_clipboard)
         return super().event(event)
 
-    def _on_app_state(self, state: Qt.ApplicationState) -> None:
-        if state == Qt.ApplicationState.ApplicationActive:
+    def _after_first_frame(self) -> None:
+        """First thing after the first paint, on the GUI thread: create the ``Qt`` namespace's enums, which
+        the first frame did without (ui/by_name.py), before any worker thread might (PySide6 creating types
+        in two threads at once crashed). Only then can a signal that carries one reach Python: connected
+        before, applicationStateChanged failed with "cannot be converted"."""
+        QtCore.Qt.ApplicationState  # noqa: B018  # creates the namespace
+        app = QGuiApplication.instance()
+        if isinstance(app, QGuiApplication):
+            app.applicationStateChanged.connect(self._on_app_state)
+
+    def _on_app_state(self, state: QtCore.Qt.ApplicationState) -> None:
+        if state == QtCore.Qt.ApplicationState.ApplicationActive:
             QTimer.singleShot(0, self.offer_clipboard)
 
     def offer_clipboard(self) -> bool:
@@ -1231,7 +1251,7 @@ class MainWindow(QMainWindow):
         self._shut_down = True
         self._watch_timer.stop()
         app = QGuiApplication.instance()
-        if isinstance(app, QGuiApplication):
+        if self._started and isinstance(app, QGuiApplication):  # connected in _after_first_frame
             try:
                 app.applicationStateChanged.disconnect(self._on_app_state)
             except (RuntimeError, TypeError):
