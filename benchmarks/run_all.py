@@ -1,15 +1,16 @@
 """Run every benchmark, each figure next to its floor in the same run; write benchmarks/results.json and the
 summary table at the top of docs/performance.md.
 
-    QT_QPA_PLATFORM=offscreen python benchmarks/run_all.py [--label round2|after|before] [--watch-seconds 20]
+    QT_QPA_PLATFORM=offscreen python benchmarks/run_all.py [--label LABEL] [--watch-seconds 20]
 
 (``make bench`` runs this.) Not a test: nothing here is a pass/fail gate in the test suite. The exit code is 1
 when a target is missed, so a release checklist can use it.
 
 ``results.json`` keeps one run per label: ``before`` (recorded once, before the performance work of issue 7),
-``after`` (after its first round) and ``round2`` (the current code, after the second round; the default
-label). The table shows all three next to the floor and the target; the verdict is the latest run's. Each
-benchmark's own JSON (all samples) is in benchmarks/out/.
+``after``, ``round2`` and ``round4`` (after those rounds of that work; round 3 was measured by hand, see
+docs/performance.md; ``round4`` is the current code and the default label). The table shows them all next
+to the floor and the target; the verdict is the latest run's. Each benchmark's own JSON (all samples) is in
+benchmarks/out/.
 """
 
 from __future__ import annotations
@@ -46,6 +47,9 @@ from _common import (  # noqa: E402
 
 RESULTS = HERE / "results.json"
 SUMMARY_TITLE = "Summary"
+# (label in results.json, column title), oldest first; the last one is the current code.
+LABELS = (("before", "Before"), ("after", "After"), ("round2", "After round 2"), ("round4", "After round 4"))
+CURRENT = LABELS[-1][0]
 
 
 def figure(
@@ -194,29 +198,31 @@ def fmt(value: float | None, unit: str) -> str:
     return f"{value:.1f} {unit}" if value >= 10 else f"{value:.2f} {unit}"
 
 
+def latest(runs: dict[str, Any]) -> dict[str, Any] | None:
+    return next((runs[label] for label, _ in reversed(LABELS) if label in runs), None)
+
+
 def table(results: dict[str, Any]) -> str:
     runs = results.get("runs", {})
-    round2 = runs.get("round2")
-    after = runs.get("after")
-    before = runs.get("before")
-    main_run = round2 or after or before
+    main_run = latest(runs)
     if main_run is None:
         return f"## {SUMMARY_TITLE}\n\nNo run recorded yet: `python benchmarks/run_all.py`.\n"
-    before_by_key = {f["key"]: f for f in (before or {}).get("figures", [])}
-    after_by_key = {f["key"]: f for f in (after or {}).get("figures", [])}
-    round2_by_key = {f["key"]: f for f in (round2 or {}).get("figures", [])}
+    columns = [(title, runs[label]) for label, title in LABELS if label in runs]
+    by_key = [{f["key"]: f for f in run.get("figures", [])} for _, run in columns]
     lines = [
         f"## {SUMMARY_TITLE}",
         "",
         "Every figure of issue 7 from `python benchmarks/run_all.py` (`make bench`), each measured next to",
         "its floor in the same run: a bare PySide6 program, plain sqlite3, a raw `httpx.get(...).json()` or",
         "plain Python, whichever the figure is about. Medians of at least 5 repeats unless stated below.",
-        '"Before" is the code before the performance work of issue 7, "after" the code after its first',
-        'round, "after round 2" the code now. The verdict and the floors are the latest run\'s.',
+        '"Before" is the code before the performance work of issue 7, then the code after each of its',
+        "rounds; the last column is the code now. The verdict and the floors are the latest run's.",
         "All samples: `benchmarks/results.json` (and `benchmarks/out/`).",
         "",
-        "| Figure | Floor (same run) | Before | After | After round 2 | Target | Verdict |",
-        "|---|---|---|---|---|---|---|",
+        "| Figure | Floor (same run) | "
+        + " | ".join(title for title, _ in columns)
+        + " | Target | Verdict |",
+        "|---|---|" + "---|" * len(columns) + "---|---|",
     ]
 
     def value(by_key: dict[str, Any], key: str, unit: str) -> str:
@@ -225,15 +231,13 @@ def table(results: dict[str, Any]) -> str:
 
     for f in main_run["figures"]:
         key, unit = f["key"], f["unit"]
+        values = " | ".join(value(figures, key, unit) for figures in by_key)
         lines.append(
-            f"| {f['label']} | {fmt(f['floor'], unit)} | {value(before_by_key, key, unit)} | "
-            f"{value(after_by_key, key, unit)} | {value(round2_by_key, key, unit)} | {f['target_text']} | "
+            f"| {f['label']} | {fmt(f['floor'], unit)} | {values} | {f['target_text']} | "
             f"{'met' if f['ok'] else '**MISSED**'} |"
         )
     lines += [""]
-    for label, run in (("Before", before), ("After", after), ("After round 2", round2)):
-        if run is None:
-            continue
+    for label, run in columns:
         late = ", ".join(run.get("late_modules_at_first_paint", [])) or "none"
         lines.append(
             f"- {label}: run {run['measured_at']}{' (quick: 3 rounds)' if run.get('quick') else ''}; "
@@ -263,7 +267,7 @@ def write_doc(results: dict[str, Any]) -> None:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--label", choices=("round2", "after", "before"), default="round2")
+    parser.add_argument("--label", choices=[label for label, _ in LABELS], default=CURRENT)
     parser.add_argument("--watch-seconds", type=float, default=20.0)
     parser.add_argument(
         "--quick", action="store_true", help="3 rounds each (a smoke run, not for the record)"
@@ -283,7 +287,7 @@ def main(argv: list[str] | None = None) -> int:
         os.environ[TREE_ENV] = str(args.tree.resolve())
     if not args.doc_only:
         # The sections of bench_watch.py and bench_check.py follow the "after" run (never a quick one).
-        run = run_all(args.watch_seconds, args.quick, update_docs=args.label == "round2" and not args.quick)
+        run = run_all(args.watch_seconds, args.quick, update_docs=args.label == CURRENT and not args.quick)
         results.setdefault("runs", {})[args.label] = run
         write_json(RESULTS, results)
         print(f"wrote {RESULTS.relative_to(HERE.parent)}")
@@ -291,7 +295,7 @@ def main(argv: list[str] | None = None) -> int:
     print(f"updated {DOC.relative_to(HERE.parent)}")
     print(table(results))
     runs = results["runs"]
-    current = runs.get("round2") or runs.get("after") or runs.get("before")
+    current = latest(runs)
     return 0 if current and all(f["ok"] for f in current["figures"]) else 1
 
 
