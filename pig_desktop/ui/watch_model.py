@@ -77,7 +77,7 @@ class WatchModel(QAbstractTableModel):
     ) -> Any:
         if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
             if 0 <= section < len(HEADERS):
-                return HEADERS[section]
+                return self.tr(HEADERS[section])  # noqa: PLE1205  # the words are listed in HEADERS
         return None
 
     def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
@@ -97,7 +97,7 @@ class WatchModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.ToolTipRole:
             if state.last_report is not None:
                 return state.last_report.message
-            return "Not checked yet."
+            return self.tr("Not checked yet.")
         if role == Qt.ItemDataRole.AccessibleTextRole:
             return self._text(state, column)
         if role == JOB_ID_ROLE:
@@ -117,8 +117,8 @@ class WatchModel(QAbstractTableModel):
         now = self._now()
         if column == COL_STATUS:
             if state.outcome is None:
-                return "Checking…" if state.checking else "Waiting"
-            return state.outcome.label if state.outcome is not Outcome.RUNNING else "In progress"
+                return self.tr("Checking…") if state.checking else self.tr("Waiting")
+            return state.outcome.label if state.outcome is not Outcome.RUNNING else self.tr("In progress")
         if column == COL_JOB:
             return state.job_id
         if column == COL_APP:
@@ -127,13 +127,13 @@ class WatchModel(QAbstractTableModel):
             return format_duration(now - state.started_at.timestamp())
         if column == COL_LAST:
             if state.last_checked_at is None:
-                return "Not yet"
+                return self.tr("Not yet")
             return f"{format_duration(now - state.last_checked_at.timestamp())} ago"
         if column == COL_NEXT:
             if state.checking:
-                return "Checking now…"
+                return self.tr("Checking now…")
             if self.paused:
-                return "Paused"
+                return self.tr("Paused")
             if state.next_check_at is None:
                 return "—"
             return next_check_text(state.next_check_at.timestamp() - now)

@@ -21,11 +21,6 @@ from PySide6.QtWidgets import (
 
 from pig_desktop.ui.watch_model import COL_JOB, COL_STATUS, JOB_ID_ROLE, WatchModel
 
-EMPTY_TEXT = (
-    "No jobs are being watched. Check a job and press Watch, and PIG Desktop tells you when it finishes."
-)
-PAUSED_TEXT = "Watching is paused. Choose Resume watching in the tray menu to carry on."
-
 
 class WatchPanel(QWidget):
     stop_requested = Signal(str)  # job_id
@@ -44,24 +39,24 @@ class WatchPanel(QWidget):
         self.view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.view.verticalHeader().setVisible(False)
         self.view.setWordWrap(False)
-        self.view.setAccessibleName("Watched jobs")
+        self.view.setAccessibleName(self.tr("Watched jobs"))
         header = self.view.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setSectionResizeMode(COL_JOB, QHeaderView.ResizeMode.Stretch)
         header.resizeSection(COL_STATUS, 130)
         self.view.activated.connect(self._activated)
 
-        self.info = QLabel(EMPTY_TEXT, self)
+        self.info = QLabel(self._empty_text(), self)
         self.info.setObjectName("watchInfo")
         self.info.setWordWrap(True)
 
-        self.stop_button = QPushButton("Stop watching", self)
+        self.stop_button = QPushButton(self.tr("Stop watching"), self)
         self.stop_button.setObjectName("stopWatchButton")
-        self.stop_button.setToolTip("Stop watching the selected jobs")
+        self.stop_button.setToolTip(self.tr("Stop watching the selected jobs"))
         self.stop_button.clicked.connect(self._stop_selected)
-        self.stop_all_button = QPushButton("Stop all", self)
+        self.stop_all_button = QPushButton(self.tr("Stop all"), self)
         self.stop_all_button.setObjectName("stopAllButton")
-        self.stop_all_button.setToolTip("Stop watching every job")
+        self.stop_all_button.setToolTip(self.tr("Stop watching every job"))
         self.stop_all_button.clicked.connect(self.stop_all_requested.emit)
 
         buttons = QHBoxLayout()
@@ -104,16 +99,25 @@ class WatchPanel(QWidget):
         for job_id in self.selected_job_ids():
             self.stop_requested.emit(job_id)
 
+    def _empty_text(self) -> str:
+        return self.tr(
+            "No jobs are being watched. Check a job and press Watch, "
+            "and PIG Desktop tells you when it finishes."
+        )
+
     def _refresh(self) -> None:
         count = self.model.rowCount()
         self.stop_button.setEnabled(bool(self.view.selectionModel().selectedRows()))
         self.stop_all_button.setEnabled(count > 0)
         if self.model.paused:
-            self.info.setText(PAUSED_TEXT)
+            self.info.setText(
+                self.tr("Watching is paused. Choose Resume watching in the tray menu to carry on.")
+            )
         elif count == 0:
-            self.info.setText(EMPTY_TEXT)
+            self.info.setText(self._empty_text())
         else:
-            self.info.setText(f"Watching {count} job{'s' if count != 1 else ''}.")
+            one = self.tr("Watching 1 job.")
+            self.info.setText(one if count == 1 else self.tr("Watching %n jobs.", "", count))
         self._update_timer()
 
     def _update_timer(self) -> None:
