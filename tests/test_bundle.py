@@ -156,15 +156,14 @@ def test_bundle_self_test_passes_and_writes_only_its_own_folders(bundle: Path, t
 
 
 @pytest.fixture(scope="module")
-def wheel_venv(tmp_path_factory: pytest.TempPathFactory) -> Path:
+def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The wheel ``packaging/build.sh --wheel`` builds, beside ``constraints.txt``: the versions of this test
+    environment, so what gets installed from the registry is what the suite runs with."""
     tmp = tmp_path_factory.mktemp("wheel")
     _build(tmp, "--wheel")
-    (wheel,) = (tmp / "dist").glob("*.whl")
-    assert wheel.name == f"pig_desktop-{VERSION}-py3-none-any.whl"
-
-    venv = tmp / "venv"
-    subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True, timeout=120)
-    constraints = tmp / "constraints.txt"
+    (built,) = (tmp / "dist").glob("*.whl")
+    assert built.name == f"pig_desktop-{VERSION}-py3-none-any.whl"
+    constraints = built.parent / "constraints.txt"
     frozen = subprocess.run(
         [
             sys.executable,
@@ -180,9 +179,18 @@ def wheel_venv(tmp_path_factory: pytest.TempPathFactory) -> Path:
         check=True,
     ).stdout
     # Not pig-desktop itself (the editable or an older install): the wheel under test is what gets installed.
-    constraints.write_text(
-        "".join(line + "\n" for line in frozen.splitlines() if not line.lower().startswith("pig-desktop=="))
-    )
+    # Nor the installers (pip, setuptools, wheel): pipx upgrades its own pip.
+    skip = ("pig-desktop==", "pip==", "setuptools==", "wheel==")
+    pins = [line for line in frozen.splitlines() if not line.lower().startswith(skip)]
+    constraints.write_text("".join(line + "\n" for line in pins))
+    return built
+
+
+@pytest.fixture(scope="module")
+def wheel_venv(wheel: Path) -> Path:
+    venv = wheel.parent.parent / "venv"
+    constraints = wheel.parent / "constraints.txt"
+    subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True, timeout=120)
     install = subprocess.run(
         [
             str(venv / "bin" / "python"),
@@ -236,3 +244,25 @@ def test_wheel_pig_desktop_self_test(wheel_venv: Path, tmp_path: Path) -> None:
     check_self_test_output(
         result, f"installed package at {site / 'pig_desktop'}", site / "pig_desktop" / "resources"
     )
+
+
+def test_pipx_install_of_the_wheel_gives_both_commands(wheel: Path, tmp_path: Path) -> None:
+    """The way docs/install.md tells users to install the wheel: ``pipx install <wheel>``."""
+    env = isolated_env(tmp_path)
+    env.update(
+        PIPX_HOME=str(tmp_path / "pipx"),
+        PIPX_BIN_DIR=str(tmp_path / "bin"),
+        PIPX_MAN_DIR=str(tmp_path / "man"),
+        PIP_CONSTRAINT=str(wheel.parent / "constraints.txt"),
+    )
+    install = subprocess.run(
+        [sys.executable, "-m", "pipx", "install", str(wheel)],
+        capture_output=True, text=True, env=env, cwd=tmp_path, timeout=BUILD_TIMEOUT,
+    )  # fmt: skip
+    assert install.returncode == 0, install.stdout + install.stderr
+    assert sorted(p.name for p in (tmp_path / "bin").iterdir()) == ["pig-desktop", "pig-status"]
+    status = run([str(tmp_path / "bin" / "pig-status"), "--demo", PROCESSED_JOB], tmp_path, env)
+    assert status.returncode == 0, status.stdout + status.stderr
+    assert f"Processed: job {PROCESSED_JOB}" in status.stdout
+    version = run([str(tmp_path / "bin" / "pig-desktop"), "--version"], tmp_path, env)
+    assert version.stdout.strip() == f"pig-desktop {VERSION}", version.stderr
