@@ -95,3 +95,38 @@ def test_open_job_shows_its_report(qtbot: Any, make: Any) -> None:
     controller.open_job(PROCESSED_JOB)  # e.g. a click on its notification
     assert window.current_job() == PROCESSED_JOB
     assert window.result_pane.badge.text == "Processed"
+
+
+def test_network_coming_back_checks_a_backed_off_job_at_once(qtbot: Any, make: Any, sandbox: Any) -> None:
+    """Qt's network information (the glib backend here; NetworkManager on most desktops) says "online" again:
+    a job whose check failed, and which would otherwise wait two minutes, is checked at once. Nothing can
+    really take this machine's network away, so the backend's own signal is emitted, through the real
+    connection the controller made."""
+    from PySide6.QtNetwork import QNetworkInformation
+
+    from pig_desktop.core.policy import WatchPolicy
+
+    job = str(uuid.uuid4())
+    processed = bodies.envelope([bodies.job_row(job, status_code=200, status_message="Processed")])
+    sandbox.script_job(
+        job, [ScriptedResponse(503, b"busy"), ScriptedResponse(200, json.dumps(processed).encode())]
+    )
+    window, controller = make()
+    info = QNetworkInformation.instance()
+    assert info is not None, "the controller loads Qt's default network-information backend"
+    # After an error the job waits 120 s before it is asked again.
+    controller.service.set_policy(WatchPolicy(base_interval=60.0))
+    finished: list[str] = []
+    controller.service.watch_finished.connect(lambda j, why, r: finished.append(j))
+    polls = lambda: sum(1 for r in sandbox.requests if job in r.path)  # noqa: E731
+
+    controller.watch_jobs([job])
+    qtbot.waitUntil(lambda: polls() == 1 and controller.model.rowCount() == 1, timeout=10000)
+    qtbot.wait(300)  # the error is in and the job waits for its backoff
+    info.reachabilityChanged.emit(QNetworkInformation.Reachability.Disconnected)
+    qtbot.wait(1000)
+    assert polls() == 1 and not finished  # going offline wakes nothing
+
+    info.reachabilityChanged.emit(QNetworkInformation.Reachability.Online)
+    qtbot.waitUntil(lambda: finished == [job], timeout=15000)  # far sooner than the 120 s backoff
+    assert polls() == 2
