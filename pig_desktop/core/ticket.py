@@ -13,6 +13,7 @@ value reads the same on screen and in the ticket. Qt-free.
 from __future__ import annotations
 
 import base64
+import functools
 import html
 import json
 import platform
@@ -36,6 +37,19 @@ HIDDEN = "••••••"
 _SUB_SEGMENT = re.compile(r"(?i)(?<![a-z0-9_])(sub/)([^/\s?#\"'&]{5,})")
 
 
+@functools.cache
+def os_description() -> str:
+    """The system a ticket came from, e.g. "Linux 6.1.0-18-amd64 (x86_64)" or "macOS 14.4 (arm64)".
+
+    Not ``platform.platform()``: it also asks for the processor, which on Linux runs ``uname -p`` in a
+    subprocess (~5 ms on the GUI thread, the first time a ticket is made), for a detail support never needs.
+    """
+    system, release, machine = platform.system(), platform.release(), platform.machine()
+    if system == "Darwin":
+        system, release = "macOS", platform.mac_ver()[0] or release
+    return f"{system or 'Unknown system'} {release} ({machine})".replace(" ()", "").strip()
+
+
 @dataclass(frozen=True)
 class TicketContext:
     """Who checked, where, with what: the parts of a ticket that are not in the report.
@@ -49,7 +63,7 @@ class TicketContext:
     server: str = ""
     api_token: str = field(default="", repr=False)
     app_version: str = __version__
-    os_name: str = field(default_factory=platform.platform)
+    os_name: str = field(default_factory=os_description)
     hidden: tuple[str, ...] = field(default=(), repr=False)
 
     @property
@@ -78,7 +92,7 @@ def default_context(session: Session | None) -> TicketContext:
         server=session.server,
         api_token=conn.api_token,
         app_version=__version__,
-        os_name=platform.platform(),
+        os_name=os_description(),
         hidden=tuple(secrets),
     )
 

@@ -193,3 +193,21 @@ def test_default_context_and_repr_hide_secrets() -> None:
     assert ctx.token_hint == "…d0fe"
     assert TOKEN not in repr(ctx) and PASSWORD not in repr(ctx)
     assert default_context(None).api_token == ""
+
+
+def test_os_description_names_the_system_without_running_a_program() -> None:
+    """``platform.platform()`` would run ``uname -p`` in a subprocess the first time a ticket is made."""
+    import platform
+    import subprocess
+    import sys
+
+    code = (
+        "import sys; from pig_desktop.core.ticket import os_description; "
+        "print(os_description()); print('subprocess' in sys.modules)"
+    )
+    command = [sys.executable, "-c", code]
+    result = subprocess.run(command, capture_output=True, text=True, check=True, timeout=60)
+    described, spawned = result.stdout.strip().splitlines()
+    assert spawned == "False"
+    assert platform.machine() in described and platform.release() in described
+    assert described.startswith("macOS" if platform.system() == "Darwin" else platform.system())
