@@ -5,7 +5,16 @@
         ...  # server.url is "http://127.0.0.1:PORT"; sign in with DEMO_EMAIL / DEMO_PASSWORD
 
 `python -m pig_desktop.demo` runs one in the foreground and prints its URL, the credentials and the job ids.
+
+The server classes are loaded on first use (module ``__getattr__``): ``demo.server`` pulls in http.server,
+socketserver and email (~5 MB of Python objects), and code that only needs the demo account's constants
+(``pig_desktop.demo.accounts``, e.g. a window signed in to a sandbox running in another process) should not
+pay for a server it never starts.
 """
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
 
 from pig_desktop.demo.accounts import (
     ACTIVE_ORG,
@@ -23,7 +32,26 @@ from pig_desktop.demo.accounts import (
     RATE_LIMITED_JOB,
     SLOW_JOB,
 )
-from pig_desktop.demo.server import RecordedRequest, SandboxServer, ScriptedResponse
+
+if TYPE_CHECKING:
+    from pig_desktop.demo.server import RecordedRequest, SandboxServer, ScriptedResponse
+
+_SERVER_NAMES = frozenset({"RecordedRequest", "SandboxServer", "ScriptedResponse"})
+
+
+def __getattr__(name: str) -> Any:
+    if name in _SERVER_NAMES:
+        from pig_desktop.demo import server
+
+        value = getattr(server, name)
+        globals()[name] = value  # later look-ups skip this function
+        return value
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | _SERVER_NAMES)
+
 
 __all__ = [
     "ACTIVE_ORG",

@@ -43,11 +43,20 @@ def outcome_icon(outcome: str | Enum) -> QIcon:
     return _outcome_icon(_name(outcome))
 
 
+# The largest prepared PNG added to the application icon. Qt decodes every added PNG at once and keeps its
+# pixels (the 256 and 512 px ones alone are 1.25 MB), yet on X11 the window manager is only ever sent 16-128
+# px, and above 24 px the PNGs are renders of the very SVG the icon starts from: a larger size, if any
+# platform asks for one, is drawn from that SVG, to the same picture.
+APP_ICON_LARGEST_BITMAP = 128
+
+
 @functools.cache
 def app_icon() -> QIcon:
-    """The application icon, with every prepared PNG size added so small sizes stay crisp."""
+    """The application icon (the SVG), with the prepared PNGs up to 128 px added so small sizes stay crisp."""
     icon = _load("application", lambda: assets.app_icon_path())
     for size in assets.APP_ICON_SIZES:
+        if size > APP_ICON_LARGEST_BITMAP:
+            continue
         try:
             icon.addFile(str(assets.app_icon_path(size)))
         except FileNotFoundError:
@@ -59,8 +68,7 @@ def app_icon() -> QIcon:
 @functools.cache
 def header_logo() -> QIcon:
     """The application icon from its 32 and 64 px PNGs only, for the window's header logo (32 px, or 64 px
-    on a 2x screen). Cheap enough for the first frame: ``app_icon()`` decodes every size up to 512 px
-    (~9 ms)."""
+    on a 2x screen). Cheaper for the first frame than ``app_icon()``, which decodes every PNG up to 128 px."""
     icon = QIcon()
     for size in (32, 64):
         try:

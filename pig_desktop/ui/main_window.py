@@ -64,6 +64,7 @@ from .banner import Banner
 from .by_name import set_by_name
 from .icons import app_icon, header_logo
 from .job_field import JobField
+from .pyside_source_cache import stop_pyside_source_caching
 from .tasks import TaskHandle, run_in_thread
 
 if TYPE_CHECKING:
@@ -169,6 +170,7 @@ class MainWindow(QMainWindow):
     first_painted = Signal()
 
     def __init__(self, options: StartOptions, parent: QWidget | None = None) -> None:
+        stop_pyside_source_caching()  # before the network, history and keychain modules load: ~8 MB
         super().__init__(parent)
         self.setObjectName("mainWindow")
         self.options = options
