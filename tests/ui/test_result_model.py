@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -200,10 +199,7 @@ def test_error_without_answer_shows_detail_and_unreadable_shows_the_start() -> N
 def test_big_report_other_rows_are_lazy() -> None:
     report = all_reports()["big"]
     model = ResultModel()
-    started = time.perf_counter()
-    model.set_report(report)
-    elapsed = time.perf_counter() - started
-    assert elapsed < 0.05, f"set_report took {elapsed * 1000:.1f} ms"
+    model.set_report(report)  # how long it takes is measured in benchmarks/bench_big_result.py, not here
     assert model.groups() == ["job", "args", "response", "other"]
     assert model.rowCount(model.group_index("args")) == 50
     other = model.group_index("other")
