@@ -9,10 +9,16 @@ Set-up (once): a private app folder whose settings keep 10,000 entries and whose
 
 Each round is a fresh child process:
 
-- Ready: the real ``MainWindow`` (not signed in) is shown; from its first paint (event filter) to the moment
-  the history list holds all 10,000 entries (the window's ``ready`` signal, emitted once the history panel is
-  in place). Floor: reading the same summary columns of all rows with plain ``sqlite3`` (connect, SELECT,
-  fetchall) in the same process.
+- Ready (the judged figure, ``ready_ms``): the real ``MainWindow`` (not signed in) is shown; from its first
+  paint (event filter) to the moment the history list is on screen holding all 10,000 entries: the list's
+  own first paint (``HistoryView.first_paint``, stamped in its paintEvent, which also records the row count
+  it painted with; the round fails unless that is 10,000). Also reported: ``window_ready_ms``, the window's
+  ``ready`` signal (emitted once the history panel is in place, just before that paint); at that signal the
+  child checks that the list is visible and laid out for all rows (its scroll bar has its full range).
+  (Earlier versions of this benchmark ended at ``ready`` and imported sqlite3 and PySide's ``Qt`` namespace
+  in the child before making the window, which did ~12 ms of the app's start-up for it.)
+  Floor: reading the same summary columns of all rows with plain ``sqlite3`` (connect, SELECT, fetchall) in
+  the same process.
 - Filter: ``QTest.keyClick`` into the filter field, one key at a time (a job id prefix, backspaces, an app
   name, a status word), each followed by ``processEvents`` so the list's repaint is counted; the time per
   keystroke.
@@ -95,17 +101,23 @@ CHILD = (
     FIRST_PAINT_CODE
     + WINDOW_CODE
     + """
-import json, sqlite3
-from PySide6.QtCore import Qt
-from PySide6.QtTest import QTest
+import json
 typed = json.loads(sys.argv[1])
 marks = {}
 probe = FirstPaint(lambda now: marks.setdefault("paint", time.perf_counter_ns()))
 window = make_window(None, restore_session=False, probe=probe)
 marks["ready"] = time.perf_counter_ns()
+# Only now: importing these before the window would do part of the app's start-up work for it (sqlite3,
+# and PySide6 creating the Qt namespace's enums: ~12 ms that the real app spends after its first paint).
+import sqlite3
+from PySide6.QtCore import Qt
+from PySide6.QtTest import QTest
 panel = window.history_panel
 rows = panel.model.rowCount()
+view = panel.view
+at_ready = {"visible": panel.isVisible(), "scroll_max": view.verticalScrollBar().maximum()}
 spin(100)
+painted = view.first_paint
 
 # Floor of "ready": the same columns with plain sqlite3.
 from pig_desktop.store.paths import app_dirs
@@ -143,6 +155,9 @@ window.shutdown()
 print(json.dumps({
     "ready_ms": (marks["ready"] - marks["paint"]) / 1e6,
     "floor_ready_ms": (f1 - f0) / 1e6,
+    "list_painted_ms": (painted[0] - marks["paint"]) / 1e6 if painted else None,
+    "painted_rows": painted[1] if painted else 0,
+    "at_ready": at_ready,
     "rows": rows, "floor_rows": len(floor_rows),
     "key_ms": keys, "floor_key_ms": floor_keys, "shown": shown,
 }))
@@ -154,13 +169,21 @@ def run(rounds: int) -> dict[str, Any]:
     home = Path(tempfile.mkdtemp(prefix="pig-bench-history-"))
     prepare(home)
     env = child_env(home)
-    out: dict[str, list[Any]] = {"ready": [], "floor_ready": [], "key": [], "floor_key": [], "key_max": []}
+    out: dict[str, list[Any]] = {
+        "window_ready": [], "list_painted": [], "floor_ready": [], "key": [], "floor_key": [], "key_max": []
+    }  # fmt: skip
     run_child(CHILD, [json.dumps(TYPED)], env=env)  # warm-up
     for _ in range(rounds):
         result = run_child(CHILD, [json.dumps(TYPED)], env=env)
         if result["rows"] != ENTRIES or result["floor_rows"] != ENTRIES:
             raise RuntimeError(f"the list holds {result['rows']} entries, not {ENTRIES}")
-        out["ready"].append(result["ready_ms"])
+        # Ready means usable: shown, and laid out for all the rows (one row per scroll step in a QListView).
+        if not result["at_ready"]["visible"] or result["at_ready"]["scroll_max"] <= 0:
+            raise RuntimeError(f"the list was not shown and scrollable at ready: {result['at_ready']}")
+        if result["list_painted_ms"] is None or result["painted_rows"] != ENTRIES:
+            raise RuntimeError(f"the list was not painted with {ENTRIES} entries: {result['painted_rows']}")
+        out["list_painted"].append(result["list_painted_ms"])
+        out["window_ready"].append(result["ready_ms"])
         out["floor_ready"].append(result["floor_ready_ms"])
         out["key"].append(median(result["key_ms"]))
         out["key_max"].append(max(result["key_ms"]))
@@ -170,7 +193,8 @@ def run(rounds: int) -> dict[str, Any]:
         "rounds": rounds,
         "entries": ENTRIES,
         "typed": TYPED,
-        "ready_ms": round(median(out["ready"]), 1),
+        "ready_ms": round(median(out["list_painted"]), 1),
+        "window_ready_ms": round(median(out["window_ready"]), 1),
         "floor_ready_ms": round(median(out["floor_ready"]), 1),
         "key_median_ms": round(median(out["key"]), 2),
         "key_slowest_ms": round(median(out["key_max"]), 2),
@@ -181,7 +205,9 @@ def run(rounds: int) -> dict[str, Any]:
         "samples": out,
         "method": (
             "fresh child per round; MainWindow (not signed in) with 10,000 history entries; first paint "
-            "(event filter) to the window's ready signal; floor: sqlite3 SELECT of the summary columns; "
+            "(event filter) to the history list's own first paint with 10,000 rows "
+            "(HistoryView.first_paint); also to the window's ready signal; floor: sqlite3 SELECT of the "
+            "summary columns; "
             "keystrokes with QTest.keyClick + processEvents; floor: list comprehension over 10,000 strings; "
             "1 warm-up round, medians"
         ),

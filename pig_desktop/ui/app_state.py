@@ -240,23 +240,26 @@ def open_history(path: Any, max_entries: int) -> Any:
 
 @dataclass(frozen=True)
 class OpenedHistory:
-    """The history database opened in a worker, with its list already read and prepared for the panel
-    (``listing`` is None when reading it failed: the panel then tries again and says so)."""
+    """The history database opened in a worker, with its list already read (``listing``: the rows of
+    ``HistoryStore.list_rows()``, newest first; None when reading them failed: the panel then tries again
+    and says so)."""
 
     store: Any  # HistoryStore
-    listing: tuple[Any, ...] | None  # (HistorySummary, filter text) pairs, newest first
+    listing: list[Any] | None  # list[ListRow]
 
 
 def open_history_listed(path: Any, max_entries: int) -> OpenedHistory:
-    """Worker job: open the history database and read and prepare its list, so the GUI thread only shows it
-    (10,000 entries: tens of milliseconds of SQLite and Python kept off the GUI thread)."""
-    import sqlite3
+    """Worker job: open the history database and read its list, so the GUI thread only shows it.
 
-    from .history_model import prepare_entries
+    Qt-free on purpose (store only): the window starts it at once after the first paint, while the GUI thread
+    builds the result pane and imports the history panel's PySide classes; PySide creating its lazy types in
+    two threads at once crashed, so nothing here may import a module that defines PySide classes.
+    """
+    import sqlite3
 
     store = open_history(path, max_entries)
     try:
-        listing: tuple[Any, ...] | None = tuple(prepare_entries(store.summaries()))
+        listing: list[Any] | None = store.list_rows()
     except (sqlite3.Error, OSError):
         log.warning("could not read the history list in the background", exc_info=True)
         listing = None

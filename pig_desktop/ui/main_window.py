@@ -532,18 +532,23 @@ class MainWindow(QMainWindow):
         if not self._started:
             self._started = True
             self._after_first_frame()
-            # The result pane before the history worker starts, not while it runs: the worker imports
-            # ui.history_model (PySide6 classes), and PySide6 creating its lazy types and enums in two
-            # threads at once crashed (a segfault, seen with bench_history.py).
-            self._build_after_first_paint()
-            self.first_painted.emit()
+            # The history worker next: it only opens SQLite and reads the list (Qt-free; SQLite's own
+            # work runs outside the GIL), so it works while this thread does the rest (the app's own
+            # start-up, the result pane, the history panel's imports); the list goes in as soon as both are
+            # done. It imports no PySide module: PySide6 creating its lazy types in two threads at once
+            # crashed.
             self._deferred_start()
+            self.first_painted.emit()
+            self._build_after_first_paint()
 
     def _build_after_first_paint(self) -> None:
-        """What the first frame does without: the result pane (the window icon follows at ``ready``)."""
+        """What the first frame does without: the result pane and the history panel's code (the window icon
+        follows at ``ready``)."""
         if self._shut_down:
             return
         self._ensure_result_pane()
+        # Imported here, while the history worker reads, so that the list goes in without waiting for them.
+        from . import history_panel  # noqa: F401
 
     def _deferred_start(self) -> None:
         if self._shut_down:
@@ -551,10 +556,6 @@ class MainWindow(QMainWindow):
         loaded = self._settings_notice
         if loaded.notice:
             self.banner.show_notice(loaded.notice, loaded.detail, key="settings-notice")
-        # The worker below uses history_model, which defines PySide classes. Import it here, on the GUI
-        # thread: a worker importing such a module while the GUI thread creates PySide types crashed Qt.
-        from . import history_model  # noqa: F401
-
         task = self._run(
             open_history_listed,
             self.options.dirs.history_file,

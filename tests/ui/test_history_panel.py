@@ -264,14 +264,100 @@ def test_empty_store_shows_the_hint(qtbot, tmp_path: Path) -> None:
         assert widget.view.empty_text == "No jobs checked yet"
 
 
-def test_list_of_10000_is_ready_within_100_ms(qtbot, tmp_path: Path) -> None:
+def test_list_of_10000_holds_every_entry(qtbot, tmp_path: Path) -> None:
+    """(How fast it is ready: benchmarks/bench_history.py, with the issue's 100 ms target.)"""
     with HistoryStore(tmp_path / "big.sqlite3", max_entries=10_000) as big:
         big.add_many(entry(n) for n in range(10_000))
-        timings = []
-        for _ in range(5):
-            started = time.perf_counter()
-            widget = HistoryPanel(big)
-            timings.append(time.perf_counter() - started)
-            qtbot.addWidget(widget)
-            assert widget.model.rowCount() == 10_000
-        assert statistics.median(timings) <= 0.100, [round(t * 1000) for t in timings]
+        widget = HistoryPanel(big)
+        qtbot.addWidget(widget)
+        assert widget.model.rowCount() == 10_000
+        assert widget.model.summary(9_999) is not None and widget.model.summary(0) is not None
+
+
+# --- issue 7: the list of 10,000 in a real view; the model's two lists never disagree ---
+
+
+def test_views_see_matching_data_while_rows_come_and_go(qtbot) -> None:
+    """The model keeps Qt's list (row count) and its own rows in step: a view reacting to a change (any
+    slot connected after the model is made) sees the new rows, never a mix."""
+    model = HistoryModel()
+    seen: list[tuple[str, list[str]]] = []
+
+    def record(name: str):
+        return lambda *args: seen.append((name, shown_jobs(model)))
+
+    model.modelReset.connect(record("reset"))
+    model.rowsInserted.connect(record("inserted"))
+    model.rowsRemoved.connect(record("removed"))
+    first = summaries(6)
+    model.set_entries(first[1:])
+    assert seen[-1] == ("reset", [s.job_id for s in first[1:]])
+    model.prepend(first[0])
+    assert seen[-1] == ("inserted", [s.job_id for s in first])
+    model.remove_ids({first[2].id, first[3].id, first[5].id})  # two runs: rows 2-3 and row 5
+    assert [name for name, _ in seen[-2:]] == ["removed", "removed"]
+    assert seen[-1][1] == [first[0].job_id, first[1].job_id, first[4].job_id]
+    model.set_filter(first[4].job_id.upper())
+    assert seen[-1] == ("reset", [first[4].job_id])
+    assert model.summary(0) == first[4]
+    assert model.rowCount() == 1 and model.total_count() == 3
+    model.clear()
+    assert seen[-1] == ("reset", []) and model.summary(0) is None
+
+
+def test_history_list_is_read_only() -> None:
+    model = HistoryModel()
+    model.set_entries(summaries(2))
+    flags = model.flags(model.index(0))
+    assert not flags & Qt.ItemFlag.ItemIsEditable and not flags & Qt.ItemFlag.ItemIsDragEnabled
+
+
+def test_typing_in_a_shown_list_of_10000_filters_it(qtbot, tmp_path: Path) -> None:
+    """Typing into the filter of a shown list of 10,000, key by key, with each repaint. (How fast: issue 7's
+    16 ms a keystroke is measured in benchmarks/bench_history.py, not here.)"""
+    from PySide6.QtWidgets import QApplication
+
+    with HistoryStore(tmp_path / "big.sqlite3", max_entries=10_000) as big:
+        big.add_many(entry(n) for n in range(10_000))
+        widget = HistoryPanel(big)
+        qtbot.addWidget(widget)
+        widget.resize(360, 700)
+        widget.show()
+        qtbot.waitExposed(widget)
+        assert widget.view.verticalScrollBar().maximum() > 0
+        qtbot.waitUntil(lambda: widget.view.first_paint is not None)
+        assert widget.view.first_paint is not None and widget.view.first_paint[1] == 10_000
+        widget.filter_edit.setFocus()
+        counts = []
+        for key in [*"acme", *([Qt.Key.Key_Backspace] * 4), *"4222"]:
+            qtbot.keyClick(widget.filter_edit, key)
+            QApplication.processEvents()
+            counts.append(widget.model.rowCount())
+        acme = sum(1 for n in range(10_000) if ORGS[n % 3] == "Acme Plumbing")
+        assert counts[3] == acme and counts[7] == 10_000  # "acme": one organisation; four backspaces: all
+        assert widget.model.rowCount() == 10_000  # "4222" is in every job id
+
+
+def test_the_history_worker_imports_no_qt(tmp_path: Path) -> None:
+    """The window starts open_history_listed while the GUI thread is still creating PySide types; PySide6
+    doing that in two threads at once crashed. So the job and everything it imports must be Qt-free."""
+    import json
+    import subprocess
+    import sys
+
+    with HistoryStore(tmp_path / "h.sqlite3") as store:
+        store.add_many(entry(n) for n in range(3))
+    code = (
+        "import json, sys; from pathlib import Path\n"
+        "from pig_desktop.ui.app_state import open_history_listed\n"
+        "opened = open_history_listed(Path(sys.argv[1]), 100)\n"
+        "qt = sorted(m for m in sys.modules if m.split('.')[0] in ('PySide6', 'shiboken6'))\n"
+        "print(json.dumps({'rows': [r[1] for r in opened.listing], 'qt': qt}))\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code, str(tmp_path / "h.sqlite3")],
+        capture_output=True, text=True, timeout=60, check=True,
+    )  # fmt: skip
+    got = json.loads(result.stdout.strip().splitlines()[-1])
+    assert got["rows"] == [entry(n).job_id for n in (0, 1, 2)]  # newest first
+    assert got["qt"] == []
