@@ -62,4 +62,3 @@ def stop_pyside_source_caching() -> bool:
         if len(entry) == 4 and entry[1] is not None:
             linecache.cache.pop(filename, None)
     return True
-
