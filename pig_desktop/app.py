@@ -108,6 +108,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     # isort: split
     from PySide6.QtWidgets import QApplication
 
+    from pig_desktop.ui.pyside_source_cache import stop_pyside_source_caching
+
+    stop_pyside_source_caching()  # for the window's own modules too (the window calls it again: no-op)
     app = QApplication.instance() or QApplication([sys.argv[0] if sys.argv else APP_NAME, *args.qt_args])
     assert isinstance(app, QApplication)
     app.setApplicationName(APP_NAME)
