@@ -6,7 +6,12 @@ are shown under their JSON key and odd values as compact JSON.
 
 Built for big answers (1,000 rows x 50 args): ``set_report`` builds only the nodes of the chosen job; the
 other rows are added to their group in batches through ``canFetchMore``/``fetchMore`` and each row's own
-fields are built the first time the view asks for them. A new report replaces everything with one model reset.
+fields are built the first time the view asks for them.
+
+A new answer about the job already shown (a refresh, a watched job's next check) updates the tree in place:
+changed values are one ``dataChanged`` each, and a group whose rows changed gets only its own rows removed and
+inserted, so the view keeps what the user expanded, selected and scrolled to. Another job, or an answer of a
+different shape (the groups differ), replaces everything with one model reset.
 
 The API token never shows in full: values that carry it (the envelope ``uri``) are masked for display and
 copy; ``RawValueRole`` keeps the raw JSON value for code that needs it.
@@ -94,6 +99,16 @@ def _row_job_id(row: dict[str, Any]) -> str:
     cinx = row.get("cinx_id")
     value = cinx.get("id") if isinstance(cinx, dict) else cinx
     return value.lower() if isinstance(value, str) else ""
+
+
+def _same_job(a: StatusReport, b: StatusReport) -> bool:
+    return bool(a.job_id) and a.job_id.lower() == b.job_id.lower()
+
+
+def _other_raws(group: _Node) -> list[Any]:
+    """The raw rows of an "Other rows" group, added or still pending, in order."""
+    shown = [child.raw for child in group.children] if group.is_loaded else []
+    return shown + [raw for _number, raw in group.pending]
 
 
 def _chosen_row(report: StatusReport) -> int:
@@ -197,14 +212,78 @@ class ResultModel(QAbstractItemModel):
         """Pin the clock used for "3 hours ago" (tests, screenshots); ``None`` goes back to the real clock."""
         self._now = now
 
-    def set_report(self, report: StatusReport | None) -> None:
+    def set_report(self, report: StatusReport | None) -> bool:
+        """Show ``report``. Returns True if the tree was rebuilt (a model reset), False if it was updated in
+        place (the same job again, with the same groups: see the module docstring)."""
+        if report is not None and self._report is not None and _same_job(self._report, report):
+            fresh = _Node(None, "")
+            self._build(report, fresh)
+            if [g.group for g in fresh.children] == [g.group for g in self._root.children]:
+                self._report = report
+                for old, new in zip(self._root.children, fresh.children, strict=True):
+                    self._update(old, new)
+                return False
         self.beginResetModel()
         self._report = report
         self._root = _Node(None, "")
         self._nodes = {}
         if report is not None:
-            self._build(report)
+            self._build(report, self._root)
         self.endResetModel()
+        return True
+
+    # --- updating in place ---
+
+    def _update(self, old: _Node, new: _Node) -> None:
+        """Bring ``old`` (shown) in line with ``new`` (just built), touching only what changed."""
+        if (old.value, old.tooltip, old.field) != (new.value, new.tooltip, new.field) or old.raw != new.raw:
+            old.field, old.value, old.tooltip, old.raw = new.field, new.value, new.tooltip, new.raw
+            if old.uid:  # a view has seen this row
+                self.dataChanged.emit(
+                    self._make_index(old.row, FIELD_COLUMN, old), self._make_index(old.row, VALUE_COLUMN, old)
+                )
+        if old.group == "other" or new.pending:
+            # "Other rows" are added in batches as they are scrolled to: the same rows, nothing to do;
+            # different ones, the group starts over.
+            if _other_raws(old) != _other_raws(new):
+                self._replace_children(old, new)
+            return
+        if not old.is_loaded:
+            old.loader = new.loader  # never opened: it builds from the new answer when it is
+            return
+        children = new.children
+        if [(c.field, c.key) for c in old.children] != [(c.field, c.key) for c in children]:
+            self._replace_children(old, new)
+            return
+        for old_child, new_child in zip(old.children, children, strict=True):
+            self._update(old_child, new_child)
+
+    def _replace_children(self, old: _Node, new: _Node) -> None:
+        parent = self._make_index(old.row, 0, old) if old is not self._root else QModelIndex()
+        if old.is_loaded and old.children:
+            self.beginRemoveRows(parent, 0, len(old.children) - 1)
+            for child in old.children:
+                self._forget(child)
+            old._children = []
+            self.endRemoveRows()
+        old.pending = new.pending
+        old.loader = new.loader
+        # Built now even if ``new`` is lazy: the view has seen ``old`` with rows, so the new ones must arrive
+        # with rowsInserted, not appear on the next rowCount().
+        children = new.children
+        if children:
+            self.beginInsertRows(parent, 0, len(children) - 1)
+            old._children = []
+            for child in children:
+                old.add(child)
+            self.endInsertRows()
+
+    def _forget(self, node: _Node) -> None:
+        """Drop a removed subtree's index ids (a persistent index to it is already invalid)."""
+        self._nodes.pop(node.uid, None)
+        if node.is_loaded:
+            for child in node.children:
+                self._forget(child)
 
     def group_index(self, group: str) -> QModelIndex:
         """The index of a top-level group ("job", "args", "response", "other", "problem", "answer")."""
@@ -246,39 +325,32 @@ class ResultModel(QAbstractItemModel):
 
     # --- building ---
 
-    def _group(self, group: str, title: str) -> _Node:
-        return self._root.add(_Node(self._root, title, group=group))
+    def _build(self, report: StatusReport, root: _Node) -> None:
+        def group_node(group: str, title: str) -> _Node:
+            return root.add(_Node(root, title, group=group))
 
-    def _build(self, report: StatusReport) -> None:
         job = report.job
         body = report.body if isinstance(report.body, dict) else None
         if job is not None:
-            self._job_fields(self._group("job", _tr("Job")), job)
-            args = self._group("args", _tr("Arguments"))
+            self._job_fields(group_node("job", _tr("Job")), job)
+            args = group_node("args", _tr("Arguments"))
             self._arg_fields(args, job.args)
         else:
-            self._problem_fields(self._group("job", _tr("Job")), report)
+            self._problem_fields(group_node("job", _tr("Job")), report)
         if body is not None and (isinstance(body.get("response"), dict) or report.envelope is not None):
-            self._response_fields(self._group("response", _tr("Response")), body)
+            self._response_fields(group_node("response", _tr("Response")), body)
         if body is None and report.raw_text:
-            answer = self._group("answer", _tr("Answer"))
+            answer = group_node("answer", _tr("Answer"))
             start = " ".join(report.raw_text[:300].split())
             answer.add(_Node(answer, _tr("Start of the answer"), start, raw=report.raw_text, tooltip=start))
             answer.add(
                 _Node(answer, _tr("Length"), _tr("%1 characters").replace("%1", str(len(report.raw_text))))
             )
         if report.envelope is not None and len(report.envelope.rows) > 1:
-            self._other_rows(report)
-
-    def _other_rows(self, report: StatusReport) -> None:
-        assert report.envelope is not None
-        chosen = _chosen_row(report) if report.job else -1
-        others = [(n + 1, row) for n, row in enumerate(report.envelope.rows) if n != chosen]
-        if not others:
-            return
-        title = _tr("Other rows (%1)").replace("%1", str(len(others)))
-        group = self._group("other", title)
-        group.pending = others
+            chosen = _chosen_row(report) if report.job else -1
+            others = [(n + 1, row) for n, row in enumerate(report.envelope.rows) if n != chosen]
+            if others:
+                group_node("other", _tr("Other rows (%1)").replace("%1", str(len(others)))).pending = others
 
     def _row_node(self, parent: _Node, number: int, raw: dict[str, Any]) -> _Node:
         job = JobRow.parse(raw)

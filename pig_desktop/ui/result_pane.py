@@ -245,7 +245,7 @@ class ResultPane(QWidget):
         self._report = report
         if ticket is not None or report is None:
             self._ticket = ticket
-        self.model.set_report(report)
+        rebuilt = self.model.set_report(report)
         self._raw_for = None
         if report is None:
             self.badge.clear()
@@ -265,11 +265,12 @@ class ResultPane(QWidget):
         )
         self.job_label.setToolTip(format_local(checked))
         self._set_buttons(True)
-        for group in EXPANDED_GROUPS:
-            index = self.model.group_index(group)
-            if index.isValid():
-                self.tree.expand(index)
-        self._fit_field_column()
+        if rebuilt:  # updated in place, the tree keeps what the user opened and closed
+            for group in EXPANDED_GROUPS:
+                index = self.model.group_index(group)
+                if index.isValid():
+                    self.tree.expand(index)
+            self._fit_field_column()
         if self.raw_button.isChecked():
             self._fill_raw()
             self.stack.setCurrentWidget(self.raw_view)

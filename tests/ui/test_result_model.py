@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 from helpers.reports import JOB, big_body, report_of, status_body
-from PySide6.QtCore import QModelIndex, Qt
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt
 
 from pig_desktop.core.outcome import Outcome, StatusReport, classify, error_report
 from pig_desktop.core.ticket import ticket_text
@@ -273,3 +273,94 @@ def test_outcomes_of_the_fixture_reports() -> None:
     assert reports["failed"].outcome is Outcome.FAILED
     assert reports["not_found"].outcome is Outcome.NOT_FOUND
     assert reports["big"].outcome is Outcome.PROCESSED
+
+
+# --- the same job again: updated in place ---
+
+
+class Signals:
+    """What the model told its views."""
+
+    def __init__(self, model: ResultModel) -> None:
+        self.events: list[tuple[str, str]] = []
+        model.modelReset.connect(lambda: self.events.append(("reset", "")))
+        model.rowsRemoved.connect(lambda parent, *_: self.events.append(("removed", parent.data() or "")))
+        model.rowsInserted.connect(lambda parent, *_: self.events.append(("inserted", parent.data() or "")))
+        model.dataChanged.connect(lambda first, *_: self.events.append(("changed", first.data() or "")))
+
+
+def running_then_processed() -> tuple[StatusReport, StatusReport]:
+    running = status_body("processed")
+    running["rows"][0].update(status_code=202, status_message="Processing")
+    return report_of(running), report_of(status_body("processed"))
+
+
+def test_the_same_job_again_changes_only_the_rows_that_changed(qtmodeltester: Any) -> None:
+    running, processed = running_then_processed()
+    model = ResultModel()
+    assert model.set_report(running) is True  # the first answer builds the tree
+    status = model.find("job", "Status")
+    app = model.find("job", "App")
+    kept = [QPersistentModelIndex(status), QPersistentModelIndex(app)]
+    signals = Signals(model)
+
+    assert model.set_report(processed) is False
+    assert signals.events == [("changed", "Status")]  # no reset: the view keeps its state
+    assert kept[0].isValid() and kept[0].data() == "200 — Processed"
+    assert kept[1].isValid() and kept[1].data() == "json-rfq-import"
+    assert model.report is processed
+    qtmodeltester.check(model)
+
+
+def test_a_changed_group_gets_only_its_own_rows_replaced(qtmodeltester: Any) -> None:
+    before = status_body("processed")
+    after = status_body("processed")
+    after["rows"][0]["args"]["retries"] = 2  # one more argument
+    model = ResultModel()
+    model.set_report(report_of(before))
+    job_row = QPersistentModelIndex(model.find("job", "App"))
+    signals = Signals(model)
+
+    assert model.set_report(report_of(after)) is False
+    assert ("removed", "Arguments") in signals.events and ("inserted", "Arguments") in signals.events
+    assert not [e for e in signals.events if e[0] in ("reset", "removed", "inserted") and e[1] != "Arguments"]
+    assert job_row.isValid()  # the Job group was not touched
+    args = model.group_index("args")
+    assert model.rowCount(args) == len(after["rows"][0]["args"])
+    assert model.find("args", "retries").data() == "2"
+    qtmodeltester.check(model)
+
+
+def test_another_job_or_another_shape_rebuilds_the_tree() -> None:
+    running, processed = running_then_processed()
+    model = ResultModel()
+    model.set_report(processed)
+    other = report_of(status_body("processed"), job_id="7ab6f316-39bb-4d02-92aa-c9cfd8eeeb11")
+    assert model.set_report(other) is True  # another job
+    model.set_report(processed)
+    failed_to_reach = error_report(JOB, "PIG Desktop couldn't reach CINX.", "ConnectError", transient=True)
+    assert model.set_report(failed_to_reach) is True  # same job, but no Arguments or Response any more
+    assert model.groups() == ["job"]
+
+
+def test_big_answer_again_keeps_the_other_rows_already_fetched(qtmodeltester: Any) -> None:
+    body = big_body(300, 5)
+    model = ResultModel()
+    model.set_report(report_of(body))
+    other = model.group_index("other")
+    model.fetchMore(other)
+    fetched = model.rowCount(other)
+    assert 0 < fetched < 299
+    first_other = QPersistentModelIndex(model.index(0, 0, other))
+    signals = Signals(model)
+
+    assert model.set_report(report_of(body)) is False  # the same answer again: nothing to redo
+    assert signals.events == []
+    assert model.rowCount(other) == fetched and first_other.isValid()
+
+    changed = big_body(300, 5)
+    changed["rows"][7]["status_message"] = "Failed"
+    assert model.set_report(report_of(changed)) is False
+    assert [e for e in signals.events if e[0] != "changed"] == [("removed", "Other rows (299)")]
+    assert model.rowCount(other) == 0 and model.canFetchMore(other)  # fetched again as it is scrolled to
+    qtmodeltester.check(model)

@@ -360,3 +360,29 @@ def test_screenshot(qtbot, name: str) -> None:
     path = ARTIFACTS / f"result-pane-{name}.png"
     assert widget.grab().save(str(path))
     assert path.stat().st_size > 10_000
+
+
+def test_a_refresh_of_the_same_job_keeps_what_the_user_opened_closed_and_selected(pane: ResultPane) -> None:
+    """A watched or refreshed job's next answer updates the tree in place: the Arguments group the user
+    closed stays closed, the row they selected stays selected and shows the new value."""
+    running = status_body("processed")
+    running["rows"][0].update(status_code=202, status_message="Processing")
+    pane.set_report(report_of(running))
+    model, tree = pane.model, pane.tree
+    tree.collapse(model.group_index("args"))
+    status = model.find("job", "Status")
+    tree.setCurrentIndex(status)
+    resets: list[bool] = []
+    model.modelReset.connect(lambda: resets.append(True))
+
+    pane.set_report(report_of(status_body("processed")))
+    assert resets == []
+    assert not tree.isExpanded(model.group_index("args"))
+    assert tree.isExpanded(model.group_index("job"))
+    assert tree.currentIndex() == status and tree.currentIndex().data() == "200 — Processed"
+    assert pane.badge.text == "Processed"
+
+    # Another job is a new tree, opened as usual.
+    pane.set_report(report_of(status_body("processed"), job_id="7ab6f316-39bb-4d02-92aa-c9cfd8eeeb11"))
+    assert resets == [True]
+    assert tree.isExpanded(model.group_index("args"))
