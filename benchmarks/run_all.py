@@ -3,8 +3,9 @@ summary table at the top of docs/performance.md.
 
     QT_QPA_PLATFORM=offscreen python benchmarks/run_all.py [--label LABEL] [--watch-seconds 20]
 
-(``make bench`` runs this.) Not a test: nothing here is a pass/fail gate in the test suite. The exit code is 1
-when a target is missed, so a release checklist can use it.
+(``make bench`` runs this.) Not a test: nothing here is a pass/fail gate in the test suite. It exits 0 once
+everything is measured (the table says which targets are met); with ``--strict`` it exits 1 when a target is
+missed, for a release checklist.
 
 ``results.json`` keeps one run per label: ``before`` (recorded once, before the performance work of issue 7),
 ``after``, ``round2`` and ``round4`` (after those rounds of that work; round 3 was measured by hand, see
@@ -278,6 +279,7 @@ def main(argv: list[str] | None = None) -> int:
         help="measure the pig_desktop of another checkout (e.g. an exported older commit for 'before')",
     )
     parser.add_argument("--doc-only", action="store_true", help="rewrite the table from results.json only")
+    parser.add_argument("--strict", action="store_true", help="exit 1 if a target was missed")
     args = parser.parse_args(argv)
 
     results: dict[str, Any] = (
@@ -296,7 +298,9 @@ def main(argv: list[str] | None = None) -> int:
     print(table(results))
     runs = results["runs"]
     current = latest(runs)
-    return 0 if current and all(f["ok"] for f in current["figures"]) else 1
+    missed = [f["label"] for f in (current or {}).get("figures", []) if not f["ok"]]
+    print("targets missed: " + "; ".join(missed) if missed else "every target met")
+    return 1 if args.strict and missed else 0
 
 
 if __name__ == "__main__":
