@@ -10,32 +10,16 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
+from helpers.history import T0, history_entry
 
 from pig_desktop.store.history import (
     SCHEMA_VERSION,
-    HistoryEntry,
     HistoryStore,
     WatchEntry,
     WatchStore,
 )
 
-T0 = datetime(2024, 5, 1, 12, 0, tzinfo=UTC)
-
-
-def entry(n: int, **changes: object) -> HistoryEntry:
-    values: dict[str, object] = {
-        "id": None,
-        "job_id": f"JOB-{n:05d}",
-        "outcome": "processed" if n % 3 else "failed",
-        "status_message": "Processed" if n % 3 else "Import failed: bad row",
-        "app": "Estimating" if n % 2 else "Ordering",
-        "organisation": "Acme Plumbing",
-        "server": "https://127.0.0.1:9",
-        "checked_at": T0 + timedelta(seconds=n),
-        "report": {"job": {"id": n, "args": ["a", "b"]}, "raw": "é ✓"},
-    }
-    values.update(changes)
-    return HistoryEntry(**values)  # type: ignore[arg-type]
+entry = history_entry
 
 
 @pytest.fixture

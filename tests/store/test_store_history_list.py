@@ -8,10 +8,11 @@ from __future__ import annotations
 
 import re
 import sqlite3
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
+from helpers.history import T0, history_entry
 
 from pig_desktop.store.history import (
     ROW_CHECKED,
@@ -28,23 +29,22 @@ from pig_desktop.store.history import (
     summary_of_row,
 )
 
-T0 = datetime(2024, 5, 1, 12, 0, tzinfo=UTC)
+# Every outcome (the list shows its word: "Job not found"), and a name that casefolds ("ß" -> "ss").
+OUTCOMES = [
+    ("processed", "Processed"),
+    ("failed", "Import failed: bad row"),
+    ("not_found", "Failed to find a job"),
+]
 
 
 def entry(n: int, **changes: object) -> HistoryEntry:
+    outcome, status = OUTCOMES[n % 3]
     values: dict[str, object] = {
-        "id": None,
-        "job_id": f"JOB-{n:05d}",
-        "outcome": ["processed", "failed", "not_found"][n % 3],
-        "status_message": ["Processed", "Import failed: bad row", "Failed to find a job"][n % 3],
-        "app": "Estimating" if n % 2 else "Ordering",
+        "outcome": outcome,
+        "status_message": status,
         "organisation": "Straße Plumbing",
-        "server": "https://127.0.0.1:9",
-        "checked_at": T0 + timedelta(seconds=n),
-        "report": {"job": {"id": n}},
     }
-    values.update(changes)
-    return HistoryEntry(**values)  # type: ignore[arg-type]
+    return history_entry(n, **{**values, "report": {"job": {"id": n}}, **changes})
 
 
 @pytest.fixture
