@@ -26,7 +26,7 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from _common import FIRST_PAINT_CODE, bench_main, child_env, median, run_child  # noqa: E402
+from _common import AFTER_IMPORT_CODE, FIRST_PAINT_CODE, bench_main, child_env, median, run_child  # noqa: E402
 
 TARGET_RATIO = 1.5
 
@@ -56,14 +56,14 @@ print(json.dumps(result))
 
 # The real start path, in the real order: the console script imports pig_desktop.app, then calls main(),
 # which imports PySide6 and the window. The probe must not change that order (PySide6 reads the source of
-# every module imported after it), so it waits: an import hook puts it on MainWindow.show once main() has
+# every module imported after it), so it waits: after_import() puts it on MainWindow.show once main() has
 # imported the window module, and only then is the probe code (which imports PySide6.QtCore) run.
 APP_CHILD = (
-    """
+    AFTER_IMPORT_CODE
+    + """
 import sys, time
 t0 = float(sys.argv[1])
 from pig_desktop.app import main
-import importlib.machinery
 probe_globals = {}
 result = {}
 def install_probe(main_window):
@@ -79,19 +79,7 @@ def install_probe(main_window):
         self.installEventFilter(probe)
         original_show(self)
     main_window.MainWindow.show = show
-class WindowHook:
-    def find_spec(self, name, path=None, target=None):
-        if name != "pig_desktop.ui.main_window":
-            return None
-        sys.meta_path.remove(self)
-        spec = importlib.machinery.PathFinder.find_spec(name, path)
-        run_module = spec.loader.exec_module
-        def exec_module(module):
-            run_module(module)
-            install_probe(module)
-        spec.loader.exec_module = exec_module
-        return spec
-sys.meta_path.insert(0, WindowHook())
+after_import("pig_desktop.ui.main_window", install_probe)
 """
     + f"FIRST_PAINT_CODE = {FIRST_PAINT_CODE!r}\n"
     + """

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import logging
 import sqlite3
-import time
 from collections import OrderedDict
 from collections.abc import Sequence
 
@@ -46,15 +45,10 @@ class HistoryView(QListView):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.empty_text = ""
-        #: ``time.perf_counter_ns()`` when the list was first painted, and how many rows it held then
-        #: (benchmarks/bench_history.py: the moment the list is on screen).
-        self.first_paint: tuple[int, int] | None = None
 
     def paintEvent(self, event: QPaintEvent) -> None:
         super().paintEvent(event)
         model = self.model()
-        if self.first_paint is None:
-            self.first_paint = (time.perf_counter_ns(), model.rowCount() if model is not None else 0)
         if model is not None and model.rowCount() == 0 and self.empty_text:
             painter = QPainter(self.viewport())
             painter.setPen(
