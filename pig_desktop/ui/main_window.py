@@ -24,18 +24,15 @@ from typing import TYPE_CHECKING, Any
 
 from PySide6 import QtCore
 from PySide6.QtCore import QEvent, QObject, QTimer, Signal
-from PySide6.QtGui import QAction, QCloseEvent, QFont, QGuiApplication, QKeySequence, QPainter, QPaintEvent
+from PySide6.QtGui import QAction, QCloseEvent, QFont, QGuiApplication, QKeySequence
 from PySide6.QtWidgets import (
     QApplication,
     QFrame,
     QGridLayout,
-    QHBoxLayout,
     QLabel,
     QMainWindow,
     QPushButton,
-    QSizePolicy,
     QSplitter,
-    QToolButton,
     QVBoxLayout,
     QWidget,
 )
@@ -62,7 +59,8 @@ from .app_state import (
 )
 from .banner import Banner
 from .by_name import set_by_name
-from .icons import app_icon, header_logo
+from .header import AppHeader
+from .icons import app_icon
 from .job_field import JobField
 from .pyside_source_cache import stop_pyside_source_caching
 from .tasks import TaskHandle, run_in_thread
@@ -131,27 +129,6 @@ def history_entry(report: StatusReport, organisation: str, server: str) -> Histo
         checked_at=report.checked_at,
         report=report.to_dict(),
     )
-
-
-class ElidedLabel(QLabel):
-    """A one-line label that shows "…" instead of clipping when there is not enough room."""
-
-    def __init__(self, text: str = "", parent: QWidget | None = None) -> None:
-        super().__init__(text, parent)
-        self.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
-        self.setMinimumWidth(self.fontMetrics().horizontalAdvance("M") * 8)
-
-    def paintEvent(self, event: QPaintEvent) -> None:
-        rect = self.contentsRect()
-        metrics = self.fontMetrics()
-        if metrics.horizontalAdvance(self.text()) <= rect.width():
-            super().paintEvent(event)  # it fits (as in the first frame, which need not touch Qt's enums)
-            return
-        Qt = QtCore.Qt
-        text = metrics.elidedText(self.text(), Qt.TextElideMode.ElideMiddle, rect.width())
-        painter = QPainter(self)
-        painter.setPen(self.palette().color(self.foregroundRole()))
-        painter.drawText(rect, int(self.alignment()) | int(Qt.AlignmentFlag.AlignVCenter), text)
 
 
 class MainWindow(QMainWindow):
@@ -237,59 +214,15 @@ class MainWindow(QMainWindow):
         outer.setSpacing(0)
 
         # -- header: app name on the left, who is signed in where on the right --
-        header = QFrame(central)
-        header.setObjectName("header")
-        header.setAutoFillBackground(True)
-        header_layout = QHBoxLayout(header)
-        header_layout.setContentsMargins(16, 10, 12, 10)
-        header_layout.setSpacing(10)
-        logo = QLabel(header)
-        logo.setPixmap(header_logo().pixmap(32, 32))
-        logo.setAccessibleName(self.tr("PIG Desktop logo"))
-        title = QLabel(APP_DISPLAY_NAME, header)
-        title.setObjectName("appTitle")
-        font = QFont(title.font())
-        font.setPointSizeF(font.pointSizeF() * 1.35)
-        font.setBold(True)
-        title.setFont(font)
-        subtitle = QLabel(self.tr("CINX job status"), header)
-        subtitle.setObjectName("appSubtitle")
-        subtitle.setEnabled(False)
-        titles = QVBoxLayout()
-        titles.setSpacing(0)
-        titles.addWidget(title)
-        titles.addWidget(subtitle)
-
-        self.account_label = ElidedLabel("", header)
-        self.account_label.setObjectName("accountLabel")
-        set_by_name(self.account_label, "alignment", "AlignRight|AlignVCenter")
-        self.account_label.setAccessibleName(self.tr("Signed in as"))
-        self.sign_in_button = QPushButton(self.tr("Sign in\u2026"), header)
-        self.sign_in_button.setObjectName("headerSignInButton")
-        self.sign_in_button.setAccessibleName(self.tr("Sign in"))
-        self.sign_in_button.clicked.connect(lambda: self.open_sign_in())
-        self.switch_button = QToolButton(header)
-        self.switch_button.setObjectName("switchOrganisationButton")
-        self.switch_button.setText(self.tr("Switch organisation\u2026"))
-        self.switch_button.setAccessibleName(self.tr("Switch organisation"))
-        self.switch_button.setAutoRaise(True)
-        self.switch_button.clicked.connect(lambda: self.open_sign_in(switch=True))
-        self.sign_out_button = QToolButton(header)
-        self.sign_out_button.setObjectName("signOutButton")
-        self.sign_out_button.setText(self.tr("Sign out"))
-        self.sign_out_button.setAccessibleName(self.tr("Sign out"))
-        self.sign_out_button.setAutoRaise(True)
-        self.sign_out_button.clicked.connect(self.sign_out)
-
-        header_layout.addWidget(logo)
-        header_layout.addLayout(titles)
-        header_layout.addSpacing(24)
-        header_layout.addWidget(self.account_label, 1)
-        header_layout.addWidget(self.switch_button)
-        header_layout.addWidget(self.sign_out_button)
-        header_layout.addWidget(self.sign_in_button)
-        self._style_header(header)
-        outer.addWidget(header)
+        self.header = AppHeader(central)
+        self.header.sign_in_requested.connect(lambda: self.open_sign_in())
+        self.header.switch_requested.connect(lambda: self.open_sign_in(switch=True))
+        self.header.sign_out_requested.connect(self.sign_out)
+        self.account_label = self.header.account_label
+        self.sign_in_button = self.header.sign_in_button
+        self.switch_button = self.header.switch_button
+        self.sign_out_button = self.header.sign_out_button
+        outer.addWidget(self.header)
         line = QFrame(central)
         line.setFrameShape(QFrame.Shape.HLine)
         line.setFrameShadow(QFrame.Shadow.Sunken)
@@ -384,14 +317,6 @@ class MainWindow(QMainWindow):
         self.setTabOrder(self.watch_button, self.cancel_button)
         self.statusBar().setObjectName("statusBar")
         self.statusBar().setSizeGripEnabled(True)
-
-    def _style_header(self, header: QFrame) -> None:
-        palette = header.palette()
-        base = palette.color(palette.ColorRole.Window)
-        # A slightly different shade from the window: a calm band, readable in light and dark palettes.
-        shade = base.darker(106) if base.lightness() >= 128 else base.lighter(125)
-        palette.setColor(palette.ColorRole.Window, shade)
-        header.setPalette(palette)
 
     def _build_menus(self) -> None:
         bar = self.menuBar()
@@ -1049,25 +974,17 @@ class MainWindow(QMainWindow):
     def _update_account(self) -> None:
         session = self._session
         signed_in = session is not None
+        signed_in_as = None
         if session is not None:
             place = server_display_name(session.server, demo=self._demo is not None)
             parts = [session.connection.email, session.organisation or self.tr("(no organisation)"), place]
-            text = " \u00b7 ".join(parts)
-            self.account_label.setText(text)
-            self.account_label.setToolTip(self.tr("Signed in as %s") % text)
-            self.account_label.setAccessibleDescription(text)
-        else:
-            self.account_label.setText(self.tr("Not signed in"))
-            self.account_label.setToolTip(self.tr("Sign in to check jobs"))
-            self.account_label.setAccessibleDescription(self.tr("Not signed in"))
+            signed_in_as = " \u00b7 ".join(parts)
+        self.header.show_account(signed_in_as, can_switch=self._demo is None)
         self.job_field.set_empty_hint(
             self.tr("A whole link or a line from an email works too: the job id is found in it.")
             if signed_in
             else self.tr("Sign in first (top right). Then paste a job id or a link here and press Enter.")
         )
-        self.sign_in_button.setVisible(not signed_in)
-        self.switch_button.setVisible(signed_in and self._demo is None)
-        self.sign_out_button.setVisible(signed_in)
 
     def _update_actions(self) -> None:
         checking = self._check_task is not None
