@@ -82,6 +82,9 @@ def summary_of(entry: HistoryEntry) -> HistorySummary:
     )
 
 
+_OUTCOME_VALUES = frozenset(outcome.value for outcome in Outcome)  # an older or newer app may store others
+
+
 def normalise_needle(text: str) -> str:
     return " ".join(text.split()).casefold()
 
@@ -248,7 +251,7 @@ class HistoryModel(QStringListModel):
             return row[ROW_JOB]
         if role == Qt.ItemDataRole.DecorationRole:
             outcome = row[ROW_OUTCOME]
-            return outcome_icon(outcome) if outcome in Outcome._value2member_map_ else None
+            return outcome_icon(outcome) if outcome in _OUTCOME_VALUES else None
         if role == Qt.ItemDataRole.ToolTipRole:
             lines = [
                 f"{outcome_label(row[ROW_OUTCOME])} · {row[ROW_JOB]}",
