@@ -116,6 +116,10 @@ class StatusReport:
             return self.job.status_message
         return self.envelope.response.message if self.envelope else ""
 
+    def is_about(self, job_id: str) -> bool:
+        """True if this report is about ``job_id`` (GUIDs compare without regard to case)."""
+        return bool(job_id) and self.job_id.lower() == job_id.lower()
+
     def with_context(self, **changes: Any) -> StatusReport:
         return replace(self, **changes)
 

@@ -101,10 +101,6 @@ def _row_job_id(row: dict[str, Any]) -> str:
     return value.lower() if isinstance(value, str) else ""
 
 
-def _same_job(a: StatusReport, b: StatusReport) -> bool:
-    return bool(a.job_id) and a.job_id.lower() == b.job_id.lower()
-
-
 def _other_raws(group: _Node) -> list[Any]:
     """The raw rows of an "Other rows" group, added or still pending, in order."""
     shown = [child.raw for child in group.children] if group.is_loaded else []
@@ -215,7 +211,7 @@ class ResultModel(QAbstractItemModel):
     def set_report(self, report: StatusReport | None) -> bool:
         """Show ``report``. Returns True if the tree was rebuilt (a model reset), False if it was updated in
         place (the same job again, with the same groups: see the module docstring)."""
-        if report is not None and self._report is not None and _same_job(self._report, report):
+        if report is not None and self._report is not None and self._report.is_about(report.job_id):
             fresh = _Node(None, "")
             self._build(report, fresh)
             if [g.group for g in fresh.children] == [g.group for g in self._root.children]:

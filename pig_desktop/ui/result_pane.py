@@ -282,7 +282,7 @@ class ResultPane(QWidget):
         self.badge.set_checking(self.tr("Checking…"))
         self.sentence.setText(self.tr("Asking CINX about job %1…").replace("%1", job_id))
         self.sentence.show()
-        if self._report is None or self._report.job_id.lower() != job_id.lower():
+        if self._report is None or not self._report.is_about(job_id):
             self._report = None
             self.model.set_report(None)
             self.job_label.clear()
