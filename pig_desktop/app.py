@@ -99,10 +99,10 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     # Qt-free modules before PySide6: once PySide6 is imported it reads the source of every module named in
     # an import statement, once per name, looking for ``from __feature__`` (~0.1 ms each, ~4 ms for these and
-    # the standard modules they pull in). (Qt 6 passes fractional high-DPI factors through by itself: 150 %
-    # stays 150 %.)
+    # the standard modules they pull in). store.settings is imported here for that reason only (the window
+    # uses it).
     from pig_desktop.store.paths import app_dirs, ensure
-    from pig_desktop.store.settings import load_settings  # noqa: F401  # for the window, see above
+    from pig_desktop.store.settings import load_settings  # noqa: F401
     from pig_desktop.ui.app_state import DemoAccount, StartOptions, demo_dirs
 
     # isort: split
@@ -110,7 +110,8 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     from pig_desktop.ui.pyside_source_cache import stop_pyside_source_caching
 
-    stop_pyside_source_caching()  # for the window's own modules too (the window calls it again: no-op)
+    stop_pyside_source_caching()  # before the window's own modules too (the window calls it again: no-op)
+    # (No high-DPI rounding policy is set: Qt 6 passes fractional factors through, 150 % stays 150 %.)
     app = QApplication.instance() or QApplication([sys.argv[0] if sys.argv else APP_NAME, *args.qt_args])
     assert isinstance(app, QApplication)
     app.setApplicationName(APP_NAME)

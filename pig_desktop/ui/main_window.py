@@ -8,8 +8,9 @@ paint. Settings are written on the GUI thread: one small JSON file (atomic repla
 changes something.
 
 Start-up cost: this module imports no keyring, truststore, httpx or sqlite3 at module level. The history
-panel, the keychain and the session (``core.session`` pulls in httpx) are loaded once the window is shown
-(``QTimer.singleShot(0, ...)``), so the first paint does not wait for them.
+panel, the keychain and the session (``core.session`` pulls in httpx) are loaded right after the first paint
+(``event()`` sees it, ``_start_once`` runs next), so the first paint does not wait for them; the first frame
+does not touch ``Qt``'s enums either (ui/by_name.py).
 """
 
 from __future__ import annotations
