@@ -88,17 +88,11 @@ class AppHeader(QFrame):
         self.sign_in_button.setObjectName("headerSignInButton")
         self.sign_in_button.setAccessibleName(self.tr("Sign in"))
         self.sign_in_button.clicked.connect(self.sign_in_requested.emit)
-        self.switch_button = QToolButton(self)
-        self.switch_button.setObjectName("switchOrganisationButton")
-        self.switch_button.setText(self.tr("Switch organisation\u2026"))
-        self.switch_button.setAccessibleName(self.tr("Switch organisation"))
-        self.switch_button.setAutoRaise(True)
+        self.switch_button = self._link_button(
+            "switchOrganisationButton", self.tr("Switch organisation\u2026"), self.tr("Switch organisation")
+        )
         self.switch_button.clicked.connect(self.switch_requested.emit)
-        self.sign_out_button = QToolButton(self)
-        self.sign_out_button.setObjectName("signOutButton")
-        self.sign_out_button.setText(self.tr("Sign out"))
-        self.sign_out_button.setAccessibleName(self.tr("Sign out"))
-        self.sign_out_button.setAutoRaise(True)
+        self.sign_out_button = self._link_button("signOutButton", self.tr("Sign out"), self.tr("Sign out"))
         self.sign_out_button.clicked.connect(self.sign_out_requested.emit)
 
         layout.addWidget(logo)
@@ -124,6 +118,15 @@ class AppHeader(QFrame):
         self.sign_in_button.setVisible(not signed_in)
         self.switch_button.setVisible(signed_in and can_switch)
         self.sign_out_button.setVisible(signed_in)
+
+    def _link_button(self, name: str, text: str, accessible_name: str) -> QToolButton:
+        """A flat button that reads like a link in the header band."""
+        button = QToolButton(self)
+        button.setObjectName(name)
+        button.setText(text)
+        button.setAccessibleName(accessible_name)
+        button.setAutoRaise(True)
+        return button
 
     def _shade(self) -> None:
         palette = self.palette()
