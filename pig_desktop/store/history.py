@@ -482,8 +482,14 @@ def row_of_summary(summary: HistorySummary) -> ListRow:
     )
 
 
+def filter_needle(text: str) -> str:
+    """What a filter searches for: ``text`` casefolded, its whitespace (newlines too) made single spaces. The
+    stored filter texts separate their fields with newlines, so a needle never matches across two fields."""
+    return " ".join(text.split()).casefold()
+
+
 def _where_text(text: str) -> tuple[str, list[Any]]:
-    needle = " ".join(text.split()).casefold()  # newlines separate fields in search_text; never match across
+    needle = filter_needle(text)
     if not needle:
         return "", []
     return "WHERE instr(search_text, ?) > 0", [needle]
@@ -784,6 +790,7 @@ __all__ = [
     "UNSET",
     "WatchEntry",
     "WatchStore",
+    "filter_needle",
     "list_text",
     "migrate",
     "outcome_label",

@@ -40,6 +40,7 @@ from ..store.history import (
     HistoryEntry,
     HistorySummary,
     ListRow,
+    filter_needle,
     outcome_label,
     row_checked_at,
     row_of_summary,
@@ -83,10 +84,6 @@ def summary_of(entry: HistoryEntry) -> HistorySummary:
 
 
 _OUTCOME_VALUES = frozenset(outcome.value for outcome in Outcome)  # an older or newer app may store others
-
-
-def normalise_needle(text: str) -> str:
-    return " ".join(text.split()).casefold()
 
 
 def _detail_line(row: ListRow) -> str:
@@ -152,7 +149,7 @@ class HistoryModel(QStringListModel):
         return self._needle
 
     def set_filter(self, text: str) -> None:
-        needle = normalise_needle(text)
+        needle = filter_needle(text)
         if needle == self._needle:
             return
         # Narrowing (one more letter) only needs to search what is shown now.
