@@ -61,7 +61,8 @@ url, job, rounds = sys.argv[1], sys.argv[2], int(sys.argv[3])
 window = make_window(url)
 window.resize(1100, 720)
 import httpx
-from pig_desktop.core.client import CinxClient, Connection
+from pig_desktop.core.client import CinxClient
+from pig_desktop.core.connection import Connection
 from pig_desktop.demo.accounts import ACTIVE_TOKEN, DEMO_EMAIL, DEMO_PASSWORD
 status_url = CinxClient(Connection(url, DEMO_EMAIL, DEMO_PASSWORD, ACTIVE_TOKEN)).status_url(job)
 auth = (DEMO_EMAIL, DEMO_PASSWORD)

@@ -37,7 +37,8 @@ from PySide6.QtTest import QTest
 url, rounds, warmup = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
 window = make_window(url)
 import httpx
-from pig_desktop.core.client import CinxClient, Connection
+from pig_desktop.core.client import CinxClient
+from pig_desktop.core.connection import Connection
 from pig_desktop.demo.accounts import ACTIVE_TOKEN, DEMO_EMAIL, DEMO_PASSWORD, PROCESSED_JOB
 status_url = CinxClient(Connection(url, DEMO_EMAIL, DEMO_PASSWORD, ACTIVE_TOKEN)).status_url(PROCESSED_JOB)
 auth = (DEMO_EMAIL, DEMO_PASSWORD)

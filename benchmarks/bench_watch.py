@@ -46,7 +46,7 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 from PySide6.QtCore import QElapsedTimer, Qt, QTimer  # noqa: E402
 from PySide6.QtWidgets import QApplication  # noqa: E402
 
-from pig_desktop.core.client import Connection  # noqa: E402
+from pig_desktop.core.connection import Connection  # noqa: E402
 from pig_desktop.core.session import Session  # noqa: E402
 from pig_desktop.demo import bodies  # noqa: E402
 from pig_desktop.demo.accounts import ACTIVE_ORG, ACTIVE_TOKEN, DEMO_EMAIL, DEMO_PASSWORD  # noqa: E402

@@ -29,7 +29,8 @@ from dataclasses import dataclass
 from typing import IO, Any, NoReturn
 
 from pig_desktop import __version__
-from pig_desktop.core.client import CinxClient, Connection
+from pig_desktop.core.client import CinxClient
+from pig_desktop.core.connection import Connection
 from pig_desktop.core.errors import ConfigError, InvalidJobId
 from pig_desktop.core.jobid import EXAMPLE_JOB_ID, extract_job_id
 from pig_desktop.core.outcome import Outcome, StatusReport

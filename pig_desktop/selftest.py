@@ -260,7 +260,8 @@ def check_tls() -> CheckResult:
 
 def check_practice_server() -> CheckResult:
     """One real status check over HTTP against the built-in practice server on 127.0.0.1."""
-    from pig_desktop.core.client import CinxClient, Connection
+    from pig_desktop.core.client import CinxClient
+    from pig_desktop.core.connection import Connection
     from pig_desktop.core.outcome import Outcome
     from pig_desktop.demo import ACTIVE_TOKEN, DEMO_EMAIL, DEMO_PASSWORD, PROCESSED_JOB, SandboxServer
 

@@ -16,13 +16,14 @@ import threading
 import time
 import weakref
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from typing import Any
 
 import httpcore
 import httpx
 
 from .. import __version__
+from .connection import Connection
 from .errors import AuthError, Cancelled, ConfigError, NetworkError, ProtocolError
 from .jobid import path_segment
 from .models import Organisation, decode_json, parse_ping, parse_subscriptions
@@ -52,28 +53,6 @@ MSG_TLS = (
 MSG_TOO_LARGE = (
     "CINX sent a much larger answer than a job status should be, so PIG Desktop stopped reading it."
 )
-
-
-@dataclass(frozen=True)
-class Connection:
-    """Everything needed to talk to one CINX server as one user. The password never appears in repr()."""
-
-    server: str
-    email: str = ""
-    password: str = field(default="", repr=False)
-    api_token: str = field(default="", repr=False)
-    status_path_template: str = DEFAULT_STATUS_PATH
-    connect_timeout: float = 10.0
-    read_timeout: float = 15.0
-    ca_bundle: str = ""
-
-    def with_token(self, token: str) -> Connection:
-        return replace(self, api_token=token)
-
-    @property
-    def total_timeout(self) -> float:
-        """The most one request may take, even when the body trickles in a byte at a time."""
-        return self.connect_timeout + 2 * self.read_timeout
 
 
 def tls_context(ca_bundle: str = "") -> ssl.SSLContext:

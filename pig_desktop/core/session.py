@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .client import Connection
+from .connection import Connection
 from .servers import describe_server
 
 

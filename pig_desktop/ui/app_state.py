@@ -16,13 +16,14 @@ import threading
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
+from pig_desktop.core.connection import Connection
 from pig_desktop.core.servers import describe_server, server_for
+from pig_desktop.core.session import Session
 from pig_desktop.store.paths import AppDirs
 
 if TYPE_CHECKING:
-    from pig_desktop.core.client import CinxClient, Connection
+    from pig_desktop.core.client import CinxClient
     from pig_desktop.core.policy import RetryPolicy
-    from pig_desktop.core.session import Session
     from pig_desktop.store.credentials import SessionPasswords
     from pig_desktop.store.settings import Settings
 
@@ -77,10 +78,7 @@ def settings_server(settings: Settings) -> str:
 
 
 def connection_for(settings: Settings, server: str, email: str, password: str, api_token: str) -> Connection:
-    """A Connection with the network preferences from ``settings`` (imports httpx: call it off the GUI
-    thread, or once the window is shown)."""
-    from pig_desktop.core.client import Connection
-
+    """A Connection with the network preferences from ``settings``."""
     return Connection(
         server=server,
         email=email,

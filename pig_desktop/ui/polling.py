@@ -31,7 +31,8 @@ from typing import Any
 
 from PySide6.QtCore import QObject, QThread, Signal
 
-from pig_desktop.core.client import CinxClient, Connection
+from pig_desktop.core.client import CinxClient
+from pig_desktop.core.connection import Connection
 from pig_desktop.core.errors import Cancelled, InvalidJobId, PigError
 from pig_desktop.core.jobid import extract_job_id
 from pig_desktop.core.outcome import Outcome, StatusReport, error_report

@@ -39,7 +39,8 @@ from pig_desktop.core.servers import SERVER_NAMES, server_for
 from .tasks import TaskHandle, run_in_thread
 
 if TYPE_CHECKING:
-    from pig_desktop.core.client import CinxClient, Connection
+    from pig_desktop.core.client import CinxClient
+    from pig_desktop.core.connection import Connection
     from pig_desktop.core.models import Organisation
     from pig_desktop.store.settings import Settings
 

@@ -16,7 +16,8 @@ import httpx
 import pytest
 from reliability.tls_server import tls_server
 
-from pig_desktop.core.client import CinxClient, Connection
+from pig_desktop.core.client import CinxClient
+from pig_desktop.core.connection import Connection
 from pig_desktop.core.outcome import Outcome
 from pig_desktop.demo import ACTIVE_TOKEN, DEMO_EMAIL, DEMO_PASSWORD, PROCESSED_JOB, SandboxServer
 

@@ -213,7 +213,8 @@ def test_retry_after_future_dates_give_the_seconds_until_then(ahead: int) -> Non
 def test_a_token_with_a_lone_surrogate_still_gives_a_status_url() -> None:
     # Found by test_path_segment_never_raises_even_on_lone_surrogates: check_status raised UnicodeEncodeError
     # (breaking its "never raises" contract) for such a token before path_segment passed surrogates through.
-    from pig_desktop.core.client import CinxClient, Connection
+    from pig_desktop.core.client import CinxClient
+    from pig_desktop.core.connection import Connection
 
     with CinxClient(Connection("http://127.0.0.1:9", "a@b.example", "pw", "tok\ud800")) as client:
         url = client.status_url("97b96860-ca73-4f8e-b6ba-37ce9f256871")

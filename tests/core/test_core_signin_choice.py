@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from pig_desktop.core.client import Connection
+from pig_desktop.core.connection import Connection
 from pig_desktop.core.errors import Cancelled, InvalidJobId, NetworkError, PigError, ProtocolError
 from pig_desktop.core.models import Organisation
 from pig_desktop.core.session import Session

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from pig_desktop import __version__
-from pig_desktop.core.client import Connection
+from pig_desktop.core.connection import Connection
 from pig_desktop.core.outcome import Outcome, classify, error_report
 from pig_desktop.core.session import Session
 from pig_desktop.core.ticket import (

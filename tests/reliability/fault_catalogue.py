@@ -16,7 +16,7 @@ from pathlib import Path
 
 from helpers.net import closed_port_url
 
-from pig_desktop.core.client import Connection
+from pig_desktop.core.connection import Connection
 from pig_desktop.demo import ACTIVE_TOKEN, DEMO_EMAIL, DEMO_PASSWORD
 from pig_desktop.demo.server import SandboxServer, ScriptedResponse
 

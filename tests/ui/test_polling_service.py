@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 
-from pig_desktop.core.client import Connection
+from pig_desktop.core.connection import Connection
 from pig_desktop.core.outcome import Outcome, StatusReport
 from pig_desktop.core.policy import WatchPolicy
 from pig_desktop.core.session import Session

@@ -18,7 +18,7 @@ from PySide6.QtCore import QModelIndex, Qt
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QApplication, QFileDialog, QMessageBox
 
-from pig_desktop.core.client import Connection
+from pig_desktop.core.connection import Connection
 from pig_desktop.core.outcome import StatusReport, classify
 from pig_desktop.core.session import Session
 from pig_desktop.core.ticket import default_context
