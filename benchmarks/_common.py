@@ -337,8 +337,8 @@ def spin(ms):
 def make_window(url, restore_session=True, probe=None):
     from pig_desktop.demo.accounts import ACTIVE_ORG, ACTIVE_TOKEN, DEMO_EMAIL, DEMO_PASSWORD
     from pig_desktop.store.paths import app_dirs, ensure
-    from pig_desktop.ui.app_state import DemoAccount, StartOptions
-    from pig_desktop.ui.main_window import MainWindow
+    from pig_desktop.ui.account.app_state import DemoAccount, StartOptions
+    from pig_desktop.ui.shell.main_window import MainWindow
     demo = None if url is None else DemoAccount(url, DEMO_EMAIL, DEMO_PASSWORD, ACTIVE_TOKEN, ACTIVE_ORG)
     window = MainWindow(StartOptions(dirs=ensure(app_dirs()), demo=demo, restore_session=restore_session))
     if probe is not None:

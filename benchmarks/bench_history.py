@@ -117,7 +117,7 @@ def note_list_paint(history_panel):
             model = self.model()
             painted.update(t=time.perf_counter_ns(), rows=model.rowCount() if model is not None else 0)
     history_panel.HistoryView.paintEvent = paintEvent
-after_import("pig_desktop.ui.history_panel", note_list_paint)
+after_import("pig_desktop.ui.history.panel", note_list_paint)
 probe = FirstPaint(lambda now: marks.setdefault("paint", time.perf_counter_ns()))
 window = make_window(None, restore_session=False, probe=probe)
 marks["ready"] = time.perf_counter_ns()

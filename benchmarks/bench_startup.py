@@ -79,7 +79,7 @@ def install_probe(main_window):
         self.installEventFilter(probe)
         original_show(self)
     main_window.MainWindow.show = show
-after_import("pig_desktop.ui.main_window", install_probe)
+after_import("pig_desktop.ui.shell.main_window", install_probe)
 """
     + f"FIRST_PAINT_CODE = {FIRST_PAINT_CODE!r}\n"
     + """

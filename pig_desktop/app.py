@@ -103,12 +103,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     # uses it).
     from pig_desktop.store.paths import app_dirs, ensure
     from pig_desktop.store.settings import load_settings  # noqa: F401
-    from pig_desktop.ui.app_state import DemoAccount, StartOptions, demo_dirs
+    from pig_desktop.ui.account.app_state import DemoAccount, StartOptions, demo_dirs
 
     # isort: split
     from PySide6.QtWidgets import QApplication
 
-    from pig_desktop.ui.pyside_source_cache import stop_pyside_source_caching
+    from pig_desktop.ui.system.pyside_source_cache import stop_pyside_source_caching
 
     stop_pyside_source_caching()  # before the window's own modules too (the window calls it again: no-op)
     # (No high-DPI rounding policy is set: Qt 6 passes fractional factors through, 150 % stays 150 %.)
@@ -131,8 +131,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     app_logger.setLevel(logging.INFO)
     log.info("%s %s starting%s", APP_NAME, __version__, " (demo)" if args.demo else "")
 
-    from pig_desktop.ui.errors import install_excepthook
-    from pig_desktop.ui.main_window import MainWindow
+    from pig_desktop.ui.shell.main_window import MainWindow
+    from pig_desktop.ui.system.excepthook import install_excepthook
 
     sandbox = None
     demo = None
@@ -143,9 +143,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         sandbox.start()
         demo = DemoAccount(sandbox.url, DEMO_EMAIL, DEMO_PASSWORD, ACTIVE_TOKEN, ACTIVE_ORG)
 
-    # Not pig_desktop.ui.watching: it pulls in the polling service and with it httpx (~50 ms); it is imported
-    # once the window is ready, after the first paint.
-    from pig_desktop.ui.single_instance import claim_single_instance
+    # Not pig_desktop.ui.watching.controller: it pulls in the polling service and with it httpx; it is
+    # imported once the window is ready, after the first paint.
+    from pig_desktop.ui.system.single_instance import claim_single_instance
 
     # A second start hands its job ids to the running app and ends (demo and real apps have separate data
     # folders, so each has its own instance). When no app can be running, it listens after the first paint.
@@ -167,7 +167,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         if controller:
             return
         try:
-            from pig_desktop.ui.watching import WatchController
+            from pig_desktop.ui.watching.controller import WatchController
 
             controller.append(WatchController(window, single_instance=instance, initial_jobs=args.jobs))
         except Exception:  # watching is an extra: the window still works without it
@@ -178,7 +178,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             )
 
     def after_first_paint() -> None:
-        from pig_desktop.ui.icons import app_icon
+        from pig_desktop.ui.system.icons import app_icon
 
         _open_log_file(dirs.log, early_log)
         if instance.server is None and not instance.listen():
@@ -203,7 +203,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         log.info("watching stopped in %.2f s", time.monotonic() - started)
         window.shutdown()
         reporter.uninstall()
-        from pig_desktop.ui.tasks import shutdown_all
+        from pig_desktop.ui.system.tasks import shutdown_all
 
         shutdown_all(5000)
         if sandbox is not None:

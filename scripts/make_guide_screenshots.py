@@ -146,7 +146,7 @@ def grab_with_dialog(window: QWidget, dialog: QWidget) -> QPixmap:
 
 def check_job(window: object, text: str, outcome: str) -> None:
     """Paste ``text`` into the job field and press Check, as a user would; wait for ``outcome``."""
-    from pig_desktop.ui.main_window import MainWindow
+    from pig_desktop.ui.shell.main_window import MainWindow
 
     assert isinstance(window, MainWindow)
     done: list[object] = []
@@ -167,10 +167,10 @@ def check_job(window: object, text: str, outcome: str) -> None:
 
 def make_shots(out: Path) -> str:
     """Drive the window through the tour and save the shots. Returns the ticket text that was copied."""
-    from pig_desktop.ui.app_state import NOTICE_KEYCHAIN, StartOptions
-    from pig_desktop.ui.icons import app_icon
-    from pig_desktop.ui.main_window import MainWindow
-    from pig_desktop.ui.watching import NOTICE_NO_TRAY, WatchController
+    from pig_desktop.ui.account.app_state import NOTICE_KEYCHAIN, StartOptions
+    from pig_desktop.ui.shell.main_window import MainWindow
+    from pig_desktop.ui.system.icons import app_icon
+    from pig_desktop.ui.watching.controller import NOTICE_NO_TRAY, WatchController
 
     dirs = ensure(app_dirs())
     # Xvfb has no system tray and the null keyring is no keychain: the app would rightly say so once in a
@@ -260,7 +260,7 @@ def make_shots(out: Path) -> str:
             for controller in controllers:
                 controller.shutdown()
             window.shutdown()
-            from pig_desktop.ui.tasks import shutdown_all
+            from pig_desktop.ui.system.tasks import shutdown_all
 
             shutdown_all(5000)
             # Delete the window (and everything parented to it) while Qt is still whole; left to Python's

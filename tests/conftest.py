@@ -233,9 +233,9 @@ def open_window(qtbot: Any) -> Iterator[Callable[..., Any]]:
     import shiboken6
 
     from pig_desktop.store.paths import app_dirs, ensure
-    from pig_desktop.ui import tasks
-    from pig_desktop.ui.app_state import StartOptions
-    from pig_desktop.ui.main_window import MainWindow
+    from pig_desktop.ui.account.app_state import StartOptions
+    from pig_desktop.ui.shell.main_window import MainWindow
+    from pig_desktop.ui.system import tasks
 
     windows: list[MainWindow] = []
 

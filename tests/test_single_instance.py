@@ -14,13 +14,13 @@ from pathlib import Path
 
 import pytest
 
-from pig_desktop.ui.single_instance import socket_name
+from pig_desktop.ui.system.single_instance import socket_name
 
 RUNNING_APP = textwrap.dedent(
     """
     import json, sys
     from PySide6.QtCore import QCoreApplication, QTimer
-    from pig_desktop.ui.single_instance import SingleInstance
+    from pig_desktop.ui.system.single_instance import SingleInstance
 
     app = QCoreApplication([])
     instance = SingleInstance(sys.argv[1])
@@ -39,7 +39,7 @@ SECOND_START = textwrap.dedent(
     """
     import sys
     from PySide6.QtCore import QCoreApplication
-    from pig_desktop.ui.single_instance import SingleInstance
+    from pig_desktop.ui.system.single_instance import SingleInstance
 
     app = QCoreApplication([])
     sys.exit(0 if SingleInstance(sys.argv[1]).hand_off(sys.argv[2:]) else 3)
@@ -137,7 +137,7 @@ CLAIM_THEN_LISTEN = textwrap.dedent(
     import sys
     from pathlib import Path
     from PySide6.QtCore import QCoreApplication, QTimer
-    from pig_desktop.ui.single_instance import claim_single_instance
+    from pig_desktop.ui.system.single_instance import claim_single_instance
 
     app = QCoreApplication([])
     instance = claim_single_instance(Path(sys.argv[1]), [])
@@ -154,7 +154,7 @@ CLAIM_THEN_LISTEN = textwrap.dedent(
 
 
 def test_may_be_running_only_while_the_socket_file_exists(tmp_path: Path, name: str, qapp: object) -> None:
-    from pig_desktop.ui.single_instance import SingleInstance
+    from pig_desktop.ui.system.single_instance import SingleInstance
 
     probe = SingleInstance(name)
     assert not probe.may_be_running()

@@ -10,10 +10,10 @@ from typing import Any
 from PySide6.QtCore import Qt
 
 from pig_desktop.demo import ACTIVE_ORG, ACTIVE_TOKEN, DEMO_EMAIL, DEMO_PASSWORD
-from pig_desktop.ui import tasks
-from pig_desktop.ui.app_state import DemoAccount
-from pig_desktop.ui.main_window import MainWindow
-from pig_desktop.ui.signin_dialog import SignInDialog
+from pig_desktop.ui.account.app_state import DemoAccount
+from pig_desktop.ui.account.signin_dialog import SignInDialog
+from pig_desktop.ui.shell.main_window import MainWindow
+from pig_desktop.ui.system import tasks
 
 
 def demo_account(server: str, token: str = ACTIVE_TOKEN) -> DemoAccount:

@@ -44,11 +44,11 @@ from pig_desktop.demo import ACTIVE_ORG, FAILED_JOB, PROCESSED_JOB, PROGRESS_JOB
 from pig_desktop.demo.server import SandboxServer
 from pig_desktop.store.history import HistoryStore
 from pig_desktop.store.paths import app_dirs, ensure
-from pig_desktop.ui import tasks
-from pig_desktop.ui.app_state import ClientHolder, StartOptions
-from pig_desktop.ui.main_window import CheckResult, MainWindow, _check_job
-from pig_desktop.ui.polling import PollingService
-from pig_desktop.ui.result_pane import ResultPane
+from pig_desktop.ui.account.app_state import ClientHolder, StartOptions
+from pig_desktop.ui.check.result_pane import ResultPane
+from pig_desktop.ui.shell.main_window import CheckResult, MainWindow, _check_job
+from pig_desktop.ui.system import tasks
+from pig_desktop.ui.watching.polling import PollingService
 
 REPO = Path(__file__).resolve().parents[2]
 DOC = REPO / "docs" / "reliability.md"

@@ -52,10 +52,10 @@ from pig_desktop.demo.server import SandboxServer, ScriptedResponse
 from pig_desktop.store.credentials import MSG_UNAVAILABLE, Keychain
 from pig_desktop.store.logsetup import APP_LOGGER
 from pig_desktop.store.paths import app_dirs, ensure
-from pig_desktop.ui import tasks
-from pig_desktop.ui.app_state import StartOptions
-from pig_desktop.ui.main_window import MainWindow
-from pig_desktop.ui.watching import WatchController
+from pig_desktop.ui.account.app_state import StartOptions
+from pig_desktop.ui.shell.main_window import MainWindow
+from pig_desktop.ui.system import tasks
+from pig_desktop.ui.watching.controller import WatchController
 
 REPO = Path(__file__).resolve().parents[2]
 UNAUTHORIZED_JOB = "0badc0de-1111-4222-8333-444455556666"

@@ -25,10 +25,10 @@ from PySide6.QtGui import QImage
 
 from pig_desktop.demo import ACTIVE_ORG, ACTIVE_TOKEN, DEMO_EMAIL, DEMO_PASSWORD, FAILED_JOB, PROCESSED_JOB
 from pig_desktop.store.paths import app_dirs, ensure
-from pig_desktop.ui import tasks
-from pig_desktop.ui.app_state import DemoAccount, StartOptions
-from pig_desktop.ui.main_window import MainWindow
-from pig_desktop.ui.polling import PollingService
+from pig_desktop.ui.account.app_state import DemoAccount, StartOptions
+from pig_desktop.ui.shell.main_window import MainWindow
+from pig_desktop.ui.system import tasks
+from pig_desktop.ui.watching.polling import PollingService
 
 pytestmark = pytest.mark.x11
 
@@ -112,9 +112,9 @@ from PySide6.QtWidgets import QApplication, QAbstractButton, QLabel
 app = QApplication([sys.argv[0]])
 from pig_desktop.demo import *
 from pig_desktop.store.paths import app_dirs, ensure
-from pig_desktop.ui.app_state import DemoAccount, StartOptions
-from pig_desktop.ui.main_window import MainWindow
-from pig_desktop.ui import tasks
+from pig_desktop.ui.account.app_state import DemoAccount, StartOptions
+from pig_desktop.ui.shell.main_window import MainWindow
+from pig_desktop.ui.system import tasks
 out = sys.argv[1]
 with SandboxServer() as server:
     account = DemoAccount(server.url, DEMO_EMAIL, DEMO_PASSWORD, ACTIVE_TOKEN, ACTIVE_ORG)

@@ -37,9 +37,9 @@ DRIVER = textwrap.dedent(
     from pig_desktop.core.models import JobRow
     from pig_desktop.core.outcome import Outcome, StatusReport
     from pig_desktop.store.settings import Settings
-    from pig_desktop.ui.notify import Notifier
-    from pig_desktop.ui.tray import TrayController
-    from pig_desktop.ui.watch_model import WatchModel
+    from pig_desktop.ui.watching.notify import Notifier
+    from pig_desktop.ui.watching.tray import TrayController
+    from pig_desktop.ui.watching.model import WatchModel
 
     app = QApplication([])
     wait_click_ms = int(sys.argv[1])

@@ -17,8 +17,8 @@ from PySide6.QtWidgets import QApplication, QSystemTrayIcon
 from pig_desktop.demo import bodies
 from pig_desktop.demo.server import ScriptedResponse
 from pig_desktop.store.paths import app_dirs, ensure
-from pig_desktop.ui.app_state import StartOptions
-from pig_desktop.ui.watching import NOTICE_TRAY_CLOSE, WatchController
+from pig_desktop.ui.account.app_state import StartOptions
+from pig_desktop.ui.watching.controller import NOTICE_TRAY_CLOSE, WatchController
 
 pytestmark = pytest.mark.x11
 

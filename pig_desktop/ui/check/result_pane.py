@@ -1,0 +1,469 @@
+"""The result pane: outcome badge, a plain sentence, the result tree, a raw JSON view and copy/save buttons.
+
+Everything here happens on the GUI thread and is cheap: the tree model builds only what is shown, the raw JSON
+text is made only when the raw view is opened, and the ticket text only when it is copied. Errors (a file that
+cannot be saved) are reported through the ``notice`` signal for the window's status bar, never in a modal box.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import logging
+import os
+import re
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import (
+    QEvent,
+    QMimeData,
+    QModelIndex,
+    QPersistentModelIndex,
+    QPoint,
+    QSize,
+    QStandardPaths,
+    Qt,
+    Signal,
+)
+from PySide6.QtGui import QAction, QFontDatabase, QGuiApplication, QHelpEvent, QKeySequence
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QFileDialog,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QMenu,
+    QPlainTextEdit,
+    QPushButton,
+    QSizePolicy,
+    QStackedWidget,
+    QStyledItemDelegate,
+    QStyleOptionViewItem,
+    QToolTip,
+    QTreeView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from pig_desktop.core.outcome import StatusReport
+from pig_desktop.core.ticket import (
+    TicketContext,
+    format_local,
+    mask_value,
+    report_json,
+    ticket_html,
+    ticket_text,
+)
+from pig_desktop.ui.check.badge import OutcomeBadge
+from pig_desktop.ui.check.result_model import (
+    FIELD_COLUMN,
+    VALUE_COLUMN,
+    CopyTextRole,
+    ResultModel,
+    relative_time,
+)
+
+log = logging.getLogger(__name__)
+
+EXPANDED_GROUPS = ("job", "args", "response", "answer")
+TEXT_FILTER = "Text (*.txt)"
+JSON_FILTER = "JSON (*.json)"
+
+
+class _ElidedTipDelegate(QStyledItemDelegate):
+    """Shows the full text as a tooltip when a cell is elided (plus the model's own tooltip, if any), and
+    gives rows a little air: the default rows are cramped for reading dozens of fields."""
+
+    def sizeHint(self, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex) -> QSize:
+        hint = super().sizeHint(option, index)
+        return QSize(hint.width(), hint.height() + max(4, option.fontMetrics.height() // 3))
+
+    def helpEvent(
+        self,
+        event: QHelpEvent,
+        view: QAbstractItemView,
+        option: QStyleOptionViewItem,
+        index: QModelIndex | QPersistentModelIndex,
+    ) -> bool:
+        if event is None or event.type() != QEvent.Type.ToolTip or not index.isValid():
+            return super().helpEvent(event, view, option, index)
+        text = str(index.data(Qt.ItemDataRole.DisplayRole) or "")
+        tip = index.data(Qt.ItemDataRole.ToolTipRole)
+        opt = QStyleOptionViewItem(option)
+        self.initStyleOption(opt, index)
+        margin = view.style().pixelMetric(view.style().PixelMetric.PM_FocusFrameHMargin) * 2 + 4
+        elided = opt.fontMetrics.horizontalAdvance(text) + margin > opt.rect.width()
+        if elided:
+            full = text if not tip else f"{text}\n{tip}"
+            # Rich text so that Qt wraps a long value instead of making a screen-wide tooltip.
+            QToolTip.showText(
+                event.globalPos(), "<qt>" + html.escape(full).replace("\n", "<br>") + "</qt>", view
+            )
+            return True
+        return super().helpEvent(event, view, option, index)
+
+
+class ResultPane(QWidget):
+    """Shows one :class:`StatusReport` (or the empty / checking state) and copies or saves it."""
+
+    notice = Signal(str)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("resultPane")
+        self._report: StatusReport | None = None
+        self._ticket: TicketContext | None = None
+        self._raw_for: StatusReport | None = None  # the report whose raw text the raw view holds
+
+        self.badge = OutcomeBadge(self)
+        self.job_label = QLabel(self)
+        self.job_label.setObjectName("resultJobLabel")
+        self.job_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.job_label.setWordWrap(True)
+        self.job_label.setAccessibleName(self.tr("Job and time of the check"))
+        self.job_label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+
+        self.sentence = QLabel(self)
+        self.sentence.setObjectName("resultSentence")
+        self.sentence.setWordWrap(True)
+        self.sentence.setTextFormat(Qt.TextFormat.PlainText)
+        self.sentence.setTextInteractionFlags(
+            Qt.TextInteractionFlag.TextSelectableByMouse | Qt.TextInteractionFlag.TextSelectableByKeyboard
+        )
+        self.sentence.setAccessibleName(self.tr("What the result means"))
+        self.sentence.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Minimum)
+
+        self.model = ResultModel(self)
+        self.tree = QTreeView(self)
+        self.tree.setObjectName("resultTree")
+        self.tree.setModel(self.model)
+        self.tree.setUniformRowHeights(True)
+        self.tree.setAlternatingRowColors(True)
+        self.tree.setTextElideMode(Qt.TextElideMode.ElideRight)
+        self.tree.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.tree.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.tree.setAllColumnsShowFocus(True)
+        self.tree.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.tree.setItemDelegate(_ElidedTipDelegate(self.tree))
+        self.tree.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self.tree.customContextMenuRequested.connect(self._show_menu)
+        self.tree.setAccessibleName(self.tr("Result details"))
+        self.tree.setAccessibleDescription(
+            self.tr("The job, its arguments and CINX's answer. Right-click a row to copy it.")
+        )
+        header = self.tree.header()
+        header.setStretchLastSection(True)
+        header.setSectionResizeMode(FIELD_COLUMN, QHeaderView.ResizeMode.Interactive)
+
+        self.copy_value_action = QAction(self.tr("Copy value"), self.tree)
+        self.copy_value_action.triggered.connect(self.copy_value)
+        self.copy_row_action = QAction(self.tr("Copy row"), self.tree)
+        self.copy_row_action.setShortcut(QKeySequence(QKeySequence.StandardKey.Copy))
+        self.copy_row_action.setShortcutContext(Qt.ShortcutContext.WidgetShortcut)
+        self.copy_row_action.triggered.connect(self.copy_row)
+        self.tree.addAction(self.copy_row_action)
+
+        self.raw_view = QPlainTextEdit(self)
+        self.raw_view.setObjectName("rawJsonView")
+        self.raw_view.setReadOnly(True)
+        self.raw_view.setFont(QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont))
+        self.raw_view.setLineWrapMode(QPlainTextEdit.LineWrapMode.NoWrap)
+        self.raw_view.setAccessibleName(self.tr("Raw JSON answer"))
+
+        self.empty_label = QLabel(self)
+        self.empty_label.setObjectName("resultEmptyLabel")
+        self.empty_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.empty_label.setWordWrap(True)
+        self.empty_label.setEnabled(False)  # the disabled (grey) text colour: a hint, not content
+        self.empty_label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Expanding)
+
+        self.stack = QStackedWidget(self)
+        self.stack.addWidget(self.empty_label)
+        self.stack.addWidget(self.tree)
+        self.stack.addWidget(self.raw_view)
+
+        self.raw_button = QPushButton(self.tr("Raw JSON"), self)
+        self.raw_button.setObjectName("rawJsonButton")
+        self.raw_button.setCheckable(True)
+        self.raw_button.setToolTip(self.tr("Show CINX's answer exactly as it was received"))
+        self.raw_button.setAccessibleName(self.tr("Show raw JSON"))
+        self.raw_button.toggled.connect(self._show_raw)
+
+        self.copy_ticket_button = QPushButton(self.tr("Copy for ticket"), self)
+        self.copy_ticket_button.setObjectName("copyTicketButton")
+        self.copy_ticket_button.setToolTip(self.tr("Copy a summary for a support ticket (Ctrl+Shift+C)"))
+        self.copy_ticket_button.setAccessibleName(self.tr("Copy for a support ticket"))
+        self.copy_ticket_button.setAccessibleDescription(
+            self.tr("Puts a summary of this job on the clipboard. Your password is never included.")
+        )
+        self.copy_ticket_button.clicked.connect(self.copy_ticket)
+
+        self.copy_json_button = QPushButton(self.tr("Copy JSON"), self)
+        self.copy_json_button.setObjectName("copyJsonButton")
+        self.copy_json_button.setToolTip(self.tr("Copy the full result as JSON"))
+        self.copy_json_button.setAccessibleName(self.tr("Copy JSON"))
+        self.copy_json_button.clicked.connect(self.copy_json)
+
+        self.save_button = QPushButton(self.tr("Save as…"), self)
+        self.save_button.setObjectName("saveResultButton")
+        self.save_button.setToolTip(self.tr("Save the result as a text or JSON file"))
+        self.save_button.setAccessibleName(self.tr("Save result as a file"))
+        self.save_button.clicked.connect(self.save_as)
+
+        top = QHBoxLayout()
+        top.setSpacing(10)
+        top.addWidget(self.badge, 0, Qt.AlignmentFlag.AlignVCenter)
+        top.addWidget(self.job_label, 1, Qt.AlignmentFlag.AlignVCenter)
+
+        buttons = QHBoxLayout()
+        buttons.setSpacing(6)
+        buttons.addWidget(self.raw_button)
+        buttons.addStretch(1)
+        buttons.addWidget(self.copy_ticket_button)
+        buttons.addWidget(self.copy_json_button)
+        buttons.addWidget(self.save_button)
+
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(8)
+        layout.addLayout(top)
+        layout.addWidget(self.sentence)
+        layout.addWidget(self.stack, 1)
+        layout.addLayout(buttons)
+
+        self.setTabOrder(self.tree, self.raw_button)
+        self.setTabOrder(self.raw_button, self.copy_ticket_button)
+        self.setTabOrder(self.copy_ticket_button, self.copy_json_button)
+        self.setTabOrder(self.copy_json_button, self.save_button)
+        self._show_empty(self.tr("No job checked yet.\nPaste a job id above and press Enter."))
+
+    # --- state ---
+
+    def report(self) -> StatusReport | None:
+        return self._report
+
+    def ticket_context(self) -> TicketContext:
+        return self._ticket or TicketContext()
+
+    def set_report(self, report: StatusReport | None, ticket: TicketContext | None = None) -> None:
+        self._report = report
+        if ticket is not None or report is None:
+            self._ticket = ticket
+        rebuilt = self.model.set_report(report)
+        self._raw_for = None
+        if report is None:
+            self.badge.clear()
+            self.sentence.clear()
+            self.sentence.hide()
+            self.job_label.clear()
+            self._show_empty(self.tr("No job checked yet.\nPaste a job id above and press Enter."))
+            return
+        self.badge.set_report(report)
+        self.sentence.setText(report.message)
+        self.sentence.show()
+        checked = report.checked_at
+        self.job_label.setText(
+            self.tr("Job %1 · checked %2")
+            .replace("%1", report.job_id or self.tr("(no id)"))
+            .replace("%2", relative_time(checked))
+        )
+        self.job_label.setToolTip(format_local(checked))
+        self._set_buttons(True)
+        if rebuilt:  # updated in place, the tree keeps what the user opened and closed
+            for group in EXPANDED_GROUPS:
+                index = self.model.group_index(group)
+                if index.isValid():
+                    self.tree.expand(index)
+            self._fit_field_column()
+        if self.raw_button.isChecked():
+            self._fill_raw()
+            self.stack.setCurrentWidget(self.raw_view)
+        else:
+            self.stack.setCurrentWidget(self.tree)
+
+    def set_checking(self, job_id: str) -> None:
+        """A check of ``job_id`` is running: neutral badge; a different job's old result is cleared."""
+        self.badge.set_checking(self.tr("Checking…"))
+        self.sentence.setText(self.tr("Asking CINX about job %1…").replace("%1", job_id))
+        self.sentence.show()
+        if self._report is None or not self._report.is_about(job_id):
+            self._report = None
+            self.model.set_report(None)
+            self.job_label.clear()
+            self._show_empty(self.tr("Asking CINX…"))
+
+    def _show_empty(self, text: str) -> None:
+        self.empty_label.setText(text)
+        self.stack.setCurrentWidget(self.empty_label)
+        self._set_buttons(False)
+        if not self.sentence.text():
+            self.sentence.hide()
+
+    def _set_buttons(self, enabled: bool) -> None:
+        for button in (self.raw_button, self.copy_ticket_button, self.copy_json_button, self.save_button):
+            button.setEnabled(enabled)
+
+    def _fit_field_column(self) -> None:
+        self.tree.resizeColumnToContents(FIELD_COLUMN)
+        # A gap between the labels and the values, so the two columns read apart.
+        gap = self.fontMetrics().horizontalAdvance("M") * 2
+        self.tree.setColumnWidth(FIELD_COLUMN, self.tree.columnWidth(FIELD_COLUMN) + gap)
+        # Long unknown keys must not push the values out of sight: cap the label column.
+        cap = max(self.fontMetrics().horizontalAdvance("M") * 18, self.tree.viewport().width() * 2 // 5)
+        if self.tree.columnWidth(FIELD_COLUMN) > cap:
+            self.tree.setColumnWidth(FIELD_COLUMN, cap)
+
+    # --- raw view ---
+
+    def raw_text(self) -> str:
+        """What the raw view shows: the body as pretty JSON (token masked), or the unreadable text."""
+        report = self._report
+        if report is None:
+            return ""
+        if report.body is not None:
+            return json.dumps(mask_value(report.body, self._ticket), indent=2, ensure_ascii=False) + "\n"
+        if report.raw_text:
+            return report.raw_text
+        return report_json(report, self._ticket)
+
+    def _fill_raw(self) -> None:
+        if self._raw_for is not self._report:
+            self.raw_view.setPlainText(self.raw_text())
+            self._raw_for = self._report
+
+    def _show_raw(self, on: bool) -> None:
+        if self._report is None:
+            return
+        if on:
+            self._fill_raw()
+            self.stack.setCurrentWidget(self.raw_view)
+        else:
+            self.stack.setCurrentWidget(self.tree)
+
+    # --- copying and saving ---
+
+    def copy_ticket(self) -> None:
+        """Put the support-ticket summary on the clipboard as plain text and HTML."""
+        if self._report is None:
+            self.notice.emit(self.tr("Check a job first, then copy it for a ticket."))
+            return
+        ctx = self.ticket_context()
+        mime = QMimeData()
+        mime.setText(ticket_text(self._report, ctx))
+        mime.setHtml(ticket_html(self._report, ctx))
+        QGuiApplication.clipboard().setMimeData(mime)
+        self.notice.emit(self.tr("Copied for a support ticket"))
+
+    def copy_json(self) -> None:
+        if self._report is None:
+            return
+        QGuiApplication.clipboard().setText(report_json(self._report, self.ticket_context()))
+        self.notice.emit(self.tr("Copied the result as JSON"))
+
+    def _current_index(self) -> QModelIndex:
+        return self.tree.currentIndex()
+
+    def copy_value(self) -> None:
+        index = self._current_index()
+        if not index.isValid():
+            return
+        value = index.siblingAtColumn(VALUE_COLUMN).data(Qt.ItemDataRole.DisplayRole) or ""
+        QGuiApplication.clipboard().setText(str(value))
+        self.notice.emit(self.tr("Copied the value"))
+
+    def copy_row(self) -> None:
+        index = self._current_index()
+        if not index.isValid():
+            return
+        if self.model.hasChildren(index.siblingAtColumn(0)):
+            text = self.model.copy_text(index.siblingAtColumn(0))
+        else:
+            text = str(index.data(CopyTextRole) or "")
+        QGuiApplication.clipboard().setText(text)
+        self.notice.emit(self.tr("Copied the row"))
+
+    def context_menu(self, index: QModelIndex) -> QMenu:
+        """The tree's right-click menu for ``index`` (made current, so the actions work on it)."""
+        self.tree.setCurrentIndex(index)
+        menu = QMenu(self.tree)
+        menu.addAction(self.copy_value_action)
+        menu.addAction(self.copy_row_action)
+        return menu
+
+    def _show_menu(self, pos: QPoint) -> None:
+        index = self.tree.indexAt(pos)
+        if index.isValid():
+            menu = self.context_menu(index)
+            # popup(), not exec(): a nested event loop would hold up every queued signal (watch results,
+            # finished checks) until the menu closes.
+            menu.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+            menu.popup(self.tree.viewport().mapToGlobal(pos))
+
+    def _default_file_name(self) -> str:
+        job = self._report.job_id if self._report else ""
+        safe = re.sub(r"[^A-Za-z0-9._-]+", "_", job).strip("._")[:64]
+        return f"pig-job-{safe}.txt" if safe else "pig-job.txt"
+
+    def save_as(self) -> None:
+        """Ask where, then write the ticket text (.txt) or the JSON (.json) atomically."""
+        if self._report is None:
+            return
+        folder = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation)
+        start = str(Path(folder) / self._default_file_name()) if folder else self._default_file_name()
+        path_text, chosen = QFileDialog.getSaveFileName(
+            self,
+            self.tr("Save the result"),
+            start,
+            f"{self.tr(TEXT_FILTER)};;{self.tr(JSON_FILTER)}",
+        )
+        if not path_text:
+            return
+        path = Path(path_text)
+        suffix = path.suffix.lower()
+        if suffix == ".json":
+            as_json = True
+        elif suffix == ".txt":
+            as_json = False
+        else:
+            as_json = "json" in (chosen or "").lower()
+            if not suffix:
+                path = path.with_suffix(".json" if as_json else ".txt")
+        ctx = self.ticket_context()
+        content = report_json(self._report, ctx) if as_json else ticket_text(self._report, ctx)
+        try:
+            write_atomically(path, content)
+        except OSError as exc:
+            log.warning("Could not save the result to %s: %s", path, exc)
+            reason = exc.strerror or type(exc).__name__
+            self.notice.emit(
+                self.tr("Couldn't save the file (%1). Choose another folder and try again.").replace(
+                    "%1", reason
+                )
+            )
+            return
+        self.notice.emit(self.tr("Saved to %1").replace("%1", path.name))
+
+
+def write_atomically(path: Path, content: str) -> None:
+    """Write ``content`` to ``path`` so a reader sees the old file or the whole new one, never half."""
+    handle: Any = None
+    temp_name = ""
+    try:
+        handle = tempfile.NamedTemporaryFile(
+            "w", encoding="utf-8", dir=path.parent, prefix=f".{path.name}.", suffix=".tmp", delete=False
+        )
+        temp_name = handle.name
+        with handle:
+            handle.write(content)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(temp_name, path)
+    except BaseException:
+        if temp_name:
+            try:
+                os.unlink(temp_name)
+            except OSError:
+                pass  # the temporary file was never created or is already gone
+        raise

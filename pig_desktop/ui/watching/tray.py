@@ -1,0 +1,164 @@
+"""The tray icon: overall state at a glance (idle, watching N, a failure needs attention, paused) and a menu.
+
+The menu is rebuilt each time it opens (``aboutToShow``), so it always lists the jobs watched right now. When
+there is no system tray (``QSystemTrayIcon.isSystemTrayAvailable()`` is False: plain GNOME, offscreen), no
+icon is made at all and :attr:`TrayController.available` is False; the app then works from its window.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from PySide6.QtCore import QObject, Signal
+from PySide6.QtGui import QAction
+from PySide6.QtWidgets import QMenu, QSystemTrayIcon
+
+from pig_desktop.ui.watching.model import WatchModel, app_of
+
+log = logging.getLogger(__name__)
+
+__all__ = ["TrayController", "tray_state"]
+
+MAX_MENU_JOBS = 15
+
+
+def tray_state(watched: int, paused: bool, attention: bool) -> str:
+    """The icon to show: "paused", "attention", "watching" or "idle"."""
+    if paused and watched:
+        return "paused"
+    if attention:
+        return "attention"
+    return "watching" if watched else "idle"
+
+
+def tray_tooltip(state: str, watched: int) -> str:
+    jobs = f"{watched} job{'s' if watched != 1 else ''}"
+    if state == "paused":
+        return f"PIG Desktop: watching paused ({jobs})"
+    if state == "attention":
+        extra = f"; watching {jobs}" if watched else ""
+        return f"PIG Desktop: a job failed, open the window to see it{extra}"
+    if state == "watching":
+        return f"PIG Desktop: watching {jobs}"
+    return "PIG Desktop: not watching any jobs"
+
+
+class TrayController(QObject):
+    """Owns the QSystemTrayIcon (when there is a tray) and asks for things through signals."""
+
+    show_window_requested = Signal()
+    job_requested = Signal(str)  # open this job's details
+    pause_requested = Signal(bool)  # True: pause, False: resume
+    quit_requested = Signal()
+    message_clicked = Signal()
+
+    def __init__(
+        self, model: WatchModel, parent: QObject | None = None, *, available: bool | None = None
+    ) -> None:
+        super().__init__(parent)
+        self.model = model
+        self.available = QSystemTrayIcon.isSystemTrayAvailable() if available is None else available
+        self.paused = False
+        self.attention = False
+        self.state = ""
+        self.icon: QSystemTrayIcon | None = None
+        self.menu: QMenu | None = None
+        if self.available:
+            self.menu = QMenu()
+            self.menu.setObjectName("trayMenu")
+            self.menu.aboutToShow.connect(self.rebuild_menu)
+            self.icon = QSystemTrayIcon(self)
+            self.icon.setContextMenu(self.menu)
+            self.icon.activated.connect(self._activated)
+            self.icon.messageClicked.connect(self.message_clicked.emit)
+            self.rebuild_menu()
+        for signal in (model.rowsInserted, model.rowsRemoved, model.modelReset, model.dataChanged):
+            signal.connect(self.update_state)
+        self.update_state()
+
+    def show(self) -> None:
+        if self.icon is not None:
+            self.icon.show()
+
+    def hide(self) -> None:
+        if self.icon is not None:
+            self.icon.hide()
+
+    def set_paused(self, paused: bool) -> None:
+        self.paused = paused
+        self.update_state()
+
+    def set_attention(self, attention: bool) -> None:
+        self.attention = attention
+        self.update_state()
+
+    def update_state(self) -> None:
+        watched, failing = self.model.summary()
+        state = tray_state(watched, self.paused, self.attention or failing > 0)
+        tooltip = tray_tooltip(state, watched)
+        if state == self.state and (self.icon is None or self.icon.toolTip() == tooltip):
+            return
+        self.state = state
+        if self.icon is not None:
+            from pig_desktop.ui.system.icons import tray_icon
+
+            self.icon.setIcon(tray_icon(state))
+            self.icon.setToolTip(tooltip)
+
+    def tooltip(self) -> str:
+        return tray_tooltip(self.state, self.model.rowCount())
+
+    def show_message(self, title: str, body: str, *, warning: bool = False, msecs: int = 8000) -> bool:
+        """A balloon/notification through the tray. False when there is no tray or it cannot show messages."""
+        if self.icon is None or not QSystemTrayIcon.supportsMessages():
+            return False
+        kind = QSystemTrayIcon.MessageIcon.Warning if warning else QSystemTrayIcon.MessageIcon.Information
+        self.icon.showMessage(title, body, kind, msecs)
+        return True
+
+    def rebuild_menu(self) -> None:
+        menu = self.menu
+        if menu is None:
+            return
+        menu.clear()
+        states = self.model.states()
+        if states:
+            header = menu.addAction(f"Watching {len(states)} job{'s' if len(states) != 1 else ''}")
+            header.setEnabled(False)
+            for state in states[:MAX_MENU_JOBS]:
+                word = state.outcome.label if state.outcome is not None else "Waiting"
+                app = app_of(state)
+                label = f"{state.job_id[:8]}…  {app + '  ' if app else ''}({word})"
+                action = menu.addAction(label)
+                action.setToolTip(state.job_id)
+                action.triggered.connect(lambda _=False, job=state.job_id: self.job_requested.emit(job))
+            if len(states) > MAX_MENU_JOBS:
+                more = menu.addAction(f"…and {len(states) - MAX_MENU_JOBS} more (Show window)")
+                more.triggered.connect(self.show_window_requested.emit)
+        else:
+            idle = menu.addAction("Not watching any jobs")
+            idle.setEnabled(False)
+        menu.addSeparator()
+        show = menu.addAction("Show window")
+        show.setObjectName("trayShow")
+        show.triggered.connect(self.show_window_requested.emit)
+        pause: QAction = menu.addAction("Resume watching" if self.paused else "Pause watching")
+        pause.setObjectName("trayPause")
+        pause.triggered.connect(lambda _=False: self.pause_requested.emit(not self.paused))
+        menu.addSeparator()
+        quit_action = menu.addAction("Quit")
+        quit_action.setObjectName("trayQuit")
+        quit_action.triggered.connect(self.quit_requested.emit)
+
+    def _activated(self, reason: QSystemTrayIcon.ActivationReason) -> None:
+        if reason in (QSystemTrayIcon.ActivationReason.Trigger, QSystemTrayIcon.ActivationReason.DoubleClick):
+            self.show_window_requested.emit()
+
+    def dispose(self) -> None:
+        if self.icon is not None:
+            self.icon.hide()
+            self.icon.deleteLater()
+            self.icon = None
+        if self.menu is not None:
+            self.menu.deleteLater()
+            self.menu = None
