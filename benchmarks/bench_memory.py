@@ -55,7 +55,7 @@ NEEDS_CHILD = """
 import json, resource, sys, tempfile, os
 from PySide6.QtCore import QEventLoop, QTimer
 from PySide6.QtWidgets import QApplication, QMainWindow
-from pig_desktop.ui.system.pyside_source_cache import stop_pyside_source_caching
+from pig_desktop.ui.system.qt_startup import stop_pyside_source_caching
 stop_pyside_source_caching()
 app = QApplication([sys.argv[0]])
 window = QMainWindow()

@@ -1,10 +1,9 @@
 """The ``pig-desktop`` GUI entry point: parse the command line, set up Qt and logging, open the window.
 
 ``--version`` answers before Qt is even imported, so it works with no display. ``--demo`` starts the
-sandbox CINX server in this process and signs in with its public demo account; its settings, history and
-log live in a "demo" subfolder of each app folder, apart from the real ones, and it never touches the
-keychain. Job ids given on the command line are kept on the application object (``app.app_args.jobs``) for
-the watch list.
+sandbox CINX server in this process (serving from right after the first paint) and signs in with its
+public demo account; its settings, history and log live in a "demo" subfolder of each app folder, apart from
+the real ones, and it never touches the keychain. Job ids given on the command line go to the watch list.
 
 Only what the first paint needs is imported before the window is shown; the window loads history, the
 keychain and the network client right after.
@@ -14,13 +13,17 @@ from __future__ import annotations
 
 import argparse
 import logging
+import socket
 import sys
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pig_desktop import APP_DISPLAY_NAME, APP_NAME, __version__
+
+if TYPE_CHECKING:
+    from pig_desktop.demo import SandboxServer
 
 log = logging.getLogger(__name__)
 
@@ -108,9 +111,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     # isort: split
     from PySide6.QtWidgets import QApplication
 
-    from pig_desktop.ui.system.pyside_source_cache import stop_pyside_source_caching
+    from pig_desktop.ui.system.qt_startup import prepare_qt_start
 
-    stop_pyside_source_caching()  # before the window's own modules too (the window calls it again: no-op)
+    prepare_qt_start()  # before the window's own modules load
     # (No high-DPI rounding policy is set: Qt 6 passes fractional factors through, 150 % stays 150 %.)
     app = QApplication.instance() or QApplication([sys.argv[0] if sys.argv else APP_NAME, *args.qt_args])
     assert isinstance(app, QApplication)
@@ -119,7 +122,6 @@ def main(argv: Sequence[str] | None = None) -> int:
     app.setApplicationVersion(__version__)
     app.setOrganizationName(ORGANISATION_NAME)
     app.setDesktopFileName(DESKTOP_ID)
-    app.app_args = args  # type: ignore[attr-defined]  # read by the watch helper: app.app_args.jobs
 
     dirs = ensure(app_dirs())
     if args.demo:
@@ -134,14 +136,23 @@ def main(argv: Sequence[str] | None = None) -> int:
     from pig_desktop.ui.shell.main_window import MainWindow
     from pig_desktop.ui.system.excepthook import install_excepthook
 
-    sandbox = None
+    # The demo's sandbox server starts after the first paint; until then its socket already listens (so its
+    # address is known now) and holds any connection in its backlog.
+    sandbox: list[SandboxServer] = []
+    listener: socket.socket | None = None
     demo = None
     if args.demo:
-        from pig_desktop.demo import ACTIVE_ORG, ACTIVE_TOKEN, DEMO_EMAIL, DEMO_PASSWORD, SandboxServer
+        from pig_desktop.demo import ACTIVE_ORG, ACTIVE_TOKEN, DEMO_EMAIL, DEMO_PASSWORD, listen_on_loopback
 
-        sandbox = SandboxServer()
-        sandbox.start()
-        demo = DemoAccount(sandbox.url, DEMO_EMAIL, DEMO_PASSWORD, ACTIVE_TOKEN, ACTIVE_ORG)
+        listener = listen_on_loopback()
+        host, port = listener.getsockname()[:2]
+        demo = DemoAccount(f"http://{host}:{port}", DEMO_EMAIL, DEMO_PASSWORD, ACTIVE_TOKEN, ACTIVE_ORG)
+
+    def stop_sandbox() -> None:
+        for server in sandbox:
+            server.stop()
+        if listener is not None:
+            listener.close()  # never served (closed before the first paint), or already closed by stop()
 
     # Not pig_desktop.ui.watching.controller: it pulls in the polling service and with it httpx; it is
     # imported once the window is ready, after the first paint.
@@ -153,8 +164,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if instance is None:
         log.info("handed %d job(s) to the running app", len(args.jobs))
         _open_log_file(dirs.log, early_log)
-        if sandbox is not None:
-            sandbox.stop()
+        stop_sandbox()
         return 0
 
     window = MainWindow(StartOptions(dirs=dirs, demo=demo, jobs=args.jobs))
@@ -169,13 +179,23 @@ def main(argv: Sequence[str] | None = None) -> int:
         try:
             from pig_desktop.ui.watching.controller import WatchController
 
-            controller.append(WatchController(window, single_instance=instance, initial_jobs=args.jobs))
+            controller.append(
+                WatchController.for_window(window, single_instance=instance, initial_jobs=args.jobs)
+            )
         except Exception:  # watching is an extra: the window still works without it
             log.exception("watching could not start")
             window.banner.show_error(
                 "Watching jobs in the background is not available this time. Checking jobs works as usual.",
                 "see the log file for details",
             )
+
+    def start_sandbox() -> None:
+        if listener is not None:
+            from pig_desktop.demo import SandboxServer
+
+            server = SandboxServer(listen_socket=listener)
+            server.start()
+            sandbox.append(server)
 
     def after_first_paint() -> None:
         from pig_desktop.ui.system.icons import app_icon
@@ -186,6 +206,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         # All sizes of the app icon (for dialogs and the task bar); decoding them is ~9 ms.
         app.setWindowIcon(app_icon())
 
+    window.first_painted.connect(start_sandbox)
     window.first_painted.connect(after_first_paint)
     window.ready.connect(attach_watching)
     window.show()
@@ -206,6 +227,5 @@ def main(argv: Sequence[str] | None = None) -> int:
         from pig_desktop.ui.system.tasks import shutdown_all
 
         shutdown_all(5000)
-        if sandbox is not None:
-            sandbox.stop()
+        stop_sandbox()
         log.info("%s stopped", APP_NAME)

@@ -189,7 +189,7 @@ def make_shots(out: Path) -> str:
             wait_until(window.isVisible, "the window to show")
             wait_until(lambda: window.is_ready, "the window to finish starting")
             # As app.main() does once the window is ready: watching, the watch list and notifications.
-            controllers.append(WatchController(window, single_instance=None, tray_available=False))
+            controllers.append(WatchController.for_window(window, single_instance=None, tray_available=False))
             window.activateWindow()
             settle()
 

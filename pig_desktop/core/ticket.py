@@ -152,15 +152,6 @@ def _is_plain(item: Any) -> bool:
     return isinstance(item, str) or (isinstance(item, int | float) and not isinstance(item, bool))
 
 
-def format_duration(seconds: float | None) -> str:
-    """CINX's ``total_time``: "276 ms" under a second, "3.18 s" from one second on."""
-    if seconds is None:
-        return ""
-    if seconds < 0.9995:
-        return f"{round(seconds * 1000)} ms"
-    return f"{seconds:.2f} s"
-
-
 def format_utc(moment: datetime) -> str:
     return moment.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S UTC")
 

@@ -14,6 +14,7 @@ pay for a server it never starts.
 
 from __future__ import annotations
 
+import socket
 from typing import TYPE_CHECKING, Any
 
 from pig_desktop.demo.accounts import (
@@ -37,6 +38,12 @@ if TYPE_CHECKING:
     from pig_desktop.demo.server import RecordedRequest, SandboxServer, ScriptedResponse
 
 _SERVER_NAMES = frozenset({"RecordedRequest", "SandboxServer", "ScriptedResponse"})
+
+
+def listen_on_loopback() -> socket.socket:
+    """A TCP socket listening on 127.0.0.1 on a free port, for ``SandboxServer(listen_socket=...)``: its
+    address is known at once, and connections wait in its backlog until the server starts serving."""
+    return socket.create_server(("127.0.0.1", 0))
 
 
 def __getattr__(name: str) -> Any:
@@ -69,6 +76,7 @@ __all__ = [
     "RATE_LIMITED_JOB",
     "SLOW_JOB",
     "RecordedRequest",
+    "listen_on_loopback",
     "SandboxServer",
     "ScriptedResponse",
 ]

@@ -89,13 +89,23 @@ class _HTTPServer(ThreadingHTTPServer):
     # stop() must not wait behind a trickling response; live connections are shut down explicitly instead.
     block_on_close = False
 
-    def __init__(self, sandbox: SandboxServer) -> None:
+    def __init__(self, sandbox: SandboxServer, listen_socket: socket.socket | None = None) -> None:
         self.sandbox = sandbox
         self.stopping = threading.Event()
         self.connections_accepted = 0
         self._conn_lock = threading.Lock()
         self._live: set[socket.socket] = set()
-        super().__init__((_HOST, 0), _Handler)
+        if listen_socket is None:
+            super().__init__((_HOST, 0), _Handler)
+            return
+        # A socket already listening (see SandboxServer): serve on it instead of binding a new one.
+        super().__init__((_HOST, 0), _Handler, bind_and_activate=False)
+        self.socket.close()
+        self.socket = listen_socket
+        self.server_address = listen_socket.getsockname()
+        host, port = self.server_address[:2]
+        self.server_name = str(host)
+        self.server_port = int(port)
 
     def server_bind(self) -> None:
         # HTTPServer.server_bind would call socket.getfqdn(), a name lookup we neither need nor want.
@@ -303,7 +313,16 @@ class SandboxServer:
     log while the server runs.
     """
 
-    def __init__(self, *, slow_seconds: float = 3.0, progress_steps: int = 2) -> None:
+    def __init__(
+        self,
+        *,
+        slow_seconds: float = 3.0,
+        progress_steps: int = 2,
+        listen_socket: socket.socket | None = None,
+    ) -> None:
+        """``listen_socket``: a socket already listening on loopback (:func:`listen_on_loopback`) to serve
+        on, so that its address is known before this module is even imported (``pig-desktop --demo``)."""
+        self._listen_socket = listen_socket
         self.slow_seconds = float(slow_seconds)
         self.progress_steps = max(0, int(progress_steps))
         self._lock = threading.Lock()
@@ -334,7 +353,8 @@ class SandboxServer:
         with self._lifecycle:
             if self._httpd is not None:
                 raise RuntimeError("the sandbox server is already running")
-            httpd = _HTTPServer(self)
+            httpd = _HTTPServer(self, self._listen_socket)
+            self._listen_socket = None  # served (and closed by stop()) from now on
             self._started_epoch = time.time()
             # A short poll interval keeps stop() quick: shutdown() waits for the loop to notice.
             thread = threading.Thread(

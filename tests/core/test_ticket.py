@@ -11,13 +11,13 @@ import pytest
 
 from pig_desktop import __version__
 from pig_desktop.core.connection import Connection
+from pig_desktop.core.durations import format_measured
 from pig_desktop.core.outcome import Outcome, classify, error_report
 from pig_desktop.core.session import Session
 from pig_desktop.core.ticket import (
     TicketContext,
     default_context,
     display_value,
-    format_duration,
     format_local,
     mask_text,
     report_json,
@@ -77,8 +77,8 @@ def test_display_value_joins_plain_lists_and_shows_odd_types_as_json() -> None:
         (None, ""),
     ],
 )
-def test_format_duration(seconds: float | None, text: str) -> None:
-    assert format_duration(seconds) == text
+def test_format_measured(seconds: float | None, text: str) -> None:
+    assert format_measured(seconds) == text
 
 
 def test_local_time_format_is_the_local_zone() -> None:

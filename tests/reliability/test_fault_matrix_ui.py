@@ -1,8 +1,9 @@
 """The fault matrix through the window (issue 6): the window's check worker for every fault at once, the real
 MainWindow for a representative subset, and the polling service with a normal job among faulty ones.
 
-- Worker: ``ui.main_window._check_job`` (exactly what the window runs for a check: the session's client via a
-  ClientHolder, ``check_status`` with its retries, then the history write) in ``ui.tasks.run_in_thread``,
+- Worker: ``ui.check.controller.check_and_record`` (exactly what the window runs for a check: the
+  session's client via a ClientHolder, ``check_status`` with its retries, then the history write) in
+  ``ui.system.tasks.run_in_thread``,
   every fault concurrently, each result rendered in a real ResultPane.
 - Window: a real MainWindow (demo=None) signed in through a ``Session`` to each fault's server in turn.
 - Polling: one PollingService thread watching PROGRESS_JOB and several faulty jobs on one sandbox.
@@ -45,8 +46,9 @@ from pig_desktop.demo.server import SandboxServer
 from pig_desktop.store.history import HistoryStore
 from pig_desktop.store.paths import app_dirs, ensure
 from pig_desktop.ui.account.app_state import ClientHolder, StartOptions
+from pig_desktop.ui.check.controller import FinishedCheck, check_and_record
 from pig_desktop.ui.check.result_pane import ResultPane
-from pig_desktop.ui.shell.main_window import CheckResult, MainWindow, _check_job
+from pig_desktop.ui.shell.main_window import MainWindow
 from pig_desktop.ui.system import tasks
 from pig_desktop.ui.watching.polling import PollingService
 
@@ -117,7 +119,8 @@ def worker_results(
     sandbox_target = Target(armed["slow-headers"].target.server)
     session = session_for(sandbox_target)
     before = [
-        _check_job(holder, session, job, store, threading.Event()) for job in (PROCESSED_JOB, FAILED_JOB)
+        check_and_record(holder, session, job, store, threading.Event())
+        for job in (PROCESSED_JOB, FAILED_JOB)
     ]
     holder.close()
     assert all(result.entry is not None for result in before)
@@ -129,7 +132,13 @@ def worker_results(
         own = ClientHolder()  # one window, one session, one client each
         holders.append(own)
         handle = tasks.run_in_thread(
-            None, _check_job, own, session_for(case.target), case.target.job_id, store, on_cancel=own.abort
+            None,
+            check_and_record,
+            own,
+            session_for(case.target),
+            case.target.job_id,
+            store,
+            on_cancel=own.abort,
         )
         handle.succeeded.connect(lambda result, key=key: results.__setitem__(key, result))
         handle.failed.connect(lambda message, detail, key=key: results.__setitem__(key, (message, detail)))
@@ -157,7 +166,7 @@ def test_worker_gives_the_defined_badge_and_sentence(
     results, _store, _elapsed = worker_results
     result = results[key]
     # check_status never raises: the worker always succeeds, never reaches the "unexpected" failure path.
-    assert isinstance(result, CheckResult), result
+    assert isinstance(result, FinishedCheck), result
     report = result.report
     outcome, sentence = defined[key]
     assert report.outcome.value == outcome == armed[key].outcome, report.detail
@@ -242,7 +251,7 @@ def window(qtbot: Any) -> Iterator[MainWindow]:
 
 
 def check_in_window(qtbot: Any, win: MainWindow, target: Target) -> StatusReport:
-    win._set_session(session_for(target))  # signed in to this fault's server (see the module docstring)
+    win.account.set_session(session_for(target))  # signed in to this fault's server (module docstring)
     win.job_field.set_text(target.job_id)
     with qtbot.waitSignal(win.check_finished, timeout=40000) as blocker:
         win.check_button.click()

@@ -220,7 +220,7 @@ def test_a_full_session_leaves_the_password_nowhere(
         window.show()
         qtbot.waitExposed(window)
         qtbot.waitUntil(lambda: window.is_ready, timeout=10000)
-        controller = WatchController(window, tray_available=False)
+        controller = WatchController.for_window(window, tray_available=False)
         controller.service.set_policy(FAST)
 
         # -- sign in through the dialog --
@@ -258,13 +258,13 @@ def test_a_full_session_leaves_the_password_nowhere(
         finished: list[str] = []
         controller.service.watch_finished.connect(lambda job, why, report: finished.append(job))
         window.job_field.set_text(PROGRESS_JOB)
-        assert window.watch_job()
+        assert window.check.watch_job()
         qtbot.waitUntil(lambda: PROGRESS_JOB in finished, timeout=30000)
         qtbot.waitUntil(lambda: window.result_pane.badge.text == "Processed", timeout=5000)
         copy_everything(window, evidence)
 
         # -- sign out --
-        window.sign_out()
+        window.account.sign_out()
         qtbot.waitUntil(lambda: tasks.running_count() == 0, timeout=10000)
         assert window.session() is None
         if keychain == "keychain":

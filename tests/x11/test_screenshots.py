@@ -127,7 +127,7 @@ with SandboxServer() as server:
     while not w.is_ready and __import__("time").monotonic() < deadline:
         app.processEvents()
     w.job_field.set_text(FAILED_JOB)
-    w.check_job()
+    w.check.check_job()
     while not done and __import__("time").monotonic() < deadline:
         app.processEvents()
     for _ in range(30):

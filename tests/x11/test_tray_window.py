@@ -44,7 +44,7 @@ def test_close_keeps_watching_in_the_tray(qtbot: Any, sandbox: Any, trayer: None
     row = bodies.job_row(job, status_code=202, status_message="Processing")
     sandbox.script_job(job, [ScriptedResponse(200, json.dumps(bodies.envelope([row])).encode())])
     window = open_window(StartOptions(dirs=ensure(app_dirs()), demo=demo_account(sandbox.url)))
-    controller = WatchController(window, initial_jobs=(job,))
+    controller = WatchController.for_window(window, initial_jobs=(job,))
     try:
         assert controller.tray.available and controller.tray.icon is not None
         qtbot.waitUntil(lambda: controller.model.rowCount() == 1, timeout=10000)

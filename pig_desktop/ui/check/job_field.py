@@ -13,7 +13,7 @@ from PySide6.QtWidgets import QLabel, QLineEdit, QSizePolicy, QVBoxLayout, QWidg
 
 from pig_desktop.core.errors import InvalidJobId
 from pig_desktop.core.jobid import extract_job_id
-from pig_desktop.ui.system.by_name import set_by_name
+from pig_desktop.ui.system.qt_startup import set_by_name
 
 
 def _is_dark(widget: QWidget) -> bool:
@@ -46,7 +46,7 @@ class JobField(QWidget):
         self.hint = QLabel(self)
         self.hint.setObjectName("jobIdHint")
         self.hint.setWordWrap(True)
-        set_by_name(self.hint, "textInteractionFlags", "TextSelectableByMouse")  # see ui/system/by_name.py
+        set_by_name(self.hint, "textInteractionFlags", "TextSelectableByMouse")
         self.hint.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Minimum)
         self.hint.setAccessibleName(self.tr("What the job id field found"))
 

@@ -33,12 +33,12 @@ from PySide6.QtCore import (
 )
 from PySide6.QtGui import QFont
 
+from pig_desktop.core.durations import format_measured
 from pig_desktop.core.models import JobRow, as_float
 from pig_desktop.core.outcome import StatusReport
 from pig_desktop.core.ticket import (
     display_value,
     epoch_to_datetime,
-    format_duration,
     format_local,
     format_utc,
     mask_text,
@@ -463,7 +463,7 @@ class ResultModel(QAbstractItemModel):
                 tooltip = format_utc(moment) if moment else ""
             elif key == "total_time":
                 seconds = as_float(value)
-                text = format_duration(seconds) if seconds is not None else display_value(value)
+                text = format_measured(seconds) if seconds is not None else display_value(value)
             else:
                 text = display_value(value)
             group.add(_Node(group, label, mask_text(text), raw=value, key=str(key), tooltip=tooltip))
@@ -488,7 +488,7 @@ class ResultModel(QAbstractItemModel):
             tooltip=format_utc(report.checked_at),
         )
         if report.retry_after:
-            add(_tr("Retry after"), format_duration(report.retry_after), "retry_after")
+            add(_tr("Retry after"), format_measured(report.retry_after), "retry_after")
         # The technical detail (exception names, errno) is for support: it goes into "Copy for ticket" and the
         # log, not on screen.
 

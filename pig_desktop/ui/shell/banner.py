@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from pig_desktop.ui.system.by_name import set_by_name
+from pig_desktop.ui.system.qt_startup import set_by_name
 
 KIND_ERROR = "error"
 KIND_WARNING = "warning"
@@ -62,7 +62,7 @@ class Banner(QFrame):
 
         self._icon = QLabel(self)
         self._icon.setObjectName(f"{object_name}Icon")
-        # Enums by name: the window builds two banners, hidden, before its first paint (ui/system/by_name.py).
+        # Enums by name: the window builds two banners, hidden, before its first paint (docs/architecture.md).
         set_by_name(self._icon, "alignment", "AlignTop|AlignHCenter")
         self._text = QLabel(self)
         self._text.setObjectName(f"{object_name}Text")

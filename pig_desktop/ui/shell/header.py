@@ -1,7 +1,7 @@
 """The band at the top of the main window: logo, name and subtitle on the left; who is signed in where, and
 the account buttons (Sign in, Switch organisation, Sign out), on the right.
 
-Part of the window's first frame, so it touches none of ``Qt``'s enums (see ui/system/by_name.py).
+Part of the window's first frame, so it touches none of ``Qt``'s enums (docs/architecture.md).
 """
 
 from __future__ import annotations
@@ -21,8 +21,8 @@ from PySide6.QtWidgets import (
 )
 
 from pig_desktop import APP_DISPLAY_NAME
-from pig_desktop.ui.system.by_name import set_by_name
 from pig_desktop.ui.system.icons import header_logo
+from pig_desktop.ui.system.qt_startup import set_by_name
 
 __all__ = ["AppHeader", "ElidedLabel"]
 

@@ -1,34 +1,42 @@
-"""Wires watching into the main window: polling service, watch panel, tray, notifications, single instance.
+"""The watch feature: polling service, watch panel, tray, notifications, single instance, closing to the tray.
 
-The app hooks it in with a couple of lines (see :class:`WatchController`). Everything here is optional for the
-window: it talks to the window only through the names in docs/UI-CONTRACT (``session()``,
-``session_changed``, ``show_report``, ``add_dock_or_tab``, ``statusBar()``, ``set_polling_service``,
-``keep_running_in_tray``, ``quit_requested``) and checks for each with ``getattr``.
+The controller gets what it needs passed in: the window as a :class:`WatchWindow` (a small protocol: add a
+panel, take the polling service, show a status line, quit), and the settings, account and check
+controllers. It becomes the window's close policy: with jobs watched, closing the window hides it in the tray
+(or minimises it) instead of quitting.
 """
 
 from __future__ import annotations
 
-import dataclasses
 import logging
-from collections.abc import Callable, Iterable
-from typing import Any
+from collections.abc import Iterable
+from pathlib import Path
+from typing import TYPE_CHECKING, Protocol
 
-from PySide6.QtCore import QEvent, QObject, Signal
-from PySide6.QtGui import QCloseEvent
-from PySide6.QtWidgets import QApplication
+from PySide6.QtCore import QObject, Signal
+from PySide6.QtWidgets import QApplication, QWidget
 
 from pig_desktop.core.outcome import Outcome, StatusReport
 from pig_desktop.core.scheduler import WatchState
-from pig_desktop.ui.system.single_instance import SingleInstance, claim_single_instance
+from pig_desktop.core.session import Session
+from pig_desktop.ui.account.controller import AccountController
+from pig_desktop.ui.check.controller import CheckController
+from pig_desktop.ui.settings.controller import SettingsController
+from pig_desktop.ui.system.single_instance import SingleInstance
 from pig_desktop.ui.watching.model import WatchModel
 from pig_desktop.ui.watching.notify import Message, Notifier
 from pig_desktop.ui.watching.panel import WatchPanel
 from pig_desktop.ui.watching.polling import PollingService, policy_from_settings
 from pig_desktop.ui.watching.tray import TrayController
 
+if TYPE_CHECKING:
+    from pig_desktop.store.history import WatchStore
+    from pig_desktop.ui.history.panel import HistoryPanel
+    from pig_desktop.ui.shell.main_window import ClosePolicy, MainWindow
+
 log = logging.getLogger(__name__)
 
-__all__ = ["NOTICE_NO_TRAY", "NOTICE_TRAY_CLOSE", "WatchController", "claim_single_instance"]
+__all__ = ["NOTICE_NO_TRAY", "NOTICE_TRAY_CLOSE", "WatchController", "WatchHost", "WatchWindow"]
 
 NOTICE_NO_TRAY = "no_tray"
 NOTICE_TRAY_CLOSE = "tray_close"
@@ -42,44 +50,59 @@ TEXT_TRAY_CLOSE = (
 )
 
 
+class WatchHost(Protocol):
+    """What the watch feature needs of the window it lives in (``ui.shell.main_window.MainWindow``)."""
+
+    def add_panel(self, widget: QWidget, title: str) -> None: ...
+    def set_polling_service(self, service: PollingService) -> None: ...
+    def set_close_policy(self, policy: ClosePolicy) -> None: ...
+    def show_status(self, text: str, timeout_ms: int = 6000) -> None: ...
+    def request_quit(self) -> None: ...
+
+
+class WatchWindow(WatchHost, Protocol):
+    """The host is also the window to show, hide and minimise (a QWidget)."""
+
+    def isMinimized(self) -> bool: ...  # noqa: N802 - Qt's name
+    def isActiveWindow(self) -> bool: ...  # noqa: N802 - Qt's name
+    def showNormal(self) -> None: ...  # noqa: N802 - Qt's name
+    def showMinimized(self) -> None: ...  # noqa: N802 - Qt's name
+    def show(self) -> None: ...
+    def hide(self) -> None: ...
+    def raise_(self) -> None: ...
+    def activateWindow(self) -> None: ...  # noqa: N802 - Qt's name
+
+
 class WatchController(QObject):
-    """Owns the watch feature for one main window.
+    """Owns the watch feature for one main window."""
 
-    ``settings`` returns the current ``store.settings.Settings``; ``save_settings`` stores a changed copy (for
-    the one-time notices). ``dirs`` is ``store.paths.AppDirs``.
-    """
-
+    #: A line the user should see (also shown in the host's status bar).
     notice = Signal(str)
 
     def __init__(
         self,
-        window: Any,
-        settings: Callable[[], Any] | None = None,
-        dirs: Any | None = None,
+        window: WatchWindow,
+        settings: SettingsController,
+        account: AccountController,
+        check: CheckController,
+        history_file: Path,
         *,
-        save_settings: Callable[[Any], None] | None = None,
-        history_panel: Any | None = None,
+        history_panel: HistoryPanel | None = None,
         single_instance: SingleInstance | None = None,
         initial_jobs: Iterable[str] = (),
         tray_available: bool | None = None,
-        store: Any | None = None,
+        store: WatchStore | None = None,
         service: PollingService | None = None,
+        parent: QObject | None = None,
     ) -> None:
-        super().__init__(window)
+        super().__init__(parent)
         self.window = window
-        # Defaults read the MainWindow's own settings, so a notice remembered here is not lost when the window
-        # saves its copy later.
-        if settings is None:
-            settings = window.settings
-        if save_settings is None:
-            save_settings = getattr(window, "_save_settings", None)
-        if dirs is None:
-            dirs = window.options.dirs
         self._settings = settings
-        self._save_settings = save_settings
+        self._account = account
+        self._check = check
         self._finished: dict[str, StatusReport] = {}
         self._pending_jobs: list[str] = [j for j in initial_jobs if j.strip()]
-        self._closing_for_real = False
+        self._in_tray = False
         self._shut_down = False
 
         # A store made here is ours to close at shutdown (an open connection keeps the SQLite WAL from being
@@ -88,16 +111,16 @@ class WatchController(QObject):
         if store is None:
             from pig_desktop.store.history import WatchStore
 
-            store = WatchStore(dirs.history_file)
+            store = WatchStore(history_file)
         self.store = store
-        current = settings()
+        current = settings.current()
         self.service = service or PollingService(
             store, rate=float(current.watch_rate_limit), policy=policy_from_settings(current), parent=self
         )
         self.model = WatchModel(self)
         self.panel = WatchPanel(self.model)
         self.tray = TrayController(self.model, self, available=tray_available)
-        self.notifier = Notifier.for_desktop(settings, self.tray, parent=self)
+        self.notifier = Notifier.for_desktop(settings.current, self.tray, parent=self)
 
         s = self.service
         s.watch_changed.connect(self._watch_changed)
@@ -116,65 +139,65 @@ class WatchController(QObject):
         self.notifier.job_clicked.connect(self.open_job)
         self.notifier.sent.connect(self._notified)
 
-        add = getattr(window, "add_dock_or_tab", None)
-        if callable(add):
-            add(self.panel, "Watching")
-        # The MainWindow passes sessions and settings to the service itself once it has it, and wires its
-        # Watch button and history's "Watch until finished"; otherwise this controller does.
-        self._window_drives_session = hasattr(window, "set_polling_service")
-        changed = getattr(window, "session_changed", None)
-        if changed is not None:
-            changed.connect(self.set_session)
-        if history_panel is not None and hasattr(history_panel, "watch_requested"):
-            history_panel.watch_requested.connect(
-                lambda entry: s.watch(entry.job_id, getattr(entry, "organisation", ""))
-            )
+        window.add_panel(self.panel, "Watching")
+        account.session_changed.connect(self.set_session)
+        if history_panel is not None:
+            history_panel.watch_requested.connect(lambda entry: s.watch(entry.job_id, entry.organisation))
         self.single_instance = single_instance
         if single_instance is not None:
             single_instance.jobs_received.connect(self.watch_jobs)
             single_instance.activate_requested.connect(self.show_window)
-
-        requested = getattr(window, "quit_requested", None)
-        if requested is not None:
-            requested.connect(self._really_closing)
-        window.installEventFilter(self)
         app = QApplication.instance()
         if app is not None:
             app.aboutToQuit.connect(self.shutdown)
         self._network_watch()
 
         s.start()
-        session_of = getattr(window, "session", None)
-        session = session_of() if callable(session_of) else None
-        if self._window_drives_session:
-            window.set_polling_service(s)
-        self.set_session(session)  # also starts watching the command line's jobs once signed in
+        window.set_polling_service(s)  # the window passes sessions and settings on to the service
+        window.set_close_policy(self)
+        self.set_session(account.session())  # also starts watching the command line's jobs once signed in
         if self.tray.available:
             self.tray.show()
         else:
             self._notice_once(NOTICE_NO_TRAY, TEXT_NO_TRAY)
 
+    @classmethod
+    def for_window(
+        cls,
+        window: MainWindow,
+        *,
+        single_instance: SingleInstance | None = None,
+        initial_jobs: Iterable[str] = (),
+        tray_available: bool | None = None,
+    ) -> WatchController:
+        """The watch feature for the app's main window, with the window's own controllers."""
+        return cls(
+            window,
+            window.settings_controller,
+            window.account,
+            window.check,
+            window.options.dirs.history_file,
+            single_instance=single_instance,
+            initial_jobs=initial_jobs,
+            tray_available=tray_available,
+            parent=window,
+        )
+
     # -- actions ---------------------------------------------------------------------------------------------
 
-    def set_session(self, session: Any) -> None:
-        if not self._window_drives_session:
-            self.service.set_session(session)
+    def set_session(self, session: Session | None) -> None:
         if session is not None and self._pending_jobs:
             jobs, self._pending_jobs = self._pending_jobs, []
             self.watch_jobs(jobs)
 
     def watch_jobs(self, jobs: list[str]) -> None:
         """Jobs from the command line or a second start: watch them (once someone is signed in)."""
-        session_of = getattr(self.window, "session", None)
-        if callable(session_of) and session_of() is None:
+        if self._account.session() is None:
             self._pending_jobs.extend(jobs)
             self._status("Sign in to start watching the jobs you asked for.")
             return
         for job in jobs:
             self.service.watch(job)
-
-    def apply_settings(self) -> None:
-        self.service.apply_settings(self._settings())
 
     def show_window(self) -> None:
         w = self.window
@@ -193,33 +216,21 @@ class WatchController(QObject):
         state = self.model.state(job_id)
         report = state.last_report if state is not None else None
         report = report or self._finished.get(job_id)
-        show = getattr(self.window, "show_report", None)
-        if report is not None and callable(show):
-            show(report)
+        if report is not None:
+            self._check.show_report(report)
 
     def quit(self) -> None:
-        self._closing_for_real = True
-        if hasattr(self.window, "keep_running_in_tray"):
-            self.window.keep_running_in_tray = False
-        request_quit = getattr(self.window, "request_quit", None)
-        if callable(request_quit):
-            request_quit()  # the window's File > Quit: closes for real and quits the app
-            return
-        self.window.close()
-        app = QApplication.instance()
-        if app is not None:
-            app.quit()
+        """The tray's Quit: the window's File > Quit (closes for real and quits the app)."""
+        self._in_tray = False
+        self.window.request_quit()
 
-    def _really_closing(self) -> None:
-        self._closing_for_real = True
-
-    def shutdown(self) -> None:
+    def shutdown(self, timeout_ms: int = 5000) -> None:
         """Stop polling and close the tray, notifier and single-instance socket (once; later calls do nothing:
         both the application's aboutToQuit and main()'s cleanup call it)."""
         if self._shut_down:
             return
         self._shut_down = True
-        stopped = self.service.shutdown()
+        stopped = self.service.shutdown(timeout_ms)
         if stopped and self._owns_store:
             self.store.close()  # only once the polling thread, its only other user, has ended
         self.notifier.close()
@@ -227,28 +238,26 @@ class WatchController(QObject):
         if self.single_instance is not None:
             self.single_instance.close()
 
-    # -- closing the window ----------------------------------------------------------------------------------
+    # -- closing the window (the window's close policy) ------------------------------------------------------
 
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt override
-        if watched is self.window and event.type() == QEvent.Type.Close and not self._closing_for_real:
-            return self._close(event)  # type: ignore[arg-type]
-        return False
+    def keeps_app_running(self) -> bool:
+        return self._in_tray
 
-    def _close(self, event: QCloseEvent) -> bool:
-        watching = self.model.rowCount() > 0
-        if not watching:
+    def keep_running_on_close(self) -> bool:
+        """The user closed the window: with jobs watched, keep going in the tray (or minimised)."""
+        if self._in_tray:
+            self.window.hide()
+            return True
+        if self.model.rowCount() == 0:
             return False  # nothing to keep running for: the window closes (and the app quits) as usual
         if self.tray.available:
-            if hasattr(self.window, "keep_running_in_tray"):
-                self.window.keep_running_in_tray = True
-            event.ignore()
+            self._in_tray = True
             self.window.hide()
-            if not self._shown(NOTICE_TRAY_CLOSE):
+            if not self._settings.was_shown(NOTICE_TRAY_CLOSE):
                 self.tray.show_message("PIG Desktop is still watching", TEXT_TRAY_CLOSE)
-                self._remember(NOTICE_TRAY_CLOSE)
+                self._settings.remember_shown(NOTICE_TRAY_CLOSE)
             return True
         # No tray to live in: minimise instead, so watching and notifications go on.
-        event.ignore()
         self.window.showMinimized()
         self._status("Still watching your jobs. The window was minimised; use Quit to stop watching.")
         return True
@@ -283,38 +292,10 @@ class WatchController(QObject):
 
     def _status(self, text: str) -> None:
         self.notice.emit(text)
-        bar = getattr(self.window, "statusBar", None)
-        if callable(bar):
-            bar().showMessage(text, 15000)
-
-    # -- one-time notices ------------------------------------------------------------------------------------
-
-    def _shown(self, notice_id: str) -> bool:
-        return notice_id in tuple(getattr(self._settings(), "shown_notices", ()))
-
-    def _remember(self, notice_id: str) -> None:
-        settings = self._settings()
-        if self._save_settings is None or notice_id in settings.shown_notices:
-            return
-        updated = (
-            settings.with_notice_shown(notice_id)
-            if hasattr(settings, "with_notice_shown")
-            else dataclasses.replace(settings, shown_notices=(*settings.shown_notices, notice_id))
-        )
-        try:
-            self._save_settings(updated)
-        except OSError as exc:
-            log.warning("could not remember notice %s: %s", notice_id, exc)
+        self.window.show_status(text, 15000)
 
     def _notice_once(self, notice_id: str, text: str) -> None:
-        if self._shown(notice_id):
-            return
-        banner = getattr(self.window, "banner", None)
-        if banner is not None and hasattr(banner, "show_notice"):
-            banner.show_notice(text, key=notice_id)
-        else:
-            self._status(text)
-        self._remember(notice_id)
+        self._settings.notice_once(notice_id, text)
 
     # -- network comes back ----------------------------------------------------------------------------------
 
@@ -331,7 +312,7 @@ class WatchController(QObject):
         if info is None:
             return
 
-        def changed(reachability: Any) -> None:
+        def changed(reachability: QNetworkInformation.Reachability) -> None:
             if reachability == QNetworkInformation.Reachability.Online:
                 self.service.wake()
 

@@ -7,13 +7,13 @@ time columns of one row at a time, never a model reset, so selection and scrolli
 
 from __future__ import annotations
 
-import math
 import time
 from collections.abc import Callable, Iterable
 from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex, Qt
 
+from pig_desktop.core.durations import format_elapsed, format_next_check
 from pig_desktop.core.outcome import Outcome
 from pig_desktop.core.scheduler import WatchState
 
@@ -25,27 +25,6 @@ JOB_ID_ROLE = Qt.ItemDataRole.UserRole + 1
 STATE_ROLE = Qt.ItemDataRole.UserRole + 2
 
 _Index = QModelIndex | QPersistentModelIndex
-
-
-def next_check_text(seconds_left: float) -> str:
-    """ "in 5 s", rounded up so the countdown never shows "in 0 s" before the check, or "any moment"."""
-    return "any moment" if seconds_left < 1 else f"in {format_duration(math.ceil(seconds_left))}"
-
-
-def format_duration(seconds: float) -> str:
-    """A short, friendly duration: "40 s", "3 min", "1 h 5 min", "2 days 3 h"."""
-    s = max(0, int(seconds))
-    if s < 60:
-        return f"{s} s"
-    minutes = s // 60
-    if minutes < 60:
-        return f"{minutes} min"
-    hours, minutes = divmod(minutes, 60)
-    if hours < 24:
-        return f"{hours} h {minutes} min" if minutes else f"{hours} h"
-    days, hours = divmod(hours, 24)
-    unit = "day" if days == 1 else "days"
-    return f"{days} {unit} {hours} h" if hours else f"{days} {unit}"
 
 
 def app_of(state: WatchState) -> str:
@@ -124,11 +103,11 @@ class WatchModel(QAbstractTableModel):
         if column == COL_APP:
             return app_of(state)
         if column == COL_ELAPSED:
-            return format_duration(now - state.started_at.timestamp())
+            return format_elapsed(now - state.started_at.timestamp())
         if column == COL_LAST:
             if state.last_checked_at is None:
                 return self.tr("Not yet")
-            return f"{format_duration(now - state.last_checked_at.timestamp())} ago"
+            return f"{format_elapsed(now - state.last_checked_at.timestamp())} ago"
         if column == COL_NEXT:
             if state.checking:
                 return self.tr("Checking now…")
@@ -136,7 +115,7 @@ class WatchModel(QAbstractTableModel):
                 return self.tr("Paused")
             if state.next_check_at is None:
                 return "—"
-            return next_check_text(state.next_check_at.timestamp() - now)
+            return format_next_check(state.next_check_at.timestamp() - now)
         return ""
 
     # -- changes ---------------------------------------------------------------------------------------------

@@ -103,7 +103,7 @@ def test_a_job_checked_before_sign_in_is_checked_after_it(open_window: Any, qtbo
     window = open_window()
     window.job_field.set_text(PROCESSED_JOB)
     window.check_button.click()
-    dialog = window._signin_dialog
+    dialog = window.account.signin_dialog
     assert dialog is not None and dialog.isVisible()
     fill_sign_in(dialog, sandbox.url)
     click_sign_in(qtbot, dialog)
@@ -129,7 +129,7 @@ def test_no_keychain_works_for_the_session_says_so_once_and_writes_no_password(
 
     # Sign out and in again: the notice is not repeated.
     window.banner.dismiss()
-    window.sign_out()
+    window.account.sign_out()
     assert window.session() is None
     full_sign_in(qtbot, window, sandbox.url, remember=True)
     assert window.session() is not None
@@ -157,7 +157,7 @@ def test_restart_without_keychain_asks_again(open_window: Any, qtbot: Any, sandb
     window.close()
     second = open_window()
     assert second.session() is None
-    dialog = second._signin_dialog
+    dialog = second.account.signin_dialog
     assert dialog is not None and dialog.isVisible()
     assert dialog.email.text() == DEMO_EMAIL
     assert dialog.custom_url.text() == sandbox.url
@@ -182,7 +182,7 @@ def test_remember_me_with_a_keychain_signs_in_silently_after_a_restart(
         window.close()
 
         second = open_window()
-        assert second._signin_dialog is None  # no dialog: restored silently from the keychain
+        assert second.account.signin_dialog is None  # no dialog: restored silently from the keychain
         session = second.session()
         assert session is not None
         assert session.organisation == ACTIVE_ORG
@@ -193,7 +193,7 @@ def test_remember_me_with_a_keychain_signs_in_silently_after_a_restart(
         assert second.result_pane.badge.text == "Processed"
 
         # Sign out deletes the keychain entry.
-        second.sign_out()
+        second.account.sign_out()
         qtbot.waitUntil(lambda: tasks.running_count() == 0, timeout=10000)
         assert keychain.get(server, DEMO_EMAIL) is None
     finally:

@@ -122,8 +122,8 @@ def test_every_visible_control_has_an_accessible_name(make_window: Any) -> None:
 def test_header_names_the_account_organisation_and_server(make_window: Any) -> None:
     window = make_window()
     assert window.account_label.text() == f"{DEMO_EMAIL} \u00b7 {ACTIVE_ORG} \u00b7 Sandbox"
-    assert window.sign_out_button.isVisible()
-    assert not window.sign_in_button.isVisible()
+    assert window.header.sign_out_button.isVisible()
+    assert not window.header.sign_in_button.isVisible()
 
 
 def test_tab_order_goes_from_the_field_to_the_buttons(make_window: Any) -> None:
@@ -162,7 +162,7 @@ def test_text_without_an_id_is_refused_inline_without_a_request(
     window.check_button.click()
     QTest.keyClick(window.job_field.edit, Qt.Key.Key_Return)
     qtbot.wait(200)
-    assert not window.is_checking()
+    assert not window.check.is_checking()
     hint = window.job_field.hint.text()
     assert hint and not hint.startswith("Job id:")
     assert "job id" in hint.lower()
@@ -222,7 +222,7 @@ def test_the_badge_says_checking_while_a_check_runs(make_window: Any, qtbot: Any
     window.check_button.click()
     assert window.result_pane.badge.text == "Checking\u2026"
     assert window.cancel_button.isEnabled()
-    window.cancel_check()
+    window.check.cancel_check()
 
 
 def test_one_client_is_kept_for_the_session(make_window: Any, qtbot: Any, sandbox: Any) -> None:
@@ -288,14 +288,14 @@ def test_gui_stays_responsive_during_a_slow_check_and_cancel_works(
     window.check_button.click()
     qtbot.waitUntil(lambda: sandbox.request_count(SLOW_JOB) == 1, timeout=5000)
     qtbot.wait(600)  # the sandbox holds the answer for 3 s
-    assert window.is_checking()
+    assert window.check.is_checking()
     # The GUI thread kept running its timer while the request was blocked in the worker.
     assert len(ticks) >= 15
     assert max(b - a for a, b in zip(ticks, ticks[1:], strict=False)) < 0.5
 
     started = time.monotonic()
     qtbot.mouseClick(window.cancel_button, Qt.MouseButton.LeftButton)
-    assert not window.is_checking()
+    assert not window.check.is_checking()
     assert not window.cancel_button.isEnabled()
     assert window.statusBar().currentMessage() == "Check cancelled"
     assert window.result_pane.badge.text != "Checking\u2026"
@@ -341,9 +341,9 @@ def test_history_records_each_check_and_reopens_it(make_window: Any, qtbot: Any,
     # Re-open the older one: its stored result shows at once, then a refresh check runs.
     before = sandbox.request_count(PROCESSED_JOB)
     with qtbot.waitSignal(window.check_finished, timeout=15000):
-        window.open_history_entry(entries[1])
+        window.check.open_history_entry(entries[1])
         assert window.result_pane.badge.text in ("Processed", "Checking\u2026")
-        assert window.current_job() == PROCESSED_JOB
+        assert window.check.current_job() == PROCESSED_JOB
     assert window.result_pane.badge.text == "Processed"
     assert sandbox.request_count(PROCESSED_JOB) == before + 1
     assert window.job_field.job_id() == PROCESSED_JOB
@@ -360,9 +360,9 @@ def test_history_entry_from_another_organisation_is_shown_without_refresh(
     import dataclasses
 
     other = dataclasses.replace(entry, organisation="Someone Else Ltd")
-    window.open_history_entry(other)
+    window.check.open_history_entry(other)
     assert window.result_pane.badge.text == "Failed"
-    assert not window.is_checking()
+    assert not window.check.is_checking()
     assert "Someone Else Ltd" in window.statusBar().currentMessage()
     assert sandbox.request_count(FAILED_JOB) == 1
 
@@ -463,14 +463,14 @@ def test_clipboard_job_id_is_offered_without_touching_the_field(make_window: Any
     window.activateWindow()
     window.job_field.set_text("")
     QGuiApplication.clipboard().setText(f"see https://x.example/exec/{FAILED_JOB}/status")
-    assert window.offer_clipboard()
+    assert window.check.offer_clipboard()
     assert window.offer_banner.isVisible()
     assert FAILED_JOB in window.offer_banner.text()
     assert window.job_field.text() == ""
     assert window.focusWidget() is window.job_field.edit
     # The same id is not offered twice.
     window.offer_banner.clear()
-    assert not window.offer_clipboard()
+    assert not window.check.offer_clipboard()
     # A window activation triggers the offer for a new id; accepting it checks that job.
     QGuiApplication.clipboard().setText(PROCESSED_JOB)
     QApplication.sendEvent(window, QEvent(QEvent.Type.WindowActivate))
@@ -488,7 +488,7 @@ def test_clipboard_id_equal_to_the_field_is_not_offered(make_window: Any) -> Non
     window = make_window()
     window.job_field.set_text(PROCESSED_JOB)
     QGuiApplication.clipboard().setText(PROCESSED_JOB)
-    assert not window.offer_clipboard()
+    assert not window.check.offer_clipboard()
     assert not window.offer_banner.isVisible()
 
 
@@ -508,7 +508,7 @@ def test_watch_button_waits_for_the_polling_service(make_window: Any, qtbot: Any
     window.job_field.set_text(PROCESSED_JOB)
     window.watch_button.click()
     qtbot.waitUntil(lambda: window.result_pane.badge.text == "Processed", timeout=15000)
-    assert window.current_job() == PROCESSED_JOB
+    assert window.check.current_job() == PROCESSED_JOB
 
 
 # ---- entry points and start-up cost ---------------------------------------------------------------------
@@ -554,7 +554,7 @@ def test_real_start_path_imports_no_slow_module_before_the_first_paint(tmp_path:
     """``pig_desktop.app.main([])`` as started from the desktop: at the main window's first QEvent.Paint,
     none of keyring, truststore, httpx or sqlite3 is imported yet (they come right after), nor QtNetwork
     (the single-instance server listens right after), and PySide6 has not created the enums of its ``Qt``
-    namespace (ui/system/by_name.py); all of them exist by the time the window is ready (so the checks are not
+    namespace (docs/architecture.md); all of them exist by the time the window is ready (so the checks are not
     vacuous), and nothing went wrong on the way (a signal carrying a ``Qt`` enum before they exist fails)."""
     code = f"""
 import sys
@@ -616,7 +616,7 @@ def look():
     w = windows[0]
     seen['account'] = w.account_label.text()
     seen['focus'] = w.focusWidget() is w.job_field.edit
-    seen['jobs'] = list(app.app_args.jobs)
+    seen['jobs'] = list(w.options.jobs)
     seen['name'] = app.desktopFileName()
     seen['watch'] = w.watch_button.isEnabled()  # the watch controller was attached after the first paint
     w.request_quit()
@@ -665,7 +665,7 @@ def test_saved_settings_without_a_password_open_the_sign_in_dialog_prefilled(
         dirs.settings_file,
     )
     window = make_window(demo=False)
-    dialog = window._signin_dialog
+    dialog = window.account.signin_dialog
     assert dialog is not None and dialog.isVisible()
     assert dialog.email.text() == DEMO_EMAIL
     assert dialog.custom_url.text() == sandbox.url

@@ -1,4 +1,4 @@
-"""Memory fixes: PySide6 no longer keeps every module's source (``ui.pyside_source_cache``), and the app icon
+"""Memory fixes: PySide6 no longer keeps every module's source (``ui.system.qt_startup``), and the app icon
 holds no decoded 256/512 px bitmaps yet draws the same picture at every size.
 
 The source-caching checks run in fresh interpreters: what they look at (``linecache`` and shiboken's
@@ -56,9 +56,7 @@ def test_pyside_keeps_module_sources_without_the_fix(tmp_path: Path) -> None:
 
 
 def test_the_fix_stops_the_source_caching_with_the_same_answers(tmp_path: Path) -> None:
-    patch = (
-        "import pig_desktop.ui.system.pyside_source_cache as fix\npatched = fix.stop_pyside_source_caching()"
-    )
+    patch = "import pig_desktop.ui.system.qt_startup as fix\npatched = fix.stop_pyside_source_caching()"
     got = _run_probe(tmp_path, patch)
     assert got["patched"] is True
     assert got["cached"] == []
@@ -71,7 +69,7 @@ def test_the_fix_is_idempotent_and_drops_cached_file_sources() -> None:
         """
         import json, linecache, sys
         import PySide6.QtCore
-        import pig_desktop.ui.system.pyside_source_cache as fix
+        import pig_desktop.ui.system.qt_startup as fix
         fix.stop_pyside_source_caching()
         feature = sys.modules["shibokensupport.feature"]
         first = feature._mod_uses_pyside

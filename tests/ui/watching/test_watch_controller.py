@@ -30,7 +30,7 @@ def make(open_window: Any, sandbox: Any) -> Iterator[Callable[..., tuple[MainWin
         window: MainWindow = open_window(
             StartOptions(dirs=ensure(app_dirs()), demo=demo_account(sandbox.url))
         )
-        controller = WatchController(window, initial_jobs=initial_jobs, tray_available=False)
+        controller = WatchController.for_window(window, initial_jobs=initial_jobs, tray_available=False)
         made.append(controller)
         return window, controller
 
@@ -93,7 +93,7 @@ def test_open_job_shows_its_report(qtbot: Any, make: Any) -> None:
     window.result_pane.set_report(None, None)
     assert window.result_pane.badge.text != "Processed"
     controller.open_job(PROCESSED_JOB)  # e.g. a click on its notification
-    assert window.current_job() == PROCESSED_JOB
+    assert window.check.current_job() == PROCESSED_JOB
     assert window.result_pane.badge.text == "Processed"
 
 

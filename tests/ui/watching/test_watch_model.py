@@ -8,6 +8,7 @@ from typing import Any
 
 from PySide6.QtCore import Qt
 
+from pig_desktop.core.durations import format_elapsed
 from pig_desktop.core.models import JobRow
 from pig_desktop.core.outcome import Outcome, StatusReport
 from pig_desktop.core.scheduler import WatchState
@@ -19,7 +20,6 @@ from pig_desktop.ui.watching.model import (
     COL_STATUS,
     JOB_ID_ROLE,
     WatchModel,
-    format_duration,
 )
 from pig_desktop.ui.watching.panel import WatchPanel
 
@@ -73,8 +73,8 @@ def test_texts() -> None:
     assert model.index(0, COL_APP).data() == "Estimating"
 
 
-def test_format_duration() -> None:
-    assert [format_duration(s) for s in (0, 59, 60, 3599, 3600, 3900, 86400, 90000)] == [
+def test_format_elapsed() -> None:
+    assert [format_elapsed(s) for s in (0, 59, 60, 3599, 3600, 3900, 86400, 90000)] == [
         "0 s",
         "59 s",
         "1 min",

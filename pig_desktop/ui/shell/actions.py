@@ -1,0 +1,129 @@
+"""The main window's menus and their actions (each with its object name and shortcut).
+
+Part of the first frame, so shortcuts are set by their text, never through ``QKeySequence(...)`` built in
+Python (see docs/architecture.md, "What the first frame may import").
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import QMainWindow
+
+from pig_desktop.ui.system.qt_startup import set_by_name
+
+__all__ = ["MenuSlots", "WindowActions", "build_menus"]
+
+Slot = Callable[[], object]
+
+
+@dataclass(frozen=True)
+class MenuSlots:
+    """What each menu entry does."""
+
+    save_as: Slot
+    quit: Slot
+    copy_ticket: Slot
+    copy_json: Slot
+    focus_job: Slot
+    refresh: Slot
+    sign_in: Slot
+    switch_organisation: Slot
+    sign_out: Slot
+    settings: Slot
+    about: Slot
+
+
+@dataclass(frozen=True)
+class WindowActions:
+    save: QAction
+    quit: QAction
+    copy_ticket: QAction
+    copy_json: QAction
+    focus_job: QAction
+    raw: QAction  # checkable; linked to the result pane's Raw button once the pane exists
+    refresh: QAction
+    sign_in: QAction
+    switch: QAction
+    sign_out: QAction
+    settings: QAction
+    about: QAction
+
+
+def build_menus(window: QMainWindow, slots: MenuSlots) -> WindowActions:
+    bar = window.menuBar()
+
+    def action(
+        text: str, slot: Slot, shortcut: QKeySequence.StandardKey | str | None = None, name: str = ""
+    ) -> QAction:
+        act = QAction(text, window)
+        if isinstance(shortcut, str):
+            set_by_name(act, "shortcut", shortcut)
+        elif shortcut is not None:
+            act.setShortcuts(shortcut)
+        if name:
+            act.setObjectName(name)
+        act.triggered.connect(lambda _checked=False: slot())
+        window.addAction(act)  # shortcuts work even when the menu bar is hidden
+        return act
+
+    tr = window.tr
+    file_menu = bar.addMenu(tr("&File"))
+    save = action(tr("&Save as\u2026"), slots.save_as, QKeySequence.StandardKey.Save, "saveAction")
+    file_menu.addAction(save)
+    file_menu.addSeparator()
+    quit_ = action(tr("&Quit"), slots.quit, "Ctrl+Q", "quitAction")
+    quit_.setMenuRole(QAction.MenuRole.QuitRole)
+    file_menu.addAction(quit_)
+
+    edit_menu = bar.addMenu(tr("&Edit"))
+    copy_ticket = action(tr("Copy for &ticket"), slots.copy_ticket, "Ctrl+Shift+C", "copyTicketAction")
+    copy_json = action(tr("Copy &JSON"), slots.copy_json, None, "copyJsonAction")
+    edit_menu.addAction(copy_ticket)
+    edit_menu.addAction(copy_json)
+    edit_menu.addSeparator()
+    focus_job = action(tr("Go to the &job field"), slots.focus_job, "Ctrl+L", "focusJobAction")
+    edit_menu.addAction(focus_job)
+
+    view_menu = bar.addMenu(tr("&View"))
+    raw = QAction(tr("&Raw JSON"), window)
+    raw.setObjectName("rawJsonAction")
+    raw.setCheckable(True)
+    view_menu.addAction(raw)
+    refresh = action(tr("Re&fresh"), slots.refresh, QKeySequence.StandardKey.Refresh, "refreshAction")
+    if "F5" not in [keys.toString() for keys in refresh.shortcuts()]:  # e.g. macOS: Cmd+R
+        refresh.setShortcuts([*refresh.shortcuts(), QKeySequence("F5")])
+    view_menu.addAction(refresh)
+
+    account_menu = bar.addMenu(tr("&Account"))
+    sign_in = action(tr("&Sign in\u2026"), slots.sign_in, None, "signInAction")
+    switch = action(tr("Switch &organisation\u2026"), slots.switch_organisation, None, "switchOrgAction")
+    sign_out = action(tr("Sign &out"), slots.sign_out, None, "signOutAction")
+    for act in (sign_in, switch, sign_out):
+        account_menu.addAction(act)
+
+    settings_menu = bar.addMenu(tr("&Settings"))
+    settings = action(tr("&Settings\u2026"), slots.settings, "Ctrl+,", "settingsAction")
+    settings.setMenuRole(QAction.MenuRole.PreferencesRole)
+    settings_menu.addAction(settings)
+
+    help_menu = bar.addMenu(tr("&Help"))
+    about = action(tr("&About PIG Desktop"), slots.about, None, "aboutAction")
+    about.setMenuRole(QAction.MenuRole.AboutRole)
+    help_menu.addAction(about)
+    return WindowActions(
+        save,
+        quit_,
+        copy_ticket,
+        copy_json,
+        focus_job,
+        raw,
+        refresh,
+        sign_in,
+        switch,
+        sign_out,
+        settings,
+        about,
+    )
