@@ -179,9 +179,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         try:
             from pig_desktop.ui.watching.controller import WatchController
 
-            controller.append(
-                WatchController.for_window(window, single_instance=instance, initial_jobs=args.jobs)
-            )
+            controller.append(WatchController.for_window(window, single_instance=instance))
         except Exception:  # watching is an extra: the window still works without it
             log.exception("watching could not start")
             window.banner.show_error(

@@ -30,7 +30,6 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 NOTICE_KEYCHAIN = "keychain-unavailable"
-NOTICE_HISTORY = "history-notice"
 DEMO_SERVER_NAME = "Sandbox"
 
 
@@ -201,7 +200,7 @@ def remember_password(
     return KeychainResult(stored=True)
 
 
-def find_password(memory: PasswordMemory, server: str, email: str) -> KeychainResult:
+def find_saved_password(memory: PasswordMemory, server: str, email: str) -> KeychainResult:
     """Worker job at start: the saved password from memory or the keychain, if any."""
     from pig_desktop.store.credentials import Keychain, KeychainUnavailable
 

@@ -25,7 +25,7 @@ from pig_desktop.ui.account.app_state import (
     KeychainResult,
     PasswordMemory,
     connection_for,
-    find_password,
+    find_saved_password,
     forget_password,
     remember_password,
     server_display_name,
@@ -125,7 +125,7 @@ class AccountController(QObject):
             self.error.emit(exc.message, exc.detail)
             self.restore_done.emit()
             return
-        task = self._tasks.run(find_password, self._memory, server, settings.email, name="keychain-get")
+        task = self._tasks.run(find_saved_password, self._memory, server, settings.email, name="keychain-get")
         task.succeeded.connect(lambda result: self._on_password_found(server, result))
         task.failed.connect(self._on_restore_failed)
 

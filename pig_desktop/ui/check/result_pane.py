@@ -10,11 +10,8 @@ from __future__ import annotations
 import html
 import json
 import logging
-import os
 import re
-import tempfile
 from pathlib import Path
-from typing import Any
 
 from PySide6.QtCore import (
     QEvent,
@@ -56,6 +53,7 @@ from pig_desktop.core.ticket import (
     ticket_html,
     ticket_text,
 )
+from pig_desktop.store.atomic import write_text_atomically
 from pig_desktop.ui.check.badge import OutcomeBadge
 from pig_desktop.ui.check.result_model import (
     FIELD_COLUMN,
@@ -433,7 +431,7 @@ class ResultPane(QWidget):
         ctx = self.ticket_context()
         content = report_json(self._report, ctx) if as_json else ticket_text(self._report, ctx)
         try:
-            write_atomically(path, content)
+            write_text_atomically(path, content)
         except OSError as exc:
             log.warning("Could not save the result to %s: %s", path, exc)
             reason = exc.strerror or type(exc).__name__
@@ -444,26 +442,3 @@ class ResultPane(QWidget):
             )
             return
         self.notice.emit(self.tr("Saved to %1").replace("%1", path.name))
-
-
-def write_atomically(path: Path, content: str) -> None:
-    """Write ``content`` to ``path`` so a reader sees the old file or the whole new one, never half."""
-    handle: Any = None
-    temp_name = ""
-    try:
-        handle = tempfile.NamedTemporaryFile(
-            "w", encoding="utf-8", dir=path.parent, prefix=f".{path.name}.", suffix=".tmp", delete=False
-        )
-        temp_name = handle.name
-        with handle:
-            handle.write(content)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(temp_name, path)
-    except BaseException:
-        if temp_name:
-            try:
-                os.unlink(temp_name)
-            except OSError:
-                pass  # the temporary file was never created or is already gone
-        raise

@@ -167,10 +167,11 @@ class WatchController(QObject):
         window: MainWindow,
         *,
         single_instance: SingleInstance | None = None,
-        initial_jobs: Iterable[str] = (),
+        initial_jobs: Iterable[str] | None = None,
         tray_available: bool | None = None,
     ) -> WatchController:
-        """The watch feature for the app's main window, with the window's own controllers."""
+        """The watch feature for the app's main window, with the window's own controllers; it watches the
+        command line's jobs (``StartOptions.jobs``) unless given others."""
         return cls(
             window,
             window.settings_controller,
@@ -178,7 +179,7 @@ class WatchController(QObject):
             window.check,
             window.options.dirs.history_file,
             single_instance=single_instance,
-            initial_jobs=initial_jobs,
+            initial_jobs=window.options.jobs if initial_jobs is None else initial_jobs,
             tray_available=tray_available,
             parent=window,
         )

@@ -168,10 +168,6 @@ class PollingService(QObject):
     def watch(self, job_id: str, organisation: str = "") -> None:
         self._send("watch", job_id, organisation)
 
-    def watch_many(self, job_ids: list[str], organisation: str = "") -> None:
-        for job_id in job_ids:
-            self._send("watch", job_id, organisation)
-
     def unwatch(self, job_id: str) -> None:
         self._send("unwatch", job_id)
 
