@@ -130,6 +130,8 @@ class HistoryController(QObject):
     def shutdown(self, timeout_ms: int = 5000) -> None:
         """Wait for the history workers, then close the database (an open connection keeps SQLite's WAL)."""
         self._shut_down = True
+        if self.panel is not None:
+            self.panel.shutdown(timeout_ms)
         self._tasks.shutdown(timeout_ms)
         if self._store is not None:
             self._store.close()

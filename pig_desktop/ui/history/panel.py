@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
 
 from pig_desktop.store.history import HistoryEntry, HistoryStore, ListRow
 from pig_desktop.ui.history.model import HistoryDelegate, HistoryModel, summary_of
+from pig_desktop.ui.system.task_group import TaskGroup
 
 log = logging.getLogger(__name__)
 
@@ -69,6 +70,29 @@ def _small_enough_to_cache(entry: HistoryEntry) -> bool:
     return not (isinstance(rows, list) and len(rows) > _RECENT_CACHE_MAX_ROWS)
 
 
+def _delete_entries(store: HistoryStore, ids: list[int]) -> tuple[set[int], bool]:
+    """Worker: delete ``ids``; returns the ones deleted and whether one failed."""
+    deleted: set[int] = set()
+    try:
+        for entry_id in ids:
+            store.delete(entry_id)
+            deleted.add(entry_id)
+    except (sqlite3.Error, OSError) as exc:
+        log.warning("Could not delete history entries: %s", exc)
+        return deleted, True
+    return deleted, False
+
+
+def _clear_entries(store: HistoryStore) -> bool:
+    """Worker: remove every entry; False when that failed."""
+    try:
+        store.clear()
+    except (sqlite3.Error, OSError) as exc:
+        log.warning("Could not clear the history: %s", exc)
+        return False
+    return True
+
+
 class HistoryPanel(QWidget):
     entry_opened = Signal(object)  # HistoryEntry
     watch_requested = Signal(object)  # HistoryEntry
@@ -85,6 +109,7 @@ class HistoryPanel(QWidget):
         super().__init__(parent)
         self.setObjectName("historyPanel")
         self._store = store
+        self._tasks = TaskGroup(self)
         self._recent: OrderedDict[int, HistoryEntry] = OrderedDict()
 
         self.model = HistoryModel(self)
@@ -278,16 +303,16 @@ class HistoryPanel(QWidget):
             self.notice.emit(self.tr("Copied the job id"))
 
     def delete_selected(self) -> None:
+        """Delete the selected entries, in a worker (no SQLite write on the GUI thread)."""
         ids = self._selected_ids()
         if not ids:
             return
-        deleted: set[int] = set()
-        try:
-            for entry_id in ids:
-                self._store.delete(entry_id)
-                deleted.add(entry_id)
-        except (sqlite3.Error, OSError) as exc:
-            log.warning("Could not delete history entries: %s", exc)
+        task = self._tasks.run(_delete_entries, self._store, ids, name="history-delete")
+        task.succeeded.connect(self._on_deleted)
+
+    def _on_deleted(self, outcome: tuple[set[int], bool]) -> None:
+        deleted, failed = outcome
+        if failed:
             self.notice.emit(self.tr("PIG Desktop couldn't delete that check. Try again."))
         for entry_id in deleted:
             self._recent.pop(entry_id, None)
@@ -315,15 +340,20 @@ class HistoryPanel(QWidget):
         )
         if answer != QMessageBox.StandardButton.Yes:
             return
-        try:
-            self._store.clear()
-        except (sqlite3.Error, OSError) as exc:
-            log.warning("Could not clear the history: %s", exc)
+        task = self._tasks.run(_clear_entries, self._store, name="history-clear")
+        task.succeeded.connect(self._on_cleared)
+
+    def _on_cleared(self, cleared: bool) -> None:
+        if not cleared:
             self.notice.emit(self.tr("PIG Desktop couldn't clear the history. Try again."))
             return
         self._recent.clear()
         self.model.clear()
         self.notice.emit(self.tr("History cleared"))
+
+    def shutdown(self, timeout_ms: int = 5000) -> None:
+        """Wait for a delete or clear still running (before the store is closed)."""
+        self._tasks.shutdown(timeout_ms)
 
     def context_menu(self, index: QModelIndex) -> QMenu:
         """The right-click menu for ``index`` (an invalid index: only "Refresh list")."""

@@ -174,7 +174,8 @@ def test_delete_button_and_del_key(qtbot, panel: HistoryPanel, store: HistorySto
     panel.view.setFocus()
     qtbot.waitUntil(panel.view.hasFocus)
     panel.view.setCurrentIndex(panel.model.index(0))
-    qtbot.keyClick(panel.view, Qt.Key.Key_Delete)
+    with qtbot.waitSignal(panel.notice):  # deleted in a worker
+        qtbot.keyClick(panel.view, Qt.Key.Key_Delete)
     assert store.count() == 18
     assert entry(1).job_id not in shown_jobs(panel.model)
 
@@ -190,7 +191,8 @@ def test_clear_all_asks_first(qtbot, panel: HistoryPanel, store: HistoryStore, m
     monkeypatch.setattr(QMessageBox, "question", question)
     qtbot.mouseClick(panel.clear_button, Qt.MouseButton.LeftButton)
     assert store.count() == 20 and panel.model.rowCount() == 20
-    qtbot.mouseClick(panel.clear_button, Qt.MouseButton.LeftButton)
+    with qtbot.waitSignal(panel.notice):  # cleared in a worker
+        qtbot.mouseClick(panel.clear_button, Qt.MouseButton.LeftButton)
     assert asked[0] == "Remove all 20 checks from the history? This can't be undone."
     assert store.count() == 0 and panel.model.rowCount() == 0
     assert panel.view.empty_text == "No jobs checked yet"
