@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import argparse
 import logging
-import socket
 import sys
 import time
 from collections.abc import Sequence
@@ -23,6 +22,8 @@ from typing import TYPE_CHECKING, Any
 from pig_desktop import APP_DISPLAY_NAME, APP_NAME, __version__
 
 if TYPE_CHECKING:
+    import socket
+
     from pig_desktop.demo import SandboxServer
 
 log = logging.getLogger(__name__)
