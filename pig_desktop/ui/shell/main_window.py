@@ -13,35 +13,27 @@ from typing import TYPE_CHECKING, Protocol
 
 from PySide6 import QtCore
 from PySide6.QtCore import QEvent, QTimer, Signal
-from PySide6.QtGui import QCloseEvent, QFont, QGuiApplication
+from PySide6.QtGui import QCloseEvent, QGuiApplication
 from PySide6.QtWidgets import (
     QApplication,
-    QFrame,
-    QGridLayout,
-    QLabel,
     QMainWindow,
-    QSplitter,
-    QVBoxLayout,
     QWidget,
 )
 
-from pig_desktop import APP_DISPLAY_NAME, __version__
+from pig_desktop import APP_DISPLAY_NAME
 from pig_desktop.core.outcome import StatusReport
 from pig_desktop.core.session import Session
 from pig_desktop.store.settings import Settings
 from pig_desktop.ui.account.app_state import ClientHolder, StartOptions
 from pig_desktop.ui.account.controller import AccountController
 from pig_desktop.ui.check.controller import CheckController
-from pig_desktop.ui.check.job_field import JobField
 from pig_desktop.ui.history.controller import HistoryController
 from pig_desktop.ui.settings.controller import SettingsController, load_start_settings
+from pig_desktop.ui.shell.about import show_about
 from pig_desktop.ui.shell.actions import MenuSlots, build_menus
-from pig_desktop.ui.shell.banner import Banner
-from pig_desktop.ui.shell.header import AppHeader
+from pig_desktop.ui.shell.layout import JobRowSlots, add_panel, build_shell
 from pig_desktop.ui.shell.staged_start import StagedStart
 from pig_desktop.ui.system.icons import app_icon
-from pig_desktop.ui.system.qt_startup import set_by_name
-from pig_desktop.ui.system.widgets import make_button
 from pig_desktop.ui.watching.countdown import WatchCountdown
 
 if TYPE_CHECKING:
@@ -122,96 +114,17 @@ class MainWindow(QMainWindow):
     # -- building --------------------------------------------------------------------------------------------
 
     def _build_shell(self) -> None:
-        central = QWidget(self)
-        central.setObjectName("centralWidget")
-        outer = QVBoxLayout(central)
-        outer.setContentsMargins(0, 0, 0, 0)
-        outer.setSpacing(0)
-        self.header = AppHeader(central)
-        self.account_label = self.header.account_label
-        outer.addWidget(self.header)
-        line = QFrame(central)
-        line.setFrameShape(QFrame.Shape.HLine)
-        line.setFrameShadow(QFrame.Shadow.Sunken)
-        outer.addWidget(line)
-
-        body = QWidget(central)
-        body_layout = QVBoxLayout(body)
-        body_layout.setContentsMargins(16, 12, 16, 8)
-        body_layout.setSpacing(10)
-        self.banner = Banner(body, "banner")
-        self.offer_banner = Banner(body, "clipboardOffer")
-        body_layout.addWidget(self.banner)
-        body_layout.addWidget(self.offer_banner)
-
-        self.job_field = JobField(body, own_layout=False)
-        self.job_field.hide()
-        job_label = QLabel(self.tr("&Job:"), body)
-        job_label.setBuddy(self.job_field.edit)
-        tr = self.tr
-        self.check_button = make_button(
-            body, tr("Check"), "checkButton", tr("Check the job"), lambda: self.check.check_job(),
-            tr("Ask CINX about this job now (Enter)"),
-        )  # fmt: skip
-        self.check_button.setDefault(True)
-        self.watch_button = make_button(
-            body, tr("Watch until finished"), "watchButton", tr("Watch the job until it finishes"),
-            lambda: self.check.watch_job(),
-        )  # fmt: skip
-        self.cancel_button = make_button(
-            body, tr("Cancel"), "cancelButton", tr("Cancel the check"), lambda: self.check.cancel_check(),
-            tr("Stop the check that is running"),
-        )  # fmt: skip
-        self.cancel_button.setEnabled(False)
-        self.watch_label = QLabel(body)
-        self.watch_label.setObjectName("watchStatusLabel")
-        self.watch_label.setAccessibleName(self.tr("Watch status"))
-        self.watch_label.setWordWrap(True)
-        self.watch_label.hide()
-        grid = QGridLayout()
-        grid.setHorizontalSpacing(8)
-        grid.setVerticalSpacing(4)
-        for column, widget in enumerate((job_label, self.job_field.edit, self.check_button)):
-            grid.addWidget(widget, 0, column)
-        grid.addWidget(self.watch_button, 0, 3)
-        grid.addWidget(self.cancel_button, 0, 4)
-        grid.addWidget(self.job_field.hint, 1, 1, 1, 4)
-        grid.addWidget(self.watch_label, 2, 1, 1, 4)
-        grid.setColumnStretch(1, 1)
-        body_layout.addLayout(grid)
-
-        # History | result. The first frame shows placeholders; the result pane (a heavy import) and the
-        # history panel (once its database is open) replace them right after the first paint.
-        self.splitter = QSplitter(parent=body)  # horizontal; parents by keyword (docs/architecture.md)
-        self.splitter.setObjectName("mainSplitter")
-        self.splitter.setChildrenCollapsible(False)
-        self._history_placeholder = QLabel(self.tr("Loading recent lookups\u2026"), self.splitter)
-        self._result_placeholder = QLabel(
-            self.tr("No job checked yet.\nPaste a job id above and press Enter."), self.splitter
+        check = JobRowSlots(
+            check=lambda: self.check.check_job(),
+            watch=lambda: self.check.watch_job(),
+            cancel=lambda: self.check.cancel_check(),
         )
-        self._result_placeholder.setObjectName("resultPlaceholder")
-        self._history_placeholder.setMinimumWidth(220)
-        for placeholder in (self._history_placeholder, self._result_placeholder):
-            set_by_name(placeholder, "alignment", "AlignCenter")
-            placeholder.setEnabled(False)
-            self.splitter.addWidget(placeholder)
-        self.splitter.setStretchFactor(0, 0)
-        self.splitter.setStretchFactor(1, 1)
-        self.splitter.setSizes([360, 700])
-        # Extra panels (the watch list) go below history and result, in a vertical splitter.
-        self.panels = QSplitter(parent=body)
-        set_by_name(self.panels, "orientation", "Vertical")
-        self.panels.setObjectName("panelSplitter")
-        self.panels.setChildrenCollapsible(False)
-        self.panels.addWidget(self.splitter)
-        body_layout.addWidget(self.panels, 1)
-        outer.addWidget(body, 1)
-        self.setCentralWidget(central)
-        self.setTabOrder(self.job_field.edit, self.check_button)
-        self.setTabOrder(self.check_button, self.watch_button)
-        self.setTabOrder(self.watch_button, self.cancel_button)
-        self.statusBar().setObjectName("statusBar")
-        self.statusBar().setSizeGripEnabled(True)
+        shell = self.shell = build_shell(self, check)
+        self.header, self.banner, self.offer_banner = shell.header, shell.banner, shell.offer_banner
+        self.account_label = shell.header.account_label
+        self.job_field, self.watch_label, self.splitter = shell.job_field, shell.watch_label, shell.splitter
+        self.check_button, self.watch_button = shell.check_button, shell.watch_button
+        self.cancel_button = shell.cancel_button
 
     def _connect(self) -> None:
         account, check, settings, history = self.account, self.check, self.settings_controller, self.history
@@ -296,8 +209,8 @@ class MainWindow(QMainWindow):
         self.menu_actions.raw.toggled.connect(pane.raw_button.setChecked)
         pane.raw_button.toggled.connect(self.menu_actions.raw.setChecked)
         sizes = self.splitter.sizes()
-        self.splitter.replaceWidget(self.splitter.indexOf(self._result_placeholder), pane)
-        self._result_placeholder.deleteLater()
+        self.splitter.replaceWidget(self.splitter.indexOf(self.shell.result_placeholder), pane)
+        self.shell.result_placeholder.deleteLater()
         self.splitter.setSizes(sizes)
         self.setTabOrder(self.cancel_button, pane.tree)
         if self.history.panel is not None:
@@ -309,37 +222,17 @@ class MainWindow(QMainWindow):
         panel.watch_requested.connect(lambda entry: self.check.watch_job(entry.job_id))
         panel.notice.connect(self.show_status)
         self.splitter.replaceWidget(0, panel)
-        self._history_placeholder.deleteLater()
+        self.shell.history_placeholder.deleteLater()
         self.splitter.setSizes([360, max(400, self.width() - 360)])
         self.setTabOrder(self.cancel_button, panel)
 
     def _on_history_failed(self, message: str, detail: str) -> None:
         self.banner.show_error(message, detail)
-        self._history_placeholder.setText(self.tr("Recent lookups are not available."))
+        self.shell.history_placeholder.setText(self.tr("Recent lookups are not available."))
 
     def add_panel(self, widget: QWidget, title: str) -> None:
         """Place an extra panel (the watch list) below history and result, a quarter of the height."""
-        frame = QFrame(self)
-        frame.setObjectName(f"panel-{widget.objectName() or 'extra'}")
-        layout = QVBoxLayout(frame)
-        layout.setContentsMargins(0, 6, 0, 0)
-        layout.setSpacing(4)
-        label = QLabel(title, frame)
-        bold = QFont(label.font())
-        bold.setBold(True)
-        label.setFont(bold)
-        layout.addWidget(label)
-        inner = widget.layout()
-        if inner is not None:
-            inner.setContentsMargins(0, 0, 0, 0)  # the window's margins already apply
-        layout.addWidget(widget)
-        self.panels.addWidget(frame)
-        self.panels.setStretchFactor(0, 3)
-        self.panels.setStretchFactor(self.panels.count() - 1, 1)
-        extra = self.panels.count() - 1
-        total = max(400, self.panels.height())
-        share = total // (3 + extra)
-        self.panels.setSizes([total - share * extra] + [share] * extra)
+        add_panel(self, self.shell.panels, widget, title)
 
     # -- the features' seams ---------------------------------------------------------------------------------
 
@@ -420,20 +313,7 @@ class MainWindow(QMainWindow):
             QTimer.singleShot(0, self.check.offer_clipboard)
 
     def show_about(self) -> None:
-        from PySide6.QtWidgets import QMessageBox  # its type and enums: only for the few who open it
-
-        box = QMessageBox(self)
-        box.setWindowTitle(self.tr("About PIG Desktop"))
-        box.setIconPixmap(app_icon().pixmap(64, 64))
-        box.setText(f"<b>{APP_DISPLAY_NAME}</b> {__version__}")
-        box.setInformativeText(
-            self.tr(
-                "Checks the status of CINX Partner Integration Gateway jobs, and puts the details in a form "
-                "support can use."
-            )
-        )
-        box.setObjectName("aboutBox")
-        box.open()
+        show_about(self)
 
     # -- short names for scripts and tests -------------------------------------------------------------------
 
