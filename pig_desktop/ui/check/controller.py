@@ -19,10 +19,7 @@ from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QGuiApplication
 
 from pig_desktop.core.jobid import find_guid
-from pig_desktop.core.outcome import StatusReport
-from pig_desktop.core.scheduler import WatchState
 from pig_desktop.core.session import Session
-from pig_desktop.core.ticket import TicketContext, default_context
 from pig_desktop.ui.account.app_state import ClientHolder
 from pig_desktop.ui.account.controller import AccountController
 from pig_desktop.ui.check.job_field import JobField
@@ -32,6 +29,8 @@ from pig_desktop.ui.system.task_group import TaskGroup
 from pig_desktop.ui.system.tasks import TaskHandle
 
 if TYPE_CHECKING:
+    from pig_desktop.core.outcome import StatusReport
+    from pig_desktop.core.ticket import TicketContext
     from pig_desktop.store.history import HistoryEntry, HistoryStore
     from pig_desktop.ui.check.result_pane import ResultPane
 
@@ -128,6 +127,8 @@ class CheckController(QObject):
         return self._check_task is not None
 
     def ticket_context(self, session: Session | None = None) -> TicketContext:
+        from pig_desktop.core.ticket import default_context  # not in the first frame (docs/architecture.md)
+
         ctx = default_context(session or self._account.session())
         if self._account.is_demo and ctx.server:
             ctx = dataclasses.replace(ctx, server=f"{ctx.server} (sandbox)")
@@ -225,6 +226,9 @@ class CheckController(QObject):
         """Show the stored result at once, then refresh it (when it belongs to the current sign-in)."""
         if not self._field.text().strip() or self._field.job_id() != entry.job_id:
             self._field.set_text(entry.job_id)
+        from pig_desktop.core.outcome import StatusReport  # not in the first frame (docs/architecture.md)
+        from pig_desktop.core.ticket import TicketContext
+
         report: StatusReport | None = None
         if entry.report:
             try:
@@ -297,10 +301,6 @@ class CheckController(QObject):
         """A watched job's new answer: shown when it is the job on screen and no check is running."""
         if job_id == self._current_job and self._check_task is None:
             self.show_report(report)
-
-    def watch_state_for_view(self, state: WatchState) -> bool:
-        """True when ``state`` is about the job on screen."""
-        return state.job_id == self._current_job
 
     # -- clipboard offer -------------------------------------------------------------------------------------
 

@@ -15,7 +15,6 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Signal
 
-from pig_desktop.core.outcome import StatusReport
 from pig_desktop.core.session import Session
 from pig_desktop.store.settings import Settings
 from pig_desktop.ui.account.app_state import OpenedHistory, open_history_listed
@@ -23,6 +22,7 @@ from pig_desktop.ui.settings.controller import SettingsController
 from pig_desktop.ui.system.task_group import TaskGroup
 
 if TYPE_CHECKING:
+    from pig_desktop.core.outcome import StatusReport
     from pig_desktop.store.history import HistoryEntry, HistoryStore
     from pig_desktop.ui.history.panel import HistoryPanel
 

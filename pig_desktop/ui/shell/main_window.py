@@ -21,7 +21,6 @@ from PySide6.QtWidgets import (
 )
 
 from pig_desktop import APP_DISPLAY_NAME
-from pig_desktop.core.outcome import StatusReport
 from pig_desktop.core.session import Session
 from pig_desktop.store.settings import Settings
 from pig_desktop.ui.account.app_state import ClientHolder, StartOptions
@@ -37,6 +36,7 @@ from pig_desktop.ui.system.icons import app_icon
 from pig_desktop.ui.watching.countdown import WatchCountdown
 
 if TYPE_CHECKING:
+    from pig_desktop.core.outcome import StatusReport
     from pig_desktop.store.history import HistoryStore
     from pig_desktop.ui.account.signin_dialog import SignInDialog
     from pig_desktop.ui.check.result_pane import ResultPane
@@ -249,13 +249,13 @@ class MainWindow(QMainWindow):
         self.check.set_watcher(service)
         self._update_actions()
 
-    def _on_watch_finished(self, job_id: str, _reason: str, report: object) -> None:
+    def _on_watch_finished(self, job_id: str, _reason: str, report: StatusReport | None) -> None:
         self.countdown.watch_finished(job_id)
-        if isinstance(report, StatusReport):
+        if report is not None:
             self.history.record_watch_report(report, self.account.session())
 
-    def _on_watch_report(self, job_id: str, report: object) -> None:
-        if isinstance(report, StatusReport):
+    def _on_watch_report(self, job_id: str, report: StatusReport | None) -> None:
+        if report is not None:
             self.history.record_watch_report(report, self.account.session())
             self.check.show_watch_report(job_id, report)
 

@@ -5,12 +5,15 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import UTC, datetime
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, QTimer
 from PySide6.QtWidgets import QLabel
 
 from pig_desktop.core.durations import format_elapsed, format_next_check
-from pig_desktop.core.scheduler import WatchState
+
+if TYPE_CHECKING:
+    from pig_desktop.core.scheduler import WatchState
 
 __all__ = ["WatchCountdown"]
 
