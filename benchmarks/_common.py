@@ -338,6 +338,9 @@ def make_window(url, restore_session=True, probe=None):
     from pig_desktop.demo.accounts import ACTIVE_ORG, ACTIVE_TOKEN, DEMO_EMAIL, DEMO_PASSWORD
     from pig_desktop.store.paths import app_dirs, ensure
     from pig_desktop.ui.account.app_state import DemoAccount, StartOptions
+    import PySide6.QtWidgets
+    from pig_desktop.ui.system.qt_startup import prepare_qt_start
+    prepare_qt_start()  # as pig_desktop.app does, before the window's modules load
     from pig_desktop.ui.shell.main_window import MainWindow
     demo = None if url is None else DemoAccount(url, DEMO_EMAIL, DEMO_PASSWORD, ACTIVE_TOKEN, ACTIVE_ORG)
     window = MainWindow(StartOptions(dirs=ensure(app_dirs()), demo=demo, restore_session=restore_session))
