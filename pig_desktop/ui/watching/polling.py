@@ -47,6 +47,7 @@ from pig_desktop.core.scheduler import (
 )
 from pig_desktop.core.servers import normalize_server
 from pig_desktop.core.session import Session
+from pig_desktop.store.settings import Settings
 
 log = logging.getLogger(__name__)
 
@@ -68,11 +69,11 @@ MSG_BROKEN = (
 )
 
 
-def policy_from_settings(settings: Any) -> WatchPolicy:
-    """A WatchPolicy from ``store.settings.Settings`` (poll_interval, watch_max_hours)."""
-    base = float(getattr(settings, "poll_interval", 10.0))
-    hours = float(getattr(settings, "watch_max_hours", 24.0))
-    return WatchPolicy(base_interval=base, max_duration=hours * 3600.0)
+def policy_from_settings(settings: Settings) -> WatchPolicy:
+    """A WatchPolicy from the settings (poll_interval, watch_max_hours)."""
+    return WatchPolicy(
+        base_interval=float(settings.poll_interval), max_duration=settings.watch_max_hours * 3600.0
+    )
 
 
 @dataclass(frozen=True)
@@ -193,9 +194,9 @@ class PollingService(QObject):
     def set_policy(self, policy: WatchPolicy) -> None:
         self._send("policy", policy)
 
-    def apply_settings(self, settings: Any) -> None:
-        """Take the rate cap, interval and maximum watch time from ``store.settings.Settings``."""
-        self.set_rate(float(getattr(settings, "watch_rate_limit", DEFAULT_RATE)))
+    def apply_settings(self, settings: Settings) -> None:
+        """Take the rate cap, interval and maximum watch time from the settings."""
+        self.set_rate(float(settings.watch_rate_limit))
         self.set_policy(policy_from_settings(settings))
 
     def shutdown(self, timeout_ms: int = 5000) -> bool:
