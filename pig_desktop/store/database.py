@@ -323,10 +323,7 @@ def migrate(conn: sqlite3.Connection) -> int:
     conn.execute("BEGIN IMMEDIATE")
     try:
         found = int(conn.execute("PRAGMA user_version").fetchone()[0])
-        if found > SCHEMA_VERSION:
-            raise SchemaTooNew(f"schema version {found}, newer than this app's {SCHEMA_VERSION}")
-        if found < 0:
-            raise UnknownSchema(f"schema version {found}")
+        _check_version(found)
         try:
             for version in range(found, SCHEMA_VERSION):
                 MIGRATIONS[version](conn)
@@ -346,6 +343,13 @@ def migrate(conn: sqlite3.Connection) -> int:
             conn.execute("ROLLBACK")
         raise
     return found
+
+
+def _check_version(found: int) -> None:
+    if found > SCHEMA_VERSION:
+        raise SchemaTooNew(f"schema version {found}, newer than this app's {SCHEMA_VERSION}")
+    if found < 0:
+        raise UnknownSchema(f"schema version {found}")
 
 
 def _check_columns(conn: sqlite3.Connection) -> None:
@@ -397,6 +401,9 @@ def _connect(target: str) -> sqlite3.Connection:
     conn = sqlite3.connect(target, timeout=BUSY_TIMEOUT_S, isolation_level=None, check_same_thread=False)
     try:
         conn.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT_S * 1000):d}")
+        # Before the switch to WAL, which rewrites the file's header: a file from a newer version is kept
+        # aside exactly as it was, for that version to read.
+        _check_version(int(conn.execute("PRAGMA user_version").fetchone()[0]))
         conn.execute("PRAGMA journal_mode = WAL")
         conn.execute("PRAGMA synchronous = FULL")
     except BaseException:
@@ -517,7 +524,7 @@ def _open_once(path: Path) -> _Opened:
     try:
         path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
         conn = _connect_file(path)
-    except (sqlite3.DatabaseError, OSError) as exc:
+    except (sqlite3.DatabaseError, OSError, UnknownSchema, SchemaTooNew) as exc:
         return _fallback(path, exc) if not _is_corruption(exc) else _replace(path, exc)
     try:
         _quick_check(conn)
