@@ -236,7 +236,11 @@ class HistoryStore(Database):
                     "check_count = check_count + 1 WHERE id = ?",
                     (checked, entry_id),
                 )
-        _timeline.record(conn, entry.server, entry.job_id, entry.checked_at, entry.outcome, status)
+        # The status as given, not the list's cut copy: the watch list records the same text for a job's
+        # final answer, and the two must compare equal so that the change is added once.
+        _timeline.record(
+            conn, entry.server, entry.job_id, entry.checked_at, entry.outcome, entry.status_message
+        )
         return entry_id
 
     def add(self, entry: HistoryEntry) -> int:
