@@ -20,7 +20,9 @@ Every walk here uses an explicit stack: an answer nested as deeply as the JSON p
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass
+from json.decoder import scanstring  # type: ignore[attr-defined]  # public in json, missing in typeshed
 from typing import Any, Final
 
 FIELD_KEEP_CHARS: Final = 1000
@@ -88,6 +90,94 @@ def bounded_copy(value: Any, string_keep: int | None, depth_keep: int = DEPTH_KE
     return holder[0], cut
 
 
+_SPACE: Final = re.compile(r"[ \t\n\r]*")
+_NUMBER: Final = re.compile(r"(-?(?:0|[1-9]\d*))(\.\d+)?([eE][-+]?\d+)?")
+# What json.dumps writes, NaN and the infinities included (json.loads reads them too).
+_LITERALS: Final = {
+    "true": True,
+    "false": False,
+    "null": None,
+    "NaN": float("nan"),
+    "Infinity": float("inf"),
+    "-Infinity": float("-inf"),
+}
+
+
+def loads_any_depth(text: str) -> Any:
+    """``json.loads`` for any nesting depth: an explicit stack instead of the C parser's recursion, for a
+    stored report that the recursive parser refuses (one stored before reports were depth-bounded).
+    Raises ValueError for text that is not JSON."""
+    size = len(text)
+
+    def skip(pos: int) -> int:
+        match = _SPACE.match(text, pos)
+        return match.end() if match else pos
+
+    def key_at(pos: int) -> tuple[str, int]:
+        if not text.startswith('"', pos):
+            raise ValueError(f"expected a key at {pos}")
+        key, pos = scanstring(text, pos + 1)
+        pos = skip(pos)
+        if not text.startswith(":", pos):
+            raise ValueError(f"expected ':' at {pos}")
+        return key, skip(pos + 1)
+
+    containers: list[dict[str, Any] | list[Any]] = []
+    keys: list[str] = []  # the pending key of each container (unused for a list)
+    pos = skip(0)
+    while True:
+        if pos >= size:
+            raise ValueError("JSON cut short")
+        char = text[pos]
+        value: Any
+        if char in "{[":
+            new: dict[str, Any] | list[Any] = {} if char == "{" else []
+            pos = skip(pos + 1)
+            if text.startswith("}" if char == "{" else "]", pos):
+                value, pos = new, pos + 1  # empty: complete at once
+            else:
+                containers.append(new)
+                key = ""
+                if char == "{":
+                    key, pos = key_at(pos)
+                keys.append(key)
+                continue  # read the first member
+        elif char == '"':
+            value, pos = scanstring(text, pos + 1)
+        elif (number := _NUMBER.match(text, pos)) is not None:
+            whole, fraction, exponent = number.groups()
+            value = float(whole + (fraction or "") + (exponent or "")) if fraction or exponent else int(whole)
+            pos = number.end()
+        else:
+            word = next((w for w in _LITERALS if text.startswith(w, pos)), None)
+            if word is None:
+                raise ValueError(f"unexpected {char!r} at {pos}")
+            value, pos = _LITERALS[word], pos + len(word)
+        # Put the value in its container; close every container that ends here.
+        while True:
+            if not containers:
+                if skip(pos) != size:
+                    raise ValueError(f"extra data at {skip(pos)}")
+                return value
+            top = containers[-1]
+            if isinstance(top, dict):
+                top[keys[-1]] = value
+            else:
+                top.append(value)
+            pos = skip(pos)
+            if pos >= size:
+                raise ValueError("JSON cut short")
+            if text[pos] == ",":
+                pos = skip(pos + 1)
+                if isinstance(top, dict):
+                    keys[-1], pos = key_at(pos)
+                break  # read the next member
+            if text[pos] != ("}" if isinstance(top, dict) else "]"):
+                raise ValueError(f"expected ',' or a closing bracket at {pos}")
+            value, pos = containers.pop(), pos + 1
+            keys.pop()
+
+
 def _dumps(value: Any) -> str:
     # Only ever given a bounded_copy, so at most DEPTH_KEEP levels: the C encoder's recursion is safe.
     return json.dumps(value, ensure_ascii=False)
@@ -137,4 +227,5 @@ __all__ = [
     "bound_report",
     "bounded_copy",
     "cut_text",
+    "loads_any_depth",
 ]

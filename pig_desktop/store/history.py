@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Any, Final
 
 from pig_desktop.store import timeline as _timeline
-from pig_desktop.store.bounds import FIELD_KEEP_CHARS, bound_report, cut_text
+from pig_desktop.store.bounds import FIELD_KEEP_CHARS, bound_report, bounded_copy, cut_text, loads_any_depth
 from pig_desktop.store.database import SCHEMA_VERSION, Database, ProblemCallback, migrate
 from pig_desktop.store.text import filter_needle, list_text, outcome_label, search_text
 from pig_desktop.store.timeline import TimelineEvent
@@ -144,10 +144,22 @@ def _limit_clause(limit: int | None) -> tuple[str, list[Any]]:
     return "LIMIT ?", [max(0, int(limit))]
 
 
+_UNREADABLE: Final = object()
+
+
 def _parse_report(text: str, entry_id: int) -> dict[str, Any]:
+    value: Any
     try:
         value = json.loads(text)
-    except (ValueError, RecursionError):
+    except RecursionError:
+        # Stored before reports were depth-bounded: read it without recursion, then bound it as new ones are.
+        try:
+            value, _cut = bounded_copy(loads_any_depth(text), None)
+        except ValueError:
+            value = _UNREADABLE
+    except ValueError:
+        value = _UNREADABLE
+    if value is _UNREADABLE:
         log.warning("History entry %d has an unreadable stored result", entry_id)
         return {}
     return value if isinstance(value, dict) else {"value": value}

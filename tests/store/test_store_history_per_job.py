@@ -19,6 +19,7 @@ from pig_desktop.store.bounds import (
     STRING_KEEP_CHARS,
     bound_report,
     bounded_copy,
+    loads_any_depth,
 )
 from pig_desktop.store.history import HistoryEntry, HistoryStore
 from pig_desktop.store.timeline import TIMELINE_KEEP, TimelineEvent, summary_text
@@ -239,3 +240,61 @@ def test_any_depth_the_parser_accepts_is_stored_and_read_back(db_path: Path) -> 
     while isinstance(copy, dict):
         copy, level = copy["next"], level + 1
     assert level == DEPTH_KEEP and isinstance(copy, str)
+
+
+# --- reading a stored report of any depth ---
+
+
+def sample_values() -> list[Any]:
+    import random
+
+    rng = random.Random(11)
+
+    def make(depth: int) -> Any:
+        kind = rng.randrange(8 if depth < 6 else 5)
+        if kind == 0:
+            return rng.choice([None, True, False])
+        if kind == 1:
+            return rng.randint(-(10**20), 10**20)
+        if kind == 2:
+            return rng.uniform(-1e300, 1e300)
+        if kind in (3, 4):
+            return "".join(
+                rng.choice(["a", "é", '"', "\\", "\n", "\u202e", "✓", "\x00", " "]) for _ in range(8)
+            )
+        if kind == 5:
+            return []
+        if kind == 6:
+            return [make(depth + 1) for _ in range(rng.randrange(4))]
+        return {f'k{n}"é': make(depth + 1) for n in range(rng.randrange(4))}
+
+    fixtures = [json.loads(path.read_text()) for path in sorted(FIXTURES.glob("*.json"))]
+    return [*fixtures, *(make(0) for _ in range(300)), {}, [], "", 0, -0.5, 1e-7, [[]], {"a": {}}]
+
+
+def test_the_any_depth_reader_reads_what_json_reads() -> None:
+    for value in sample_values():
+        for text in (json.dumps(value), json.dumps(value, ensure_ascii=False, indent=2)):
+            assert loads_any_depth(text) == json.loads(text), text
+    nan = loads_any_depth("[NaN, Infinity, -Infinity, 1E3, -0]")
+    assert nan[0] != nan[0] and nan[1:] == [float("inf"), float("-inf"), 1000.0, 0]
+    for broken in ["", "[", "[1,]", '{"a" 1}', '{"a":1,}', "[1] 2", "tru", '"open', "{1: 2}", "[1 2]"]:
+        with pytest.raises(ValueError):
+            loads_any_depth(broken)
+    deep = "[" * 200_000 + "]" * 200_000
+    level, value = 0, loads_any_depth(deep)
+    while value:
+        value, level = value[0], level + 1
+    assert level == 200_000 - 1
+
+
+def test_an_old_entry_deeper_than_the_parser_reads_is_read_back_bounded(db_path: Path) -> None:
+    with HistoryStore(db_path) as store:
+        entry_id = store.add(history_entry(1))
+        # As an app from before the depth bound could have stored it (written here as raw SQL).
+        deep = '{"envelope": ' + '{"a": ' * 5000 + "1" + "}" * 5000 + ', "outcome": "processed"}'
+        store._conn.execute("UPDATE history SET report = ? WHERE id = ?", (deep, entry_id))
+        got = store.get(entry_id)
+    assert got is not None and got.report["outcome"] == "processed"
+    copy, cut = bounded_copy(got.report, None)
+    assert not cut  # already within DEPTH_KEEP
