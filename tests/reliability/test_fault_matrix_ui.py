@@ -185,15 +185,29 @@ def test_worker_records_every_fault_and_keeps_earlier_history(
 ) -> None:
     results, store, elapsed = worker_results
     entries = store.recent()
-    # Two normal checks first, then one entry per fault: the window records failed checks too.
-    assert len(entries) == 2 + len(ALL_KEYS)
-    assert {e.job_id for e in entries} >= {PROCESSED_JOB, FAILED_JOB}
+    # Two normal checks first, then one check per fault: the window records failed checks too. History has
+    # one entry per job and server (issue 12): faults served for the same job by the same server (the two
+    # TLS cases share one server) share one entry, which holds the answer that came last.
+    sandbox_server = armed["slow-headers"].target.server
+    by_job: dict[tuple[str, str], list[str]] = {}
     for key, case in armed.items():
-        entry = results[key].entry
-        assert entry is not None and entry.id is not None, key
-        stored = store.get(entry.id)
-        assert stored is not None, key
-        assert (stored.job_id, stored.outcome) == (case.target.job_id, case.outcome), key
+        by_job.setdefault((case.target.server, case.target.job_id.lower()), []).append(key)
+    checked = {(sandbox_server, PROCESSED_JOB.lower()), (sandbox_server, FAILED_JOB.lower()), *by_job}
+    assert len(entries) == len(checked)
+    assert {(e.server, e.job_id.lower()) for e in entries} == checked
+    assert {e.job_id for e in entries} >= {PROCESSED_JOB, FAILED_JOB}
+    for keys in by_job.values():
+        ids = set()
+        for key in keys:
+            entry = results[key].entry
+            assert entry is not None and entry.id is not None, key
+            ids.add(entry.id)
+        assert len(ids) == 1, keys
+        stored = store.get(ids.pop())
+        assert stored is not None, keys
+        assert stored.job_id == armed[keys[0]].target.job_id, keys
+        assert stored.outcome in {armed[key].outcome for key in keys}, keys
+        assert stored.check_count == len(keys), keys
     assert elapsed < 45, f"the faults took {elapsed:.1f} s together"
 
 
@@ -304,7 +318,10 @@ def test_the_window_shows_each_fault_plainly_and_keeps_working(
     report = check_in_window(qtbot, window, Target(sandbox_target.server, PROCESSED_JOB))
     assert report.outcome is Outcome.PROCESSED
     assert window.result_pane.badge.text == "Processed"
-    assert store.count() == 2 + len(WINDOW_KEYS) + 1
+    # Checked again, the job's one entry is updated and on top (issue 12: one entry per job and server).
+    assert store.count() == 2 + len(WINDOW_KEYS)
+    newest = store.recent(limit=1)[0]
+    assert (newest.job_id, newest.outcome, newest.check_count) == (PROCESSED_JOB, "processed", 2)
 
 
 # ---- the polling service -----------------------------------------------------------------------------------

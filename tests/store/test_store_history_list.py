@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 from helpers.history import T0, history_entry
 
+from pig_desktop.store.database import _migrate_0_to_1
 from pig_desktop.store.history import (
     ROW_CHECKED,
     ROW_ID,
@@ -22,7 +23,6 @@ from pig_desktop.store.history import (
     SCHEMA_VERSION,
     HistoryEntry,
     HistoryStore,
-    _migrate_0_to_1,
     list_text,
     row_checked_at,
     row_of_summary,
@@ -98,7 +98,7 @@ def test_old_schema_1_database_is_upgraded_and_keeps_its_entries(db_path: Path) 
         assert store.count() == 3
     conn = sqlite3.connect(db_path)
     try:
-        assert conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 2
+        assert conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 3
         stored = conn.execute("SELECT list_text FROM history ORDER BY id").fetchall()
         assert all(text for (text,) in stored)  # filled in once, by the upgrade
     finally:
