@@ -113,7 +113,8 @@ class WatchController(QObject):
         self.tray.job_requested.connect(self.open_job)
         self.tray.pause_requested.connect(lambda pause: s.pause() if pause else s.resume())
         self.tray.quit_requested.connect(self.quit)
-        self.notifier.job_clicked.connect(self.open_job)
+        self.notifier.open_job_requested.connect(lambda job_id, _server: self.open_job(job_id))
+        self.notifier.open_finished_list_requested.connect(self.show_window)
         self.notifier.sent.connect(self._notified)
 
         add = getattr(window, "add_dock_or_tab", None)
