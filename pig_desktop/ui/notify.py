@@ -58,6 +58,7 @@ __all__ = [
     "TrayBackend",
     "compose",
     "notification_body",
+    "notify_arguments",
 ]
 
 APP_NAME = "PIG Desktop"
@@ -206,6 +207,23 @@ def outcome_icon_file(outcome: str) -> str:
         return ""
 
 
+def notify_arguments(message: Message, capabilities: frozenset[str], replaces_id: int = 0) -> tuple[Any, ...]:
+    """The arguments of the Notify call (signature ``susssasa{sv}i``) for ``message``, for a service with
+    these ``GetCapabilities``."""
+    actions: list[str] = []
+    if "actions" in capabilities:
+        actions = [ACTION_OPEN, OPEN_LABEL]
+        if not message.grouped:  # a group has no one job to copy
+            actions += [ACTION_COPY_TICKET, COPY_TICKET_LABEL]
+    hints: dict[str, tuple[str, Any]] = {"urgency": ("y", 1), "desktop-entry": ("s", DESKTOP_ENTRY)}
+    icon = outcome_icon_file(message.icon_outcome)
+    if icon:
+        hints["image-path"] = ("s", icon)  # the spec's preferred way; app_icon too, for older services
+    timeout = EXPIRE_NEVER if message.warning else EXPIRE_SUCCESS_MS
+    body = notification_body(message.body, "body-markup" in capabilities)
+    return (APP_NAME, replaces_id, icon, message.title, body, actions, hints, timeout)
+
+
 OnAction = Callable[[str, Message], None]  # (ACTION_OPEN or ACTION_COPY_TICKET, the message it came from)
 
 
@@ -283,6 +301,7 @@ class FreedesktopBackend:
         *,
         on_unavailable: Callable[[list[Message]], None] | None = None,
         connect_timeout: float = 5.0,
+        bus: str = "SESSION",
     ) -> None:
         self._relay = _Relay()
         # Queued: the listener thread emits, the GUI thread (where the relay lives) runs the slots.
@@ -291,6 +310,7 @@ class FreedesktopBackend:
         self._on_unavailable = on_unavailable
         self._relay.ready.connect(self._ready_on_gui_thread, queued)
         self._connect_timeout = connect_timeout
+        self._bus = bus  # "SESSION", or a bus address (tests)
         self.capabilities: frozenset[str] = frozenset()
         self.available: bool | None = None  # None until the service answered
         self._conn: Any = None
@@ -311,31 +331,16 @@ class FreedesktopBackend:
         """Wait until the service has answered; True when notifications go to it."""
         return self._ready.wait(timeout) and bool(self.available)
 
-    @property
-    def actions(self) -> bool:
-        return "actions" in self.capabilities
+    def shown_ids(self) -> dict[str, int]:
+        """The id of each notification still on screen, by what replaces it (:attr:`Message.key`); empty
+        until the service has answered each Notify."""
+        with self._lock:
+            return dict(self._id_of_key)
 
-    @property
-    def markup(self) -> bool:
-        return "body-markup" in self.capabilities
-
-    def notify_args(self, message: Message, replaces_id: int = 0) -> tuple[Any, ...]:
-        """The arguments of the Notify call (signature ``susssasa{sv}i``) for ``message``."""
-        actions: list[str] = []
-        if self.actions:
-            actions = [ACTION_OPEN, OPEN_LABEL]
-            if not message.grouped:
-                actions += [ACTION_COPY_TICKET, COPY_TICKET_LABEL]
-        hints: dict[str, tuple[str, Any]] = {
-            "urgency": ("y", 1),
-            "desktop-entry": ("s", DESKTOP_ENTRY),
-        }
-        icon = outcome_icon_file(message.icon_outcome)
-        if icon:
-            hints["image-path"] = ("s", icon)
-        timeout = EXPIRE_NEVER if message.warning else EXPIRE_SUCCESS_MS
-        body = notification_body(message.body, self.markup)
-        return (APP_NAME, replaces_id, icon, message.title, body, actions, hints, timeout)
+    def answered(self) -> bool:
+        """True when the service has answered every Notify sent so far (with an id or an error)."""
+        with self._lock:
+            return not self._by_serial and not self._pending
 
     def send(self, message: Message) -> bool:
         with self._lock:
@@ -355,7 +360,8 @@ class FreedesktopBackend:
             interface="org.freedesktop.Notifications",
         )
         replaces = self._id_of_key.get(message.key, 0)
-        call = new_method_call(address, "Notify", "susssasa{sv}i", self.notify_args(message, replaces))
+        arguments = notify_arguments(message, self.capabilities, replaces)
+        call = new_method_call(address, "Notify", "susssasa{sv}i", arguments)
         serial = next(self._conn.outgoing_serial)
         self._by_serial[serial] = message
         try:
@@ -379,7 +385,7 @@ class FreedesktopBackend:
         from jeepney.io.blocking import open_dbus_connection
         from jeepney.wrappers import unwrap_msg
 
-        conn = open_dbus_connection(bus="SESSION")
+        conn = open_dbus_connection(bus=self._bus)
         try:
             rule = MatchRule(type="signal", interface="org.freedesktop.Notifications")
             conn.send(message_bus.AddMatch(rule))

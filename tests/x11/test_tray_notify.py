@@ -219,3 +219,35 @@ def test_without_a_notification_service_the_tray_balloon_stands_in(tmp_path: Pat
         child.finish()
         assert monitor.calls("Notify") == []
         assert monitor.calls("GetCapabilities") != []  # it did ask, and nobody answered
+
+
+def test_a_job_notified_again_replaces_its_notification_until_it_is_closed(
+    qtbot: Any, tmp_path: Path
+) -> None:
+    from pig_desktop.ui.notify import Finished, FreedesktopBackend, compose
+
+    with ExitStack() as stack:
+        bus = stack.enter_context(private_bus())
+        dunst = stack.enter_context(dunst_on(bus, tmp_path))
+        monitor = stack.enter_context(bus_monitor(bus))
+        backend = FreedesktopBackend(lambda action, message: None, bus=bus.address)
+        stack.callback(backend.close)
+        assert backend.wait_ready(5)
+        job = compose([Finished(ids.SINGLE_OK, "failed", "Takeoff", ids.SERVER)])
+        group = compose([Finished(ids.GROUP_OK, "processed"), Finished(ids.GROUP_BAD, "failed")])
+        later_group = compose([Finished(ids.HOSTILE_JOB, "processed"), Finished(ids.GROUP_BAD, "failed")])
+
+        for message in (job, group, job, later_group):
+            backend.send(message)
+            # The id comes back asynchronously; a later send can only replace what has its id.
+            qtbot.waitUntil(backend.answered)
+        assert len(backend.shown_ids()) == 2
+        first_job, first_group, again, next_group = (call[1] for call in monitor.wait("call", "Notify", 4))
+        shown = dunst.history()  # closes them all: NotificationClosed for each
+        assert len(shown) == 2, shown  # one per job and one group: replaced, not piled up
+        job_id, group_id = (int(entry["id"]) for entry in shown)
+        assert (first_job, first_group, again, next_group) == (0, 0, job_id, group_id)
+        monitor.wait("signal", "NotificationClosed", 2)
+        qtbot.waitUntil(lambda: backend.shown_ids() == {})
+        backend.send(job)  # the old one is gone: a fresh notification, not a replacement of a closed one
+        assert monitor.wait("call", "Notify", 5)[4][1] == 0
