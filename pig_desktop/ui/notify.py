@@ -77,6 +77,7 @@ EXPIRE_NEVER = 0
 # Bounds on server-supplied words (the app name) and on the whole body: the server is not trusted.
 MAX_APP_CHARS = 60
 MAX_BODY_CHARS = 1000
+NOTICE = "notice"  # Message.kind of a notice about the app itself (no job, no actions)
 GROUP_KEY = "\x00group"  # the replaces-id slot of the grouped notification (no job id can look like it)
 
 
@@ -117,7 +118,10 @@ class Message:
 
     @property
     def icon_outcome(self) -> str:
-        """The outcome icon name (``assets.OUTCOME_NAMES``): a watch given up on is still running."""
+        """The outcome icon name (``assets.OUTCOME_NAMES``): a watch given up on is still running; a notice
+        about the app itself has none (it carries the app's icon)."""
+        if self.kind == NOTICE:
+            return ""
         return "running" if self.kind == "gave_up" else self.kind
 
 
@@ -196,12 +200,12 @@ def notification_body(text: str, markup: bool) -> str:
 
 
 def outcome_icon_file(outcome: str) -> str:
-    """The path of an outcome's icon file, or "" when the installation lacks it (the service then shows its
-    default icon)."""
+    """The path of an outcome's icon file (the app's icon for ""), or "" when the installation lacks it (the
+    service then shows its default icon)."""
     try:
         from pig_desktop import assets
 
-        return str(assets.outcome_icon_path(outcome))
+        return str(assets.outcome_icon_path(outcome) if outcome else assets.app_icon_path(64))
     except (OSError, ValueError) as exc:
         log.warning("no icon for a %s notification: %s", outcome, exc)
         return ""
@@ -211,7 +215,7 @@ def notify_arguments(message: Message, capabilities: frozenset[str], replaces_id
     """The arguments of the Notify call (signature ``susssasa{sv}i``) for ``message``, for a service with
     these ``GetCapabilities``."""
     actions: list[str] = []
-    if "actions" in capabilities:
+    if "actions" in capabilities and message.job_id:
         actions = [ACTION_OPEN, OPEN_LABEL]
         if not message.grouped:  # a group has no one job to copy
             actions += [ACTION_COPY_TICKET, COPY_TICKET_LABEL]
@@ -317,6 +321,7 @@ class FreedesktopBackend:
         self._ready = threading.Event()
         self._lock = threading.Lock()
         self._pending: list[Message] = []
+        self._handed_over = False
         self._by_serial: dict[int, Message] = {}
         self._by_id: dict[int, Message] = {}
         self._id_of_key: dict[str, int] = {}
@@ -345,7 +350,11 @@ class FreedesktopBackend:
     def send(self, message: Message) -> bool:
         with self._lock:
             if self.available is False:
-                return False
+                if self._on_unavailable is None or self._handed_over:
+                    return False
+                # The service is missing but the GUI thread has not heard yet: the fallback gets it too.
+                self._pending.append(message)
+                return True
             if self._conn is None:
                 self._pending.append(message)
                 return True
@@ -377,6 +386,7 @@ class FreedesktopBackend:
             return
         with self._lock:
             pending, self._pending = self._pending, []
+            self._handed_over = True
         self._on_unavailable(pending)
 
     def _connect(self) -> Any:
@@ -549,8 +559,17 @@ class Notifier(QObject):
         self.backend.send(message)
         self.sent.emit(message)
 
+    def show_notice(self, title: str, body: str) -> None:
+        """A notice about the app itself (e.g. "still watching in the tray"), the same way as the jobs' ones:
+        app icon, no actions, not grouped, regardless of the notification settings."""
+        message = Message(title, body, "", False, NOTICE)
+        self.backend.send(message)
+        self.sent.emit(message)
+
     def act(self, action: str, message: Message) -> None:
         """What a notification's action asks for, as this notifier's signals (on the GUI thread)."""
+        if not message.job_id:
+            return  # a notice: nothing to open
         if action == ACTION_COPY_TICKET and not message.grouped:
             self.copy_ticket_requested.emit(message.job_id, message.server)
         elif action == ACTION_OPEN and message.grouped:

@@ -245,7 +245,7 @@ class WatchController(QObject):
             event.ignore()
             self.window.hide()
             if not self._shown(NOTICE_TRAY_CLOSE):
-                self.tray.show_message("PIG Desktop is still watching", TEXT_TRAY_CLOSE)
+                self.notifier.show_notice("PIG Desktop is still watching", TEXT_TRAY_CLOSE)
                 self._remember(NOTICE_TRAY_CLOSE)
             return True
         # No tray to live in: minimise instead, so watching and notifications go on.

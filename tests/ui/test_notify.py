@@ -92,3 +92,19 @@ def test_actions_become_the_notifiers_signals(qtbot: Any) -> None:
     notifier.act("something-else", single)
     assert (opened, copied, lists) == ([(JOB, SERVER)], [(JOB, SERVER)], [True])
     notifier.close()
+
+
+def test_a_notice_about_the_app_carries_its_icon_and_no_actions(qtbot: Any) -> None:
+    notifier = Notifier(lambda: None)
+    sent: list[Any] = []
+    notifier.sent.connect(sent.append)
+    asked: list[object] = []
+    notifier.open_job_requested.connect(lambda *a: asked.append(a))
+    notifier.show_notice("PIG Desktop is still watching", "Click the tray icon to open it again.")
+    (notice,) = sent
+    _app, _replaces, icon, title, _body, actions, _hints, timeout = notify_arguments(notice, DUNST)
+    assert (title, actions, timeout) == ("PIG Desktop is still watching", [], EXPIRE_SUCCESS_MS)
+    assert Path(icon).is_file() and Path(icon).parent.name == "app"
+    notifier.act(ACTION_OPEN, notice)
+    assert asked == []
+    notifier.close()
