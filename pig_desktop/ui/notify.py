@@ -325,6 +325,10 @@ class FreedesktopBackend:
         self._by_serial: dict[int, Message] = {}
         self._by_id: dict[int, Message] = {}
         self._id_of_key: dict[str, int] = {}
+        # The bus name of the service that answers our calls: only its signals count (any client on the bus
+        # can send a signal that looks like ActionInvoked). Updated with each answer, so a restarted service
+        # is followed.
+        self._service = ""
         self._thread = threading.Thread(target=self._run, name="pig-notify-dbus", daemon=True)
         self._thread.start()
 
@@ -390,7 +394,7 @@ class FreedesktopBackend:
         self._on_unavailable(pending)
 
     def _connect(self) -> Any:
-        from jeepney import DBusAddress, new_method_call
+        from jeepney import DBusAddress, HeaderFields, new_method_call
         from jeepney.bus_messages import MatchRule, message_bus
         from jeepney.io.blocking import open_dbus_connection
         from jeepney.wrappers import unwrap_msg
@@ -408,6 +412,7 @@ class FreedesktopBackend:
                 new_method_call(address, "GetCapabilities"), timeout=self._connect_timeout
             )
             (capabilities,) = unwrap_msg(reply)
+            self._service = str(reply.header.fields.get(HeaderFields.sender, ""))
         except BaseException:
             conn.close()
             raise
@@ -449,27 +454,31 @@ class FreedesktopBackend:
             if kind == MessageType.method_return:
                 with self._lock:
                     sent = self._by_serial.pop(fields.get(HeaderFields.reply_serial, -1), None)
-                    if sent is not None and msg.body:
-                        notification_id = int(msg.body[0])
+                    if sent is not None and msg.body and isinstance(msg.body[0], int):
+                        self._service = str(fields.get(HeaderFields.sender, ""))
+                        notification_id = msg.body[0]
                         self._by_id[notification_id] = sent
                         self._id_of_key[sent.key] = notification_id
             elif kind == MessageType.error:
                 with self._lock:
                     self._by_serial.pop(fields.get(HeaderFields.reply_serial, -1), None)
                 log.warning("the notification service refused a notification: %s", msg.body)
-            elif kind == MessageType.signal:
+            elif kind == MessageType.signal and fields.get(HeaderFields.sender) == self._service:
                 self._signal(str(fields.get(HeaderFields.member, "")), tuple(msg.body))
 
     def _signal(self, member: str, body: tuple[Any, ...]) -> None:
+        if not body or not isinstance(body[0], int):
+            return
+        notification_id = body[0]
         if member == "ActionInvoked" and len(body) == 2:
             with self._lock:
-                message = self._by_id.get(int(body[0]))
+                message = self._by_id.get(notification_id)
             if message is not None and body[1] in (ACTION_OPEN, ACTION_COPY_TICKET):
                 self._relay.action.emit(str(body[1]), message)
-        elif member == "NotificationClosed" and body:
+        elif member == "NotificationClosed":
             with self._lock:
-                message = self._by_id.pop(int(body[0]), None)
-                if message is not None and self._id_of_key.get(message.key) == int(body[0]):
+                message = self._by_id.pop(notification_id, None)
+                if message is not None and self._id_of_key.get(message.key) == notification_id:
                     del self._id_of_key[message.key]
 
     def close(self) -> None:

@@ -251,3 +251,34 @@ def test_a_job_notified_again_replaces_its_notification_until_it_is_closed(
         qtbot.waitUntil(lambda: backend.shown_ids() == {})
         backend.send(job)  # the old one is gone: a fresh notification, not a replacement of a closed one
         assert monitor.wait("call", "Notify", 5)[4][1] == 0
+
+
+def test_only_the_service_itself_can_invoke_an_action(qtbot: Any, tmp_path: Path) -> None:
+    """Any client on the bus can send a signal that looks like ActionInvoked; only dunst's counts."""
+    from jeepney import DBusAddress, new_signal
+    from jeepney.io.blocking import open_dbus_connection
+
+    from pig_desktop.ui.notify import Finished, FreedesktopBackend, compose
+
+    with ExitStack() as stack:
+        bus = stack.enter_context(private_bus())
+        dunst = stack.enter_context(dunst_on(bus, tmp_path))
+        monitor = stack.enter_context(bus_monitor(bus))
+        invoked: list[tuple[str, str]] = []
+        backend = FreedesktopBackend(lambda action, m: invoked.append((action, m.job_id)), bus=bus.address)
+        stack.callback(backend.close)
+        assert backend.wait_ready(5)
+        backend.send(compose([Finished(ids.SINGLE_OK, "failed", "Takeoff", ids.SERVER)]))
+        qtbot.waitUntil(lambda: backend.answered() and len(backend.shown_ids()) == 1)
+        (notification_id,) = backend.shown_ids().values()
+        forger = open_dbus_connection(bus=bus.address)
+        stack.callback(forger.close)
+        path = DBusAddress("/org/freedesktop/Notifications", interface="org.freedesktop.Notifications")
+        forger.send(new_signal(path, "ActionInvoked", "us", (notification_id, "copy-ticket")))
+        monitor.wait("signal", "ActionInvoked", 1)
+        dunst.ctl("action", "0")  # the real click, after the forged one
+        monitor.wait("signal", "ActionInvoked", 2)
+        # The bus routed the forged signal first (the monitor saw it first) and the backend reads messages
+        # in order: once the real click has arrived, the forged one has been read too.
+        qtbot.waitUntil(lambda: len(invoked) >= 1)
+        assert invoked == [("default", ids.SINGLE_OK)]
