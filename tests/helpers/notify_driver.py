@@ -10,7 +10,8 @@ test clicks through dunst:
    ticket summary on the clipboard, then starts 3.
 3. a processed job. Its Open (``open_job_requested``) ends the run.
 
-With ``first`` it stops after the first notification was sent (for the set-ups without a service).
+With ``first`` it stops after the first notification (for the set-ups without a service): at once when
+nothing shows it, else once the Qt balloon showing it was clicked.
 """
 
 from __future__ import annotations
@@ -66,14 +67,26 @@ def ready() -> None:
 
 
 def after_sent(message: Message) -> None:
-    balloon = any(w.metaObject().className() == "QBalloonTip" for w in app.topLevelWidgets() if w.isVisible())
-    say(event="sent", title=message.title, body=message.body, grouped=message.grouped, balloon=balloon)
-    if mode == "first":
-        app.quit()
+    tips = [w for w in app.topLevelWidgets() if w.isVisible() and w.metaObject().className() == "QBalloonTip"]
+    centre = tips[0].geometry().center() if tips else None
+    at = [centre.x(), centre.y()] if centre is not None else None
+    say(
+        event="sent",
+        title=message.title,
+        body=message.body,
+        grouped=message.grouped,
+        balloon=bool(tips),
+        at=at,
+    )
+    if mode == "first" and not tips:
+        app.quit()  # nothing to click
 
 
 def open_list() -> None:
     say(event="open-list")
+    if mode == "first":
+        app.quit()
+        return
     notifier.job_finished(HOSTILE_JOB, "final", report(HOSTILE_JOB, Outcome.FAILED, HOSTILE_APP))
 
 
