@@ -1,5 +1,6 @@
 """With a real tray host (trayer on Xvfb): closing the main window while jobs are watched keeps the app in the
-tray and says so the first time only; the tray menu lists the watched jobs; Pause shows in the icon."""
+tray and says so the first time only (through the notification service, like every notification); the tray
+menu lists the watched jobs; Pause shows in the icon."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
+from helpers.dbus import dunst_clear, dunst_history, wait_for_notification
 from helpers.signin import demo_account
 from helpers.tray import trayer_running
 from PySide6.QtWidgets import QApplication, QSystemTrayIcon
@@ -44,6 +46,7 @@ def test_close_keeps_watching_in_the_tray(qtbot: Any, sandbox: Any, trayer: None
     row = bodies.job_row(job, status_code=202, status_message="Processing")
     sandbox.script_job(job, [ScriptedResponse(200, json.dumps(bodies.envelope([row])).encode())])
     window = open_window(StartOptions(dirs=ensure(app_dirs()), demo=demo_account(sandbox.url)))
+    dunst_clear()
     controller = WatchController.for_window(window, initial_jobs=(job,))
     try:
         assert controller.tray.available and controller.tray.icon is not None
@@ -59,18 +62,18 @@ def test_close_keeps_watching_in_the_tray(qtbot: Any, sandbox: Any, trayer: None
         window.close()
         qtbot.waitUntil(lambda: not window.isVisible(), timeout=3000)
         assert controller.service.is_running()
-        qtbot.waitUntil(balloon_visible, timeout=3000)  # "PIG Desktop is still watching"
+        notice = wait_for_notification("PIG Desktop is still watching", timeout=10)
+        assert notice["appname"] == "PIG Desktop" and "Quit in the tray menu" in notice["body"]
+        assert not balloon_visible()  # the notification service shows it, not a Qt balloon
         assert NOTICE_TRAY_CLOSE in window.settings().shown_notices
+        dunst_clear()
 
         controller.show_window()
         qtbot.waitUntil(window.isVisible, timeout=3000)
-        for w in QApplication.topLevelWidgets():
-            if w.metaObject().className() == "QBalloonTip":
-                w.hide()
         window.close()
         qtbot.waitUntil(lambda: not window.isVisible(), timeout=3000)
         qtbot.wait(500)
-        assert not balloon_visible()  # said the first time only
+        assert [n for n in dunst_history() if "still watching" in n["summary"]] == []  # the first time only
 
         controller.tray.pause_requested.emit(True)
         qtbot.waitUntil(lambda: controller.tray.state == "paused", timeout=3000)

@@ -136,7 +136,8 @@ class WatchController(QObject):
         self.tray.job_requested.connect(self.open_job)
         self.tray.pause_requested.connect(lambda pause: s.pause() if pause else s.resume())
         self.tray.quit_requested.connect(self.quit)
-        self.notifier.job_clicked.connect(self.open_job)
+        self.notifier.open_job_requested.connect(lambda job_id, _server: self.open_job(job_id))
+        self.notifier.open_finished_list_requested.connect(self.show_window)
         self.notifier.sent.connect(self._notified)
 
         window.add_panel(self.panel, "Watching")
@@ -255,7 +256,7 @@ class WatchController(QObject):
             self._in_tray = True
             self.window.hide()
             if not self._settings.was_shown(NOTICE_TRAY_CLOSE):
-                self.tray.show_message("PIG Desktop is still watching", TEXT_TRAY_CLOSE)
+                self.notifier.show_notice("PIG Desktop is still watching", TEXT_TRAY_CLOSE)
                 self._settings.remember_shown(NOTICE_TRAY_CLOSE)
             return True
         # No tray to live in: minimise instead, so watching and notifications go on.

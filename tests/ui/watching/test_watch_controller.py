@@ -5,11 +5,13 @@ keeps watching, and the "no tray" notice is shown once."""
 from __future__ import annotations
 
 import json
+import subprocess
 import uuid
 from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
+from helpers.dbus import dunst_clear, dunst_history
 from helpers.signin import demo_account
 
 from pig_desktop.demo import bodies
@@ -19,7 +21,7 @@ from pig_desktop.store.paths import app_dirs, ensure
 from pig_desktop.ui.account.app_state import StartOptions
 from pig_desktop.ui.shell.main_window import MainWindow
 from pig_desktop.ui.watching.controller import NOTICE_NO_TRAY, WatchController
-from pig_desktop.ui.watching.notify import Message
+from pig_desktop.ui.watching.notify import FreedesktopBackend, Message
 
 
 @pytest.fixture
@@ -95,6 +97,33 @@ def test_open_job_shows_its_report(qtbot: Any, make: Any) -> None:
     controller.open_job(PROCESSED_JOB)  # e.g. a click on its notification
     assert window.check.current_job() == PROCESSED_JOB
     assert window.result_pane.badge.text == "Processed"
+
+
+@pytest.mark.qt_log_ignore(r"This plugin does not support raise\(\)")  # offscreen platform
+def test_open_on_the_real_notification_shows_the_job(qtbot: Any, make: Any) -> None:
+    """Through the suite's dunst: the finished job's notification, its Open action clicked with dunstctl, and
+    the window shows that job (issue 12: a notification's Open shows the job)."""
+    window, controller = make()
+    dunst_clear()
+    sent: list[Message] = []
+    controller.notifier.sent.connect(sent.append)
+    window.job_field.set_text(PROCESSED_JOB)
+    window.watch_button.click()
+    qtbot.waitUntil(lambda: len(sent) == 1, timeout=15000)
+    backend = controller.notifier.backend
+    assert isinstance(backend, FreedesktopBackend)  # the service, although there is no tray
+    qtbot.waitUntil(lambda: backend.answered() and len(backend.shown_ids()) == 1, timeout=5000)
+    window.result_pane.set_report(None, None)
+    window.job_field.set_text("")
+    assert window.result_pane.report() is None
+    subprocess.run(["dunstctl", "action", "0"], check=True, timeout=10)  # a click on it: Open
+    qtbot.waitUntil(lambda: window.result_pane.report() is not None, timeout=5000)
+    shown_report = window.result_pane.report()
+    assert shown_report is not None and shown_report.job_id == PROCESSED_JOB
+    assert window.current_job() == PROCESSED_JOB
+    assert window.result_pane.badge.text == "Processed"
+    (shown,) = dunst_history()
+    assert shown["summary"] == "Job processed" and PROCESSED_JOB in shown["body"]
 
 
 def test_network_coming_back_checks_a_backed_off_job_at_once(qtbot: Any, make: Any, sandbox: Any) -> None:
