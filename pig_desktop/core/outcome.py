@@ -14,6 +14,7 @@ from typing import Any
 
 from .errors import ProtocolError
 from .models import Envelope, JobRow, decode_json
+from .secrets import hide_in_text, hide_in_value
 
 TRANSIENT_HTTP = frozenset({429, 502, 503, 504})
 AUTH_HTTP = frozenset({401, 403})
@@ -202,13 +203,22 @@ def pick_job_row(envelope: Envelope, job_id: str) -> JobRow:
 
 
 def classify(
-    job_id: str, http_status: int | None, body: bytes, *, retry_after: float | None = None
+    job_id: str,
+    http_status: int | None,
+    body: bytes,
+    *,
+    retry_after: float | None = None,
+    hidden: tuple[str, ...] = (),
 ) -> StatusReport:
-    """Read a status answer. Never raises: unreadable answers become an ERROR report."""
+    """Read a status answer. Never raises: unreadable answers become an ERROR report.
+
+    ``hidden`` are the credentials of the request (``secrets.secret_forms``): a server that echoes them gets
+    them blanked here, before the answer is parsed, so nothing built from the report can show them.
+    """
     transient_http = http_status in TRANSIENT_HTTP
-    raw_text = body[:RAW_BODY_KEEP].decode("utf-8", errors="replace")
+    raw_text = hide_in_text(body[:RAW_BODY_KEEP].decode("utf-8", errors="replace"), hidden)
     try:
-        data = decode_json(body)
+        data = hide_in_value(decode_json(body), hidden)
         envelope = Envelope.parse(data)
     except ProtocolError as exc:
         return _unreadable(job_id, http_status, exc, raw_text, retry_after)

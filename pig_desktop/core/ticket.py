@@ -15,7 +15,6 @@ from __future__ import annotations
 import base64
 import functools
 import html
-import json
 import platform
 import re
 from collections.abc import Iterable
@@ -25,13 +24,14 @@ from typing import TYPE_CHECKING, Any
 
 from .. import APP_DISPLAY_NAME, __version__
 from .outcome import StatusReport
+from .secrets import HIDDEN as HIDDEN  # kept importable from here: the ticket shows it
 from .servers import describe_server
+from .walk import dumps, map_strings
 
 if TYPE_CHECKING:  # session imports the HTTP client; the window must not load httpx before its first paint
     from .session import Session
 
 ELLIPSIS = "…"
-HIDDEN = "••••••"
 # A path segment after "sub/" is where CINX puts the API token; mask it even when we do not know the token
 # (a report re-opened from history, a report exported without a session).
 _SUB_SEGMENT = re.compile(r"(?i)(?<![a-z0-9_])(sub/)([^/\s?#\"'&]{5,})")
@@ -121,21 +121,15 @@ def mask_text(text: str, ctx: TicketContext | None = None) -> str:
 
 
 def mask_value(value: Any, ctx: TicketContext | None = None) -> Any:
-    """A JSON value with :func:`mask_text` applied to every string in it (keys too)."""
-    if isinstance(value, str):
-        return mask_text(value, ctx)
-    if isinstance(value, dict):
-        return {mask_text(str(k), ctx): mask_value(v, ctx) for k, v in value.items()}
-    if isinstance(value, list | tuple):
-        return [mask_value(v, ctx) for v in value]
-    return value
+    """A JSON value with :func:`mask_text` applied to every string in it (keys too), at any depth."""
+    return map_strings(value, lambda text: mask_text(text, ctx))
 
 
 # --- value formatting shared with the result view ---
 
 
 def compact_json(value: Any) -> str:
-    return json.dumps(value, ensure_ascii=False, separators=(", ", ": "), default=str)
+    return dumps(value, ensure_ascii=False, separators=(", ", ": "), default=str)
 
 
 def display_value(value: Any) -> str:
@@ -294,4 +288,4 @@ def ticket_html(report: StatusReport, ctx: TicketContext | None = None) -> str:
 
 def report_json(report: StatusReport, ctx: TicketContext | None = None) -> str:
     """Pretty JSON of ``report.to_dict()`` with tokens masked in every string (the envelope ``uri`` too)."""
-    return json.dumps(mask_value(report.to_dict(), ctx), indent=2, ensure_ascii=False, default=str) + "\n"
+    return dumps(mask_value(report.to_dict(), ctx), indent=2, ensure_ascii=False, default=str) + "\n"
