@@ -30,10 +30,11 @@ from dataclasses import dataclass
 from typing import IO, Any, NoReturn
 
 from pig_desktop import __version__
+from pig_desktop.core import client as core_client
 from pig_desktop.core.client import CinxClient, Connection
 from pig_desktop.core.errors import ConfigError, InvalidJobId
 from pig_desktop.core.jobid import EXAMPLE_JOB_ID, extract_job_id
-from pig_desktop.core.outcome import Outcome, StatusReport
+from pig_desktop.core.outcome import MSG_WRONG_ADDRESS, Outcome, StatusReport
 from pig_desktop.core.policy import WatchPolicy, next_check_delay, watch_is_over
 from pig_desktop.core.servers import SERVERS, describe_server, normalize_server
 from pig_desktop.core.signin import SignInError, choose_token, sign_in
@@ -230,6 +231,28 @@ def _say(text: str) -> None:
     print("\n".join(visible(line) for line in text.split("\n")), file=sys.stderr, flush=True)
 
 
+# The core's sentences speak of the app's Settings; the command line has none, so these say what to do here.
+CLI_WORDING: dict[str, str] = {
+    core_client.MSG_TLS: (
+        "pig-status couldn't confirm that this is really the CINX server (its security certificate isn't "
+        "trusted). If your company inspects internet traffic, ask IT for its certificate file and give it "
+        "with --ca-bundle FILE (or PIG_CA_BUNDLE)."
+    ),
+    core_client.MSG_CA_UNREADABLE: (
+        "The certificate file given with --ca-bundle (or PIG_CA_BUNDLE) can't be read as certificates. "
+        "Check the file, or leave the option out."
+    ),
+    core_client.MSG_BAD_ADDRESS: "The --server address can't be used. Check it, or use --server production.",
+    MSG_WRONG_ADDRESS: (
+        "The server didn't recognise the address pig-status asked for. Check the --server address."
+    ),
+}
+
+
+def cli_wording(message: str) -> str:
+    return CLI_WORDING.get(message, message)
+
+
 def usage_json(message: str, out: IO[str]) -> None:
     """With --json a usage error is still one JSON object on stdout, so a script always has one to read."""
     _print_json({"outcome": "usage_error", "message": message, "exit_code": EXIT_USAGE}, out)
@@ -325,12 +348,13 @@ def plain_report(report: StatusReport, target: Target) -> str:
     width = max(len(name) for name, _ in fields) + 2
     lines = [visible(summary_line(report)), ""]
     lines += [f"{name:<{width}}{visible(value)}" for name, value in fields]
-    lines += ["", visible(report.message)]
+    lines += ["", visible(cli_wording(report.message))]
     return "\n".join(lines)
 
 
 def json_report(report: StatusReport, target: Target | None, server: str) -> dict[str, Any]:
     data = report.to_dict()
+    data["message"] = cli_wording(report.message)
     data["organisation"] = target.organisation if target else None
     data["server"] = target.server if target else server
     _mask_envelope_uri(data, target.api_token if target else "")
@@ -425,6 +449,7 @@ class Run:
 
     def fail(self, outcome: Outcome, message: str, detail: str = "") -> int:
         """A failure before any status answer: plain message on stderr, and a JSON object with --json."""
+        message = cli_wording(message)
         _say(message)
         if detail:
             log.info("%s: %s", message, detail)

@@ -645,4 +645,8 @@ def test_unreadable_ca_bundle_during_sign_in_is_plain(server: SandboxServer, tmp
     result = run_cli(PROCESSED_JOB, "--json", **signed_in(server, PIG_SERVER=https, PIG_CA_BUNDLE=str(bad)))
     assert result.code == 5
     data = result.json()
-    assert data["outcome"] == "error" and data["message"].startswith("The certificate file in Settings")
+    # Issue 13: the command line has no Settings, so the sentence names the option instead.
+    assert data["outcome"] == "error" and data["message"].startswith(
+        "The certificate file given with --ca-bundle"
+    )
+    assert "Settings" not in result.stdout + result.stderr

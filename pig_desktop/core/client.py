@@ -52,6 +52,19 @@ MSG_TLS = (
     "Settings."
 )
 MSG_UNREADABLE_ENCODING = "CINX sent an answer PIG Desktop can't read. Try again in a few minutes."
+MSG_TLS_EXPIRED = (
+    "The server's security certificate has expired, so PIG Desktop can't confirm it's really CINX. Check "
+    "that this computer's date and time are right; if they are, tell your IT team or CINX support the "
+    "certificate "
+    "needs renewing."
+)
+MSG_TLS_WRONG_HOST = (
+    "The server's security certificate is made out for a different address, so PIG Desktop can't confirm "
+    "it's really CINX. Check the server address; if it is right, tell your IT team (something on the network "
+    "may be answering in its place)."
+)
+MSG_CA_UNREADABLE = "The certificate file in Settings can't be read. Check the file, or clear the setting."
+MSG_BAD_ADDRESS = "The server address in Settings can't be used. Check it, or choose Production."
 MSG_TOO_LARGE = (
     "CINX sent a much larger answer than a job status should be, so PIG Desktop stopped reading it."
 )
@@ -90,7 +103,7 @@ def tls_context(ca_bundle: str = "") -> ssl.SSLContext:
             context.load_verify_locations(cafile=ca_bundle)
         except (OSError, ssl.SSLError) as exc:
             raise ConfigError(
-                "The certificate file in Settings can't be read. Check the file, or clear the setting.",
+                MSG_CA_UNREADABLE,
                 f"load_verify_locations({ca_bundle!r}): {exc}",
             ) from None
     return context
@@ -520,6 +533,12 @@ def _network_error(exc: Exception) -> NetworkError:
     if isinstance(exc, httpx.TimeoutException):
         return NetworkError(MSG_TIMEOUT, text, kind="timeout")
     if isinstance(exc, ssl.SSLError) or "certificate" in lowered or "ssl" in lowered:
+        # Which check failed decides what to do: an expired certificate is fixed by the clock or a renewal,
+        # one for another host by the address, an unknown issuer by IT's certificate file.
+        if "certificate has expired" in lowered:
+            return NetworkError(MSG_TLS_EXPIRED, text, kind="tls")
+        if "mismatch" in lowered or "not valid for" in lowered:
+            return NetworkError(MSG_TLS_WRONG_HOST, text, kind="tls")
         return NetworkError(MSG_TLS, text, kind="tls")
     if isinstance(exc, httpx.ConnectError):
         if any(word in lowered for word in ("name or service", "nodename", "getaddrinfo", "name resolution")):
@@ -528,7 +547,5 @@ def _network_error(exc: Exception) -> NetworkError:
     if isinstance(exc, httpx.RemoteProtocolError | httpx.ReadError | httpx.WriteError):
         return NetworkError(MSG_DROPPED, text, kind="protocol")
     if isinstance(exc, httpx.UnsupportedProtocol | httpx.InvalidURL):
-        return NetworkError(
-            "The server address in Settings can't be used. Check it, or choose Production.", text, kind="http"
-        )
+        return NetworkError(MSG_BAD_ADDRESS, text, kind="http")
     return NetworkError(MSG_CANT_CONNECT, text, kind="connect")

@@ -28,9 +28,18 @@ def secret_forms(email: str, password: str) -> tuple[str, ...]:
     return tuple(sorted(forms, key=len, reverse=True))
 
 
+# A secret shorter than this is blanked only where a whole value equals it: blanking every "ab" inside other
+# text would garble the answer (and its position would give the short password away anyway).
+MIN_EMBEDDED = 4
+
+
 def hide_in_text(text: str, secrets: tuple[str, ...]) -> str:
     """``text`` with each secret blanked, also where JSON escaping changed how it is written (raw bodies)."""
+    if text in secrets:
+        return HIDDEN
     for secret in secrets:
+        if len(secret) < MIN_EMBEDDED:
+            continue
         for form in (secret, json.dumps(secret)[1:-1], json.dumps(secret, ensure_ascii=False)[1:-1]):
             if form and form in text:
                 text = text.replace(form, HIDDEN)
