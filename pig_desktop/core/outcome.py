@@ -69,7 +69,14 @@ MSG_WRONG_ADDRESS = (
 )
 
 
+# The server's status text inside our own sentence is cut to this: the sentence is read at a glance, and a
+# label laying out megabytes would freeze the window. The whole text stays in the report's fields.
+STATE_IN_SENTENCE = 200
+
+
 def running_message(status_message: str) -> str:
+    if len(status_message) > STATE_IN_SENTENCE:
+        status_message = status_message[:STATE_IN_SENTENCE] + " …"
     state = f" ({status_message})" if status_message else ""
     return (
         f"The job is still being processed{state}. Check again in a few minutes, "

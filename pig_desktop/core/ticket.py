@@ -128,18 +128,39 @@ def mask_value(value: Any, ctx: TicketContext | None = None) -> Any:
 # --- value formatting shared with the result view ---
 
 
-def compact_json(value: Any) -> str:
-    return dumps(value, ensure_ascii=False, separators=(", ", ": "), default=str)
+def compact_json(value: Any, limit: int | None = None) -> str:
+    return dumps(value, ensure_ascii=False, separators=(", ", ": "), default=str, limit=limit)
 
 
-def display_value(value: Any) -> str:
+def display_value(value: Any, limit: int | None = None) -> str:
     """How an arg (or any JSON value) reads on screen: strings as they are, a list of plain values joined
-    with ", ", anything else (objects, nested lists, numbers, null, booleans) as compact JSON."""
+    with ", ", anything else (objects, nested lists, numbers, null, booleans) as compact JSON.
+
+    With ``limit``, at least the first ``limit`` characters, built at a cost bounded by the limit rather than
+    by the value's size (the screen elides the rest)."""
     if isinstance(value, str):
-        return value
-    if isinstance(value, list) and value and all(_is_plain(item) for item in value):
-        return ", ".join(item if isinstance(item, str) else compact_json(item) for item in value)
+        return value if limit is None else value[:limit]
+    if limit is not None:
+        return (_joined(value, limit) if _plain_list(value) else compact_json(value, limit))[:limit]
+    if _plain_list(value):
+        return _joined(value)
     return compact_json(value)
+
+
+def _plain_list(value: Any) -> bool:
+    return isinstance(value, list) and bool(value) and all(_is_plain(item) for item in value)
+
+
+def _joined(value: list[Any], limit: int | None = None) -> str:
+    parts: list[str] = []
+    size = 0
+    for item in value:
+        text = item if isinstance(item, str) else compact_json(item)
+        parts.append(text if limit is None else text[:limit])
+        size += len(parts[-1]) + 2
+        if limit is not None and size > limit:
+            break
+    return ", ".join(parts)
 
 
 def _is_plain(item: Any) -> bool:

@@ -70,17 +70,25 @@ def dumps(
     ensure_ascii: bool = False,
     separators: tuple[str, str] | None = None,
     default: Callable[[Any], Any] | None = str,
+    limit: int | None = None,
 ) -> str:
-    """``json.dumps`` with the same output, at any depth: past the C encoder's depth it writes iteratively."""
-    try:
-        return json.dumps(
-            value, indent=indent, ensure_ascii=ensure_ascii, separators=separators, default=default
-        )
-    except RecursionError:
-        pass
+    """``json.dumps`` with the same output, at any depth: past the C encoder's depth it writes iteratively.
+
+    With ``limit``, only about the first ``limit`` characters are written (the iterative writer stops there
+    and long strings are cut first), so a preview of a huge value costs no more than the preview.
+    """
+    if limit is None:
+        try:
+            return json.dumps(
+                value, indent=indent, ensure_ascii=ensure_ascii, separators=separators, default=default
+            )
+        except RecursionError:
+            pass
     item_sep, key_sep = separators or ((",", ": ") if indent is not None else (", ", ": "))
 
     def scalar(item: Any) -> str:
+        if limit is not None and isinstance(item, str) and len(item) > limit:
+            item = item[:limit]
         return json.dumps(item, ensure_ascii=ensure_ascii, default=default)
 
     def key_text(key: Any) -> str:
@@ -93,18 +101,25 @@ def dumps(
         )
 
     out: list[str] = []
+    written = 0
+
+    def emit(text: str) -> None:
+        nonlocal written
+        out.append(text)
+        written += len(text)
+
     stack: list[Any] = [(value, 0)]
-    while stack:
+    while stack and (limit is None or written <= limit):
         op = stack.pop()
         if isinstance(op, str):
-            out.append(op)
+            emit(op)
             continue
         item, level = op
         if isinstance(item, dict | list | tuple) and not item:
-            out.append("{}" if isinstance(item, dict) else "[]")
+            emit("{}" if isinstance(item, dict) else "[]")
             continue
         if not isinstance(item, dict | list | tuple):
-            out.append(scalar(item))
+            emit(scalar(item))
             continue
         inner = "\n" + " " * (indent * (level + 1)) if indent is not None else ""
         outer = "\n" + " " * (indent * level) if indent is not None else ""

@@ -15,6 +15,8 @@ from PySide6.QtCore import QEvent, QRectF, QSize, Qt
 from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter, QPaintEvent, QPalette, QPen
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
+from pig_desktop.ui.system.plain_text import plain_tooltip
+
 from ..core.outcome import Outcome, StatusReport
 from .icons import outcome_icon
 
@@ -179,7 +181,7 @@ class OutcomeBadge(QWidget):
         else:
             self.setAccessibleName(self.tr("Outcome: none yet"))
         self.setAccessibleDescription(message)
-        self.setToolTip(message)
+        self.setToolTip(plain_tooltip(message))
 
     def _changed(self) -> None:
         self.updateGeometry()

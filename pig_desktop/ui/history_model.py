@@ -27,6 +27,8 @@ from PySide6.QtCore import QModelIndex, QObject, QPersistentModelIndex, QRect, Q
 from PySide6.QtGui import QColor, QFont, QFontDatabase, QFontMetrics, QIcon, QPainter, QPalette
 from PySide6.QtWidgets import QApplication, QStyle, QStyledItemDelegate, QStyleOptionViewItem, QWidget
 
+from pig_desktop.ui.system.plain_text import plain_tooltip
+
 from ..core.outcome import Outcome
 from ..core.ticket import format_local
 from ..store.history import (
@@ -255,7 +257,7 @@ class HistoryModel(QStringListModel):
                 _detail_line(row),
                 format_local(row_checked_at(row)),
             ]
-            return "\n".join(line for line in lines if line)
+            return plain_tooltip("\n".join(line for line in lines if line))
         if role == Qt.ItemDataRole.AccessibleTextRole:
             parts = (
                 outcome_label(row[ROW_OUTCOME]),
