@@ -6,7 +6,6 @@ Classification reads the body first, whatever the HTTP status: CINX may send a "
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from enum import StrEnum
@@ -15,6 +14,7 @@ from typing import Any
 from .errors import ProtocolError
 from .models import Envelope, JobRow, decode_json
 from .secrets import hide_in_text, hide_in_value
+from .walk import dumps
 
 TRANSIENT_HTTP = frozenset({429, 502, 503, 504})
 AUTH_HTTP = frozenset({401, 403})
@@ -162,7 +162,7 @@ class StatusReport:
         envelope_data = data.get("envelope")
         http_status = data.get("http_status") if isinstance(data.get("http_status"), int) else None
         if isinstance(envelope_data, dict):
-            body = json.dumps(envelope_data).encode()
+            body = dumps(envelope_data).encode()
             report = classify(job_id, http_status, body)
         else:
             outcome = _outcome_or_error(data.get("outcome"))

@@ -76,6 +76,17 @@ TEXT_FILTER = "Text (*.txt)"
 JSON_FILTER = "JSON (*.json)"
 
 
+FULL_VALUE_LINE = 1000
+
+
+def _broken_lines(text: str) -> list[str]:
+    """``text``'s lines, each cut into pieces of at most FULL_VALUE_LINE characters."""
+    lines: list[str] = []
+    for line in text.split("\n"):
+        lines.extend(line[i : i + FULL_VALUE_LINE] for i in range(0, max(len(line), 1), FULL_VALUE_LINE))
+    return lines
+
+
 class _ElidedTipDelegate(QStyledItemDelegate):
     """Shows the full text as a tooltip when a cell is elided (plus the model's own tooltip, if any), and
     gives rows a little air: the default rows are cramped for reading dozens of fields."""
@@ -406,9 +417,16 @@ class ResultPane(QWidget):
         text.setObjectName("fullValueText")
         text.setReadOnly(True)
         text.setAccessibleName(self.tr("The whole value"))
-        text.setPlainText(str(value.data(FullTextRole) or ""))
+        full = str(value.data(FullTextRole) or "")
+        # Qt lays out a text block whole, in more than linear time: one 3.5 MB line froze the window for
+        # minutes. Shown in lines of at most FULL_VALUE_LINE characters; "Copy" copies the exact value.
+        text.setPlainText("\n".join(_broken_lines(full)))
+        copy = QPushButton(self.tr("Copy"), dialog)
+        copy.setObjectName("fullValueCopyButton")
+        copy.clicked.connect(lambda: QGuiApplication.clipboard().setText(full))
         layout = QVBoxLayout(dialog)
         layout.addWidget(text)
+        layout.addWidget(copy, 0, Qt.AlignmentFlag.AlignRight)
         dialog.resize(700, 450)
         dialog.show()  # not exec(): a nested event loop would hold up queued results
 
