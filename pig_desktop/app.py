@@ -55,7 +55,13 @@ def _open_log_file(log_dir: Any, early: _EarlyLogBuffer) -> None:
 
     # The file handler first, then the buffer off: a record logged in between (a worker thread) is written
     # twice rather than lost.
-    configure_logging(log_dir)
+    try:
+        configure_logging(log_dir)
+    except OSError as exc:  # a link planted at the log path (LogFileRefused) or an unwritable folder
+        logger.removeHandler(early)
+        early.records.clear()
+        print(getattr(exc, "message", f"PIG Desktop isn't keeping a log this time: {exc}"), file=sys.stderr)
+        return
     logger.removeHandler(early)
     for record in list(early.records):
         for handler in logger.handlers:

@@ -22,6 +22,7 @@ import json
 import logging
 import math
 import os
+import re
 import sys
 import time
 from collections.abc import Callable, Sequence
@@ -29,15 +30,16 @@ from dataclasses import dataclass
 from typing import IO, Any, NoReturn
 
 from pig_desktop import __version__
+from pig_desktop.core import client as core_client
 from pig_desktop.core.client import CinxClient
 from pig_desktop.core.connection import Connection
 from pig_desktop.core.errors import ConfigError, InvalidJobId
 from pig_desktop.core.jobid import EXAMPLE_JOB_ID, extract_job_id
-from pig_desktop.core.outcome import Outcome, StatusReport
+from pig_desktop.core.outcome import MSG_WRONG_ADDRESS, Outcome, StatusReport
 from pig_desktop.core.policy import WatchPolicy, next_check_delay, watch_is_over
 from pig_desktop.core.servers import SERVERS, describe_server, normalize_server
 from pig_desktop.core.signin import SignInError, choose_token, sign_in
-from pig_desktop.core.ticket import format_both
+from pig_desktop.core.ticket import TicketContext, format_both, mask_text
 
 log = logging.getLogger("pig_desktop.cli")
 
@@ -100,9 +102,12 @@ class _Parser(argparse.ArgumentParser):
     """argparse, but usage errors exit 64 (EX_USAGE) with one plain line, not 2 with the usage dump."""
 
     def error(self, message: str) -> NoReturn:
+        argv = sys.argv[1:] if self._argv is None else self._argv
         if message.startswith("unrecognized arguments:"):
-            message = _unrecognized(sys.argv[1:] if self._argv is None else self._argv)
+            message = _unrecognized(argv)
         _say(f"{PROG}: {message}\nTry {PROG} --help.")
+        if "--json" in argv:
+            usage_json(message, sys.stdout)
         raise SystemExit(EXIT_USAGE)
 
     _argv: list[str] | None = None
@@ -222,8 +227,52 @@ def build_parser() -> _Parser:
 
 
 def _say(text: str) -> None:
-    """A line for the person at the terminal: stderr, so stdout stays the result only."""
-    print(text, file=sys.stderr, flush=True)
+    """A line for the person at the terminal: stderr, so stdout stays the result only. Any server text in it
+    (an organisation name, a refusal reason) has its control characters escaped, line by line."""
+    print("\n".join(visible(line) for line in text.split("\n")), file=sys.stderr, flush=True)
+
+
+# The core's sentences speak of the app's Settings; the command line has none, so these say what to do here.
+CLI_WORDING: dict[str, str] = {
+    core_client.MSG_TLS: (
+        "pig-status couldn't confirm that this is really the CINX server (its security certificate isn't "
+        "trusted). If your company inspects internet traffic, ask IT for its certificate file and give it "
+        "with --ca-bundle FILE (or PIG_CA_BUNDLE)."
+    ),
+    core_client.MSG_CA_UNREADABLE: (
+        "The certificate file given with --ca-bundle (or PIG_CA_BUNDLE) can't be read as certificates. "
+        "Check the file, or leave the option out."
+    ),
+    core_client.MSG_BAD_ADDRESS: "The --server address can't be used. Check it, or use --server production.",
+    MSG_WRONG_ADDRESS: (
+        "The server didn't recognise the address pig-status asked for. Check the --server address."
+    ),
+}
+
+
+def cli_wording(message: str) -> str:
+    return CLI_WORDING.get(message, message)
+
+
+def usage_json(message: str, out: IO[str]) -> None:
+    """With --json a usage error is still one JSON object on stdout, so a script always has one to read."""
+    _print_json({"outcome": "usage_error", "message": message, "exit_code": EXIT_USAGE}, out)
+
+
+# C0 and C1 controls, DEL, and the bidirectional marks, embeddings, overrides and isolates: a server could use
+# any of them to recolour or rewrite a line of the terminal (make a failed job read as processed) or set the
+# terminal's title.
+_UNSAFE_FOR_TERMINAL = re.compile("[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+
+
+def visible(text: str) -> str:
+    """Server text for the terminal: every control or bidi-override character written as an escape."""
+
+    def escape(match: re.Match[str]) -> str:
+        code = ord(match.group(0))
+        return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+
+    return _UNSAFE_FOR_TERMINAL.sub(escape, text)
 
 
 def _server_label(server: str, demo: bool = False) -> str:
@@ -298,17 +347,31 @@ def plain_report(report: StatusReport, target: Target) -> str:
         # The technical part, for whoever the user forwards this to.
         fields.append(("Detail", report.detail))
     width = max(len(name) for name, _ in fields) + 2
-    lines = [summary_line(report), ""]
-    lines += [f"{name:<{width}}{value}" for name, value in fields]
-    lines += ["", report.message]
+    lines = [visible(summary_line(report)), ""]
+    lines += [f"{name:<{width}}{visible(value)}" for name, value in fields]
+    lines += ["", visible(cli_wording(report.message))]
     return "\n".join(lines)
 
 
 def json_report(report: StatusReport, target: Target | None, server: str) -> dict[str, Any]:
     data = report.to_dict()
+    data["message"] = cli_wording(report.message)
     data["organisation"] = target.organisation if target else None
     data["server"] = target.server if target else server
+    _mask_envelope_uri(data, target.api_token if target else "")
     return data
+
+
+def _mask_envelope_uri(data: dict[str, Any], token: str) -> None:
+    """CINX echoes the request path, API token included, in ``envelope.response.uri``: keep its last 4 at most
+    (as "Copy JSON" does); everything else in --json stays exactly as the server sent it."""
+    envelope = data.get("envelope")
+    if not isinstance(envelope, dict):
+        return
+    response = envelope.get("response")
+    if isinstance(response, dict) and isinstance(response.get("uri"), str):
+        masked = dict(response, uri=mask_text(response["uri"], TicketContext(api_token=token)))
+        data["envelope"] = dict(envelope, response=masked)
 
 
 def problem_json(job_id: str, outcome: Outcome, message: str, detail: str, server: str) -> dict[str, Any]:
@@ -387,6 +450,7 @@ class Run:
 
     def fail(self, outcome: Outcome, message: str, detail: str = "") -> int:
         """A failure before any status answer: plain message on stderr, and a JSON object with --json."""
+        message = cli_wording(message)
         _say(message)
         if detail:
             log.info("%s: %s", message, detail)
@@ -401,6 +465,8 @@ class Run:
         except InvalidJobId as exc:
             _say(exc.message)
             log.info("refused job id: %s", exc.detail)
+            if args.json:
+                usage_json(exc.message, self.stdout)
             return EXIT_USAGE
 
         request_timeout = args.request_timeout
@@ -555,6 +621,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return run.execute()
     except UsageError as exc:
         _say(f"{exc}\nTry {PROG} --help.")
+        if args.json:
+            usage_json(str(exc), sys.stdout)
         return EXIT_USAGE
     except KeyboardInterrupt:
         _say(MSG_INTERRUPTED)

@@ -486,9 +486,18 @@ def test_json_on_network_failure_is_still_one_object() -> None:
     assert data["outcome"] == "error" and data["job"] is None and data["envelope"] is None
 
 
-def test_json_usage_errors_stay_on_stderr() -> None:
-    result = run_cli("not a job", "--json", "--demo")
-    assert result.code == 64 and result.stdout == "" and result.stderr
+@pytest.mark.parametrize(
+    "args",
+    [("not a job", "--json", "--demo"), (PROCESSED_JOB, "--json", "--no-such-flag"), ("--json",)],
+    ids=["bad job id", "bad flag", "no job id"],
+)
+def test_json_usage_errors_print_one_json_object(args: tuple[str, ...]) -> None:
+    # Issue 13: a script reading --json always gets one object, a usage error included; exit 64 as before.
+    result = run_cli(*args)
+    assert result.code == 64 and result.stderr
+    data = result.json()
+    assert data["outcome"] == "usage_error" and data["exit_code"] == 64
+    assert data["message"] and data["message"] in result.stderr
 
 
 # ---- --watch -----------------------------------------------------------------------------------------------
@@ -636,4 +645,8 @@ def test_unreadable_ca_bundle_during_sign_in_is_plain(server: SandboxServer, tmp
     result = run_cli(PROCESSED_JOB, "--json", **signed_in(server, PIG_SERVER=https, PIG_CA_BUNDLE=str(bad)))
     assert result.code == 5
     data = result.json()
-    assert data["outcome"] == "error" and data["message"].startswith("The certificate file in Settings")
+    # Issue 13: the command line has no Settings, so the sentence names the option instead.
+    assert data["outcome"] == "error" and data["message"].startswith(
+        "The certificate file given with --ca-bundle"
+    )
+    assert "Settings" not in result.stdout + result.stderr

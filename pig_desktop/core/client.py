@@ -24,11 +24,13 @@ import httpx
 
 from .. import __version__
 from .connection import Connection
+from .decoding import ACCEPT_ENCODING, BoundedDecoder, DecodeFailed, UnsupportedEncoding, parse_codings
 from .errors import AuthError, Cancelled, ConfigError, NetworkError, ProtocolError
 from .jobid import path_segment
 from .models import Organisation, decode_json, parse_ping, parse_subscriptions
 from .outcome import MSG_WRONG_PASSWORD, StatusReport, classify, error_report
 from .policy import RetryPolicy, parse_retry_after, retry_delay, retry_fits, should_retry
+from .secrets import hide_in_text, secret_forms
 from .servers import DEFAULT_STATUS_PATH, normalize_server
 
 log = logging.getLogger(__name__)
@@ -50,6 +52,20 @@ MSG_TLS = (
     "trusted). If your company inspects internet traffic, ask IT for its certificate file and add it in "
     "Settings."
 )
+MSG_UNREADABLE_ENCODING = "CINX sent an answer PIG Desktop can't read. Try again in a few minutes."
+MSG_TLS_EXPIRED = (
+    "The server's security certificate has expired, so PIG Desktop can't confirm it's really CINX. Check "
+    "that this computer's date and time are right; if they are, tell your IT team or CINX support the "
+    "certificate "
+    "needs renewing."
+)
+MSG_TLS_WRONG_HOST = (
+    "The server's security certificate is made out for a different address, so PIG Desktop can't confirm "
+    "it's really CINX. Check the server address; if it is right, tell your IT team (something on the network "
+    "may be answering in its place)."
+)
+MSG_CA_UNREADABLE = "The certificate file in Settings can't be read. Check the file, or clear the setting."
+MSG_BAD_ADDRESS = "The server address in Settings can't be used. Check it, or choose Production."
 MSG_TOO_LARGE = (
     "CINX sent a much larger answer than a job status should be, so PIG Desktop stopped reading it."
 )
@@ -66,7 +82,7 @@ def tls_context(ca_bundle: str = "") -> ssl.SSLContext:
             context.load_verify_locations(cafile=ca_bundle)
         except (OSError, ssl.SSLError) as exc:
             raise ConfigError(
-                "The certificate file in Settings can't be read. Check the file, or clear the setting.",
+                MSG_CA_UNREADABLE,
                 f"load_verify_locations({ca_bundle!r}): {exc}",
             ) from None
     return context
@@ -86,6 +102,22 @@ def _no_tls_context() -> ssl.SSLContext:
     return context
 
 
+# The monotonic time by which the request running on this thread must be done (None: no deadline). Every
+# socket operation clamps its timeout to what is left, so a server that trickles its headers a byte at a time
+# (each byte would reset an ordinary read timeout) still cannot hold a request past its total budget.
+_request_deadline = threading.local()
+
+
+def _clamped(timeout: float | None, error: type[Exception]) -> float | None:
+    deadline: float | None = getattr(_request_deadline, "at", None)
+    if deadline is None:
+        return timeout
+    left = deadline - time.monotonic()
+    if left <= 0:
+        raise error("the request's total time budget is used up")
+    return left if timeout is None else min(timeout, left)
+
+
 @dataclass(frozen=True)
 class RawAnswer:
     status: int
@@ -103,10 +135,10 @@ class _TrackedStream(httpcore.NetworkStream):
         tracker.add(self)
 
     def read(self, max_bytes: int, timeout: float | None = None) -> bytes:
-        return self._inner.read(max_bytes, timeout)
+        return self._inner.read(max_bytes, _clamped(timeout, httpcore.ReadTimeout))
 
     def write(self, buffer: bytes, timeout: float | None = None) -> None:
-        self._inner.write(buffer, timeout)
+        self._inner.write(buffer, _clamped(timeout, httpcore.WriteTimeout))
 
     def close(self) -> None:
         self._tracker.discard(self)
@@ -117,6 +149,7 @@ class _TrackedStream(httpcore.NetworkStream):
     ) -> httpcore.NetworkStream:
         # wrap_socket() detaches the plain socket, so from here on the TLS stream is the one to shut down.
         self._tracker.discard(self)
+        timeout = _clamped(timeout, httpcore.ConnectTimeout)
         return _TrackedStream(self._inner.start_tls(ssl_context, server_hostname, timeout), self._tracker)
 
     def get_extra_info(self, info: str) -> Any:
@@ -159,6 +192,7 @@ class _SocketTracker(httpcore.NetworkBackend):
         local_address: str | None = None,
         socket_options: Iterable[Any] | None = None,
     ) -> httpcore.NetworkStream:
+        timeout = _clamped(timeout, httpcore.ConnectTimeout)
         stream = self._inner.connect_tcp(host, port, timeout, local_address, socket_options)
         return _TrackedStream(stream, self)
 
@@ -259,7 +293,12 @@ class CinxClient:
                     timeout=httpx.Timeout(conn.read_timeout, connect=conn.connect_timeout),
                     verify=verify,
                     transport=transport,
-                    headers={"User-Agent": USER_AGENT, "Accept": "application/json"},
+                    headers={
+                        "User-Agent": USER_AGENT,
+                        "Accept": "application/json",
+                        # Only the codings decoded.BoundedDecoder can undo within the size cap.
+                        "Accept-Encoding": ACCEPT_ENCODING,
+                    },
                     follow_redirects=False,
                     trust_env=False,
                 )
@@ -307,12 +346,19 @@ class CinxClient:
         return self._connection.server + path
 
     def _get(self, url: str, *, auth: bool) -> RawAnswer:
-        """One GET with a capped body. Raises NetworkError / Cancelled."""
+        """One GET with a capped body. Raises NetworkError / Cancelled.
+
+        The whole request, connect to last byte and headers included, ends by ``total_timeout``: the socket
+        operations of this thread clamp their timeouts to the deadline (see ``_clamped``). The body is read
+        raw and decoded here, layer by layer in bounded pieces, so the cap holds on the decoded bytes as they
+        are decoded (httpx would decode each chunk of each layer whole).
+        """
         self._aborted.clear()
         conn = self._connection
         started = time.monotonic()
         deadline = started + conn.total_timeout
         basic = httpx.BasicAuth(conn.email, conn.password) if auth else None
+        _request_deadline.at = deadline
         try:
             with self._client().stream("GET", url, auth=basic) as response:
                 declared = response.headers.get("content-length", "")
@@ -320,31 +366,60 @@ class CinxClient:
                     raise NetworkError(
                         MSG_TOO_LARGE, f"Content-Length {declared} > {self._max_body}", kind="too_large"
                     )
-                chunks: list[bytes] = []
-                size = 0
-                for chunk in response.iter_bytes():
-                    size += len(chunk)
-                    if size > self._max_body:
-                        raise NetworkError(
-                            MSG_TOO_LARGE, f"body over {self._max_body} bytes", kind="too_large"
-                        )
-                    if time.monotonic() > deadline:
-                        raise NetworkError(
-                            MSG_TIMEOUT,
-                            f"body still arriving after {conn.total_timeout:.0f} s",
-                            kind="timeout",
-                        )
-                    chunks.append(chunk)
-                return RawAnswer(
-                    response.status_code, response.headers, b"".join(chunks), time.monotonic() - started
-                )
+                body = self._read_capped(response, deadline)
+                return RawAnswer(response.status_code, response.headers, body, time.monotonic() - started)
         except (NetworkError, ConfigError):
             # Ours already (an oversize body, an unreadable CA file): keep the plain message as it is.
             raise
         except Exception as exc:  # every httpx/ssl/socket failure becomes one of our errors
             if self._aborted.is_set():
                 raise Cancelled() from None
+            if isinstance(exc, httpx.TimeoutException) and time.monotonic() >= deadline - 0.05:
+                raise NetworkError(
+                    MSG_TIMEOUT,
+                    f"answer still arriving after {conn.total_timeout:.0f} s, the request's total time "
+                    f"budget ({type(exc).__name__})",
+                    kind="timeout",
+                ) from None
             raise _network_error(exc) from None
+        finally:
+            _request_deadline.at = None
+
+    def _read_capped(self, response: httpx.Response, deadline: float) -> bytes:
+        """The decoded body, refused as soon as the raw or the decoded count passes the cap."""
+        try:
+            decoder = BoundedDecoder(parse_codings(response.headers.get("content-encoding", "")))
+        except UnsupportedEncoding as exc:
+            raise NetworkError(MSG_UNREADABLE_ENCODING, str(exc), kind="http") from None
+        body = bytearray()
+        raw_size = 0
+
+        def take(pieces: Iterable[bytes]) -> None:
+            for piece in pieces:
+                if len(body) + len(piece) > self._max_body:
+                    raise NetworkError(
+                        MSG_TOO_LARGE, f"decoded body over {self._max_body} bytes", kind="too_large"
+                    )
+                body.extend(piece)
+
+        try:
+            for raw in response.iter_raw():
+                raw_size += len(raw)
+                if raw_size > self._max_body:
+                    raise NetworkError(MSG_TOO_LARGE, f"body over {self._max_body} bytes", kind="too_large")
+                if time.monotonic() > deadline:
+                    raise NetworkError(
+                        MSG_TIMEOUT,
+                        f"body still arriving after {self._connection.total_timeout:.0f} s",
+                        kind="timeout",
+                    )
+                take(decoder.feed(raw))
+            take(decoder.finish())
+        except DecodeFailed as exc:
+            raise NetworkError(
+                MSG_UNREADABLE_ENCODING, f"damaged compressed body: {exc}", kind="http"
+            ) from None
+        return bytes(body)
 
     def ping(self) -> bool:
         """``GET /2.0/ping`` (no auth). True when CINX says it is up; raises NetworkError when unreachable."""
@@ -382,6 +457,7 @@ class CinxClient:
 
     def check_once(self, job_id: str) -> StatusReport:
         """One status request, no retries. Never raises for server or network trouble."""
+        hidden = secret_forms(self._connection.email, self._connection.password)
         try:
             url = self.status_url(job_id)
             answer = self._get(url, auth=True)
@@ -392,9 +468,10 @@ class CinxClient:
                 "protocol",
                 "dns",
             )
-            return error_report(job_id, exc.message, exc.detail, transient=transient, server=self.server)
+            detail = hide_in_text(exc.detail, hidden)
+            return error_report(job_id, exc.message, detail, transient=transient, server=self.server)
         retry_after = parse_retry_after(answer.headers.get("retry-after"))
-        report = classify(job_id, answer.status, answer.body, retry_after=retry_after)
+        report = classify(job_id, answer.status, answer.body, retry_after=retry_after, hidden=hidden)
         return report.with_context(server=self.server, elapsed=answer.elapsed)
 
     def check_status(self, job_id: str, *, cancel: threading.Event | None = None) -> StatusReport:
@@ -435,6 +512,12 @@ def _network_error(exc: Exception) -> NetworkError:
     if isinstance(exc, httpx.TimeoutException):
         return NetworkError(MSG_TIMEOUT, text, kind="timeout")
     if isinstance(exc, ssl.SSLError) or "certificate" in lowered or "ssl" in lowered:
+        # Which check failed decides what to do: an expired certificate is fixed by the clock or a renewal,
+        # one for another host by the address, an unknown issuer by IT's certificate file.
+        if "certificate has expired" in lowered:
+            return NetworkError(MSG_TLS_EXPIRED, text, kind="tls")
+        if "mismatch" in lowered or "not valid for" in lowered:
+            return NetworkError(MSG_TLS_WRONG_HOST, text, kind="tls")
         return NetworkError(MSG_TLS, text, kind="tls")
     if isinstance(exc, httpx.ConnectError):
         if any(word in lowered for word in ("name or service", "nodename", "getaddrinfo", "name resolution")):
@@ -443,7 +526,5 @@ def _network_error(exc: Exception) -> NetworkError:
     if isinstance(exc, httpx.RemoteProtocolError | httpx.ReadError | httpx.WriteError):
         return NetworkError(MSG_DROPPED, text, kind="protocol")
     if isinstance(exc, httpx.UnsupportedProtocol | httpx.InvalidURL):
-        return NetworkError(
-            "The server address in Settings can't be used. Check it, or choose Production.", text, kind="http"
-        )
+        return NetworkError(MSG_BAD_ADDRESS, text, kind="http")
     return NetworkError(MSG_CANT_CONNECT, text, kind="connect")

@@ -6,7 +6,6 @@ Classification reads the body first, whatever the HTTP status: CINX may send a "
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from enum import StrEnum
@@ -14,6 +13,8 @@ from typing import Any
 
 from .errors import ProtocolError
 from .models import Envelope, JobRow, decode_json
+from .secrets import hide_in_text, hide_in_value
+from .walk import dumps
 
 TRANSIENT_HTTP = frozenset({429, 502, 503, 504})
 AUTH_HTTP = frozenset({401, 403})
@@ -68,7 +69,14 @@ MSG_WRONG_ADDRESS = (
 )
 
 
+# The server's status text inside our own sentence is cut to this: the sentence is read at a glance, and a
+# label laying out megabytes would freeze the window. The whole text stays in the report's fields.
+STATE_IN_SENTENCE = 200
+
+
 def running_message(status_message: str) -> str:
+    if len(status_message) > STATE_IN_SENTENCE:
+        status_message = status_message[:STATE_IN_SENTENCE] + " …"
     state = f" ({status_message})" if status_message else ""
     return (
         f"The job is still being processed{state}. Check again in a few minutes, "
@@ -154,7 +162,7 @@ class StatusReport:
         envelope_data = data.get("envelope")
         http_status = data.get("http_status") if isinstance(data.get("http_status"), int) else None
         if isinstance(envelope_data, dict):
-            body = json.dumps(envelope_data).encode()
+            body = dumps(envelope_data).encode()
             report = classify(job_id, http_status, body)
         else:
             outcome = _outcome_or_error(data.get("outcome"))
@@ -202,13 +210,22 @@ def pick_job_row(envelope: Envelope, job_id: str) -> JobRow:
 
 
 def classify(
-    job_id: str, http_status: int | None, body: bytes, *, retry_after: float | None = None
+    job_id: str,
+    http_status: int | None,
+    body: bytes,
+    *,
+    retry_after: float | None = None,
+    hidden: tuple[str, ...] = (),
 ) -> StatusReport:
-    """Read a status answer. Never raises: unreadable answers become an ERROR report."""
+    """Read a status answer. Never raises: unreadable answers become an ERROR report.
+
+    ``hidden`` are the credentials of the request (``secrets.secret_forms``): a server that echoes them gets
+    them blanked here, before the answer is parsed, so nothing built from the report can show them.
+    """
     transient_http = http_status in TRANSIENT_HTTP
-    raw_text = body[:RAW_BODY_KEEP].decode("utf-8", errors="replace")
+    raw_text = hide_in_text(body[:RAW_BODY_KEEP].decode("utf-8", errors="replace"), hidden)
     try:
-        data = decode_json(body)
+        data = hide_in_value(decode_json(body), hidden)
         envelope = Envelope.parse(data)
     except ProtocolError as exc:
         return _unreadable(job_id, http_status, exc, raw_text, retry_after)

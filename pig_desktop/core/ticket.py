@@ -15,7 +15,6 @@ from __future__ import annotations
 import base64
 import functools
 import html
-import json
 import platform
 import re
 from collections.abc import Iterable
@@ -25,13 +24,14 @@ from typing import TYPE_CHECKING, Any
 
 from .. import APP_DISPLAY_NAME, __version__
 from .outcome import StatusReport
+from .secrets import HIDDEN as HIDDEN  # kept importable from here: the ticket shows it
 from .servers import describe_server
+from .walk import dumps, map_strings
 
 if TYPE_CHECKING:  # session imports the HTTP client; the window must not load httpx before its first paint
     from .session import Session
 
 ELLIPSIS = "…"
-HIDDEN = "••••••"
 # A path segment after "sub/" is where CINX puts the API token; mask it even when we do not know the token
 # (a report re-opened from history, a report exported without a session).
 _SUB_SEGMENT = re.compile(r"(?i)(?<![a-z0-9_])(sub/)([^/\s?#\"'&]{5,})")
@@ -121,31 +121,46 @@ def mask_text(text: str, ctx: TicketContext | None = None) -> str:
 
 
 def mask_value(value: Any, ctx: TicketContext | None = None) -> Any:
-    """A JSON value with :func:`mask_text` applied to every string in it (keys too)."""
-    if isinstance(value, str):
-        return mask_text(value, ctx)
-    if isinstance(value, dict):
-        return {mask_text(str(k), ctx): mask_value(v, ctx) for k, v in value.items()}
-    if isinstance(value, list | tuple):
-        return [mask_value(v, ctx) for v in value]
-    return value
+    """A JSON value with :func:`mask_text` applied to every string in it (keys too), at any depth."""
+    return map_strings(value, lambda text: mask_text(text, ctx))
 
 
 # --- value formatting shared with the result view ---
 
 
-def compact_json(value: Any) -> str:
-    return json.dumps(value, ensure_ascii=False, separators=(", ", ": "), default=str)
+def compact_json(value: Any, limit: int | None = None) -> str:
+    return dumps(value, ensure_ascii=False, separators=(", ", ": "), default=str, limit=limit)
 
 
-def display_value(value: Any) -> str:
+def display_value(value: Any, limit: int | None = None) -> str:
     """How an arg (or any JSON value) reads on screen: strings as they are, a list of plain values joined
-    with ", ", anything else (objects, nested lists, numbers, null, booleans) as compact JSON."""
+    with ", ", anything else (objects, nested lists, numbers, null, booleans) as compact JSON.
+
+    With ``limit``, at least the first ``limit`` characters, built at a cost bounded by the limit rather than
+    by the value's size (the screen elides the rest)."""
     if isinstance(value, str):
-        return value
-    if isinstance(value, list) and value and all(_is_plain(item) for item in value):
-        return ", ".join(item if isinstance(item, str) else compact_json(item) for item in value)
+        return value if limit is None else value[:limit]
+    if limit is not None:
+        return (_joined(value, limit) if _plain_list(value) else compact_json(value, limit))[:limit]
+    if _plain_list(value):
+        return _joined(value)
     return compact_json(value)
+
+
+def _plain_list(value: Any) -> bool:
+    return isinstance(value, list) and bool(value) and all(_is_plain(item) for item in value)
+
+
+def _joined(value: list[Any], limit: int | None = None) -> str:
+    parts: list[str] = []
+    size = 0
+    for item in value:
+        text = item if isinstance(item, str) else compact_json(item)
+        parts.append(text if limit is None else text[:limit])
+        size += len(parts[-1]) + 2
+        if limit is not None and size > limit:
+            break
+    return ", ".join(parts)
 
 
 def _is_plain(item: Any) -> bool:
@@ -285,4 +300,4 @@ def ticket_html(report: StatusReport, ctx: TicketContext | None = None) -> str:
 
 def report_json(report: StatusReport, ctx: TicketContext | None = None) -> str:
     """Pretty JSON of ``report.to_dict()`` with tokens masked in every string (the envelope ``uri`` too)."""
-    return json.dumps(mask_value(report.to_dict(), ctx), indent=2, ensure_ascii=False, default=str) + "\n"
+    return dumps(mask_value(report.to_dict(), ctx), indent=2, ensure_ascii=False, default=str) + "\n"

@@ -162,11 +162,34 @@ class RedactingFormatter(logging.Formatter):
         return redact(super().format(record))
 
 
+class LogFileRefused(OSError):
+    """The log path is a symbolic link (or otherwise not a plain file we may write): nothing is written."""
+
+    def __init__(self, path: str, reason: str) -> None:
+        super().__init__(reason)
+        self.path = path
+        self.message = (
+            f"PIG Desktop isn't keeping a log this time: {path} is a link to another file, not its own log "
+            "file. Delete it, then start PIG Desktop again."
+        )
+        self.detail = reason
+
+
 class PrivateRotatingFileHandler(RotatingFileHandler):
-    """A RotatingFileHandler whose files (the current one and each new one after rotation) are mode 0o600."""
+    """A RotatingFileHandler whose files (the current one and each new one after rotation) are mode 0o600.
+
+    The file is opened without following a symbolic link: a link planted at the log path (pointing at a
+    file of the user's, or at a file another program reads) must not be appended to or made private.
+    """
 
     def _open(self) -> IO[Any]:  # type: ignore[override]
-        fd = os.open(self.baseFilename, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
+        flags = os.O_WRONLY | os.O_CREAT | os.O_APPEND | getattr(os, "O_NOFOLLOW", 0)
+        try:
+            fd = os.open(self.baseFilename, flags, 0o600)
+        except OSError as exc:
+            if os.path.islink(self.baseFilename):
+                raise LogFileRefused(self.baseFilename, f"open({self.baseFilename!r}): {exc}") from None
+            raise
         if os.name == "posix":
             os.fchmod(fd, 0o600)
         return open(fd, self.mode, encoding=self.encoding, errors=self.errors)
@@ -201,6 +224,7 @@ def configure_logging(log_dir: Path, *, level: int = logging.INFO, console: bool
 
 
 __all__ = [
+    "LogFileRefused",
     "RedactingFilter",
     "RedactingFormatter",
     "basic_auth_token",

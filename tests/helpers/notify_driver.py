@@ -30,9 +30,9 @@ from pig_desktop.core.models import JobRow
 from pig_desktop.core.outcome import Outcome, StatusReport
 from pig_desktop.core.ticket import TicketContext, ticket_text
 from pig_desktop.store.settings import Settings
+from pig_desktop.ui.watching.model import WatchModel
 from pig_desktop.ui.watching.notify import FreedesktopBackend, Message, Notifier
 from pig_desktop.ui.watching.tray import TrayController
-from pig_desktop.ui.watching.model import WatchModel
 
 app = QApplication([])
 mode = sys.argv[1]

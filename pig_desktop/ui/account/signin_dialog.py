@@ -35,6 +35,7 @@ from PySide6.QtWidgets import (
 
 from pig_desktop.core.errors import ConfigError
 from pig_desktop.core.servers import SERVER_NAMES, server_for
+from pig_desktop.ui.system.plain_text import plain_tooltip
 from pig_desktop.ui.system.tasks import TaskHandle, run_in_thread
 
 if TYPE_CHECKING:
@@ -196,14 +197,18 @@ class SignInDialog(QDialog):
         bold.setBold(True)
         self.error_title.setFont(bold)
         self.error_title.setWordWrap(True)
+        # Sign-in problems can quote the server (a subscription's reason): text, never markup.
+        self.error_title.setTextFormat(Qt.TextFormat.PlainText)
         self.error = QLabel(self)
         self.error.setObjectName("signInError")
         self.error.setWordWrap(True)
+        self.error.setTextFormat(Qt.TextFormat.PlainText)
         self.error.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.error.setAccessibleName(self.tr("Sign-in problem"))
         self.progress = QLabel(self)
         self.progress.setObjectName("signInProgress")
         self.progress.setWordWrap(True)
+        self.progress.setTextFormat(Qt.TextFormat.PlainText)
 
         self.org_label = QLabel(self.tr("Choose the &organisation whose jobs you want to check:"), self)
         self.org_list = QListWidget(self)
@@ -322,7 +327,7 @@ class SignInDialog(QDialog):
         for org in organisations:
             item = QListWidgetItem(f"{org.name}\n{org_state_text(org)}")
             item.setData(Qt.ItemDataRole.UserRole, org.org_id)
-            item.setToolTip(org.plain_state)
+            item.setToolTip(plain_tooltip(org.plain_state))
             item.setData(Qt.ItemDataRole.AccessibleTextRole, f"{org.name}: {org_state_text(org)}")
             if org.usable:
                 item.setIcon(outcome_icon("processed"))
@@ -364,7 +369,7 @@ class SignInDialog(QDialog):
         self.progress.hide()
         self.error_title.setText(self.tr(STEP_TITLES.get(step, STEP_TITLES["reach"])))
         self.error.setText(message)
-        self.error.setToolTip(detail)
+        self.error.setToolTip(plain_tooltip(detail))
         self.error_title.show()
         self.error.show()
         self._update_buttons()

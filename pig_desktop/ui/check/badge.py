@@ -17,6 +17,7 @@ from PySide6.QtWidgets import QSizePolicy, QWidget
 
 from pig_desktop.core.outcome import Outcome, StatusReport
 from pig_desktop.ui.system.icons import outcome_icon
+from pig_desktop.ui.system.plain_text import plain_tooltip
 
 # The outcome's identity colour (also used in the icons): green, red, amber, grey, orange, dark red-grey.
 OUTCOME_COLOURS: dict[Outcome, str] = {
@@ -179,7 +180,7 @@ class OutcomeBadge(QWidget):
         else:
             self.setAccessibleName(self.tr("Outcome: none yet"))
         self.setAccessibleDescription(message)
-        self.setToolTip(message)
+        self.setToolTip(plain_tooltip(message))
 
     def _changed(self) -> None:
         self.updateGeometry()

@@ -37,17 +37,32 @@ from pig_desktop.core.durations import format_measured
 from pig_desktop.core.models import JobRow, as_float
 from pig_desktop.core.outcome import StatusReport
 from pig_desktop.core.ticket import (
-    display_value,
+    display_value as full_display_value,
+)
+from pig_desktop.core.ticket import (
     epoch_to_datetime,
     format_local,
     format_utc,
     mask_text,
 )
 
+# A value longer than this is shown cut, ending in "…"; FullTextRole and "Show all" give the whole of it.
+# The GUI thread never lays out, masks or serialises more than about this much of one field.
+SHOWN_CHARS = 1000
+ELIDED_SUFFIX = " …"
+
 RawValueRole = int(Qt.ItemDataRole.UserRole) + 1
 CopyTextRole = int(Qt.ItemDataRole.UserRole) + 2
 KeyRole = int(Qt.ItemDataRole.UserRole) + 3  # the JSON key a row came from ("" for computed rows)
 GroupRole = int(Qt.ItemDataRole.UserRole) + 4  # the group id ("job", "args", ...) of a top-level row
+ElidedRole = int(Qt.ItemDataRole.UserRole) + 5  # True when the Value shown is cut
+FullTextRole = int(Qt.ItemDataRole.UserRole) + 6  # the whole value, masked (built on demand: "Show all")
+
+
+def display_value(value: Any) -> str:
+    """What the tree shows of a value: at most a little more than SHOWN_CHARS, at a cost bounded by that."""
+    return full_display_value(value, limit=SHOWN_CHARS + 64)
+
 
 FIELD_COLUMN = 0
 VALUE_COLUMN = 1
@@ -128,6 +143,7 @@ class _Node:
         "raw",
         "key",
         "tooltip",
+        "elided",
         "group",
         "_children",
         "loader",
@@ -148,7 +164,8 @@ class _Node:
         self.parent = parent
         self.row = 0
         self.field = field
-        self.value = value
+        self.elided = len(value) > SHOWN_CHARS
+        self.value = value[:SHOWN_CHARS] + ELIDED_SUFFIX if self.elided else value
         self.raw = raw
         self.key = key
         self.tooltip = tooltip
@@ -315,6 +332,18 @@ class ResultModel(QAbstractItemModel):
         ]
         return "\n".join(lines)
 
+    def full_text(self, index: AnyIndex) -> str:
+        """The whole value of a row, masked, however long ("Show all"): work in proportion to the value,
+        so only on request, never while building or painting the tree."""
+        node = self._node(index)
+        if not node.elided:
+            return node.value
+        if node.key == "status_code" and isinstance(node.raw, dict):
+            code = "" if node.raw.get("status_code") is None else full_display_value(node.raw["status_code"])
+            message = full_display_value(node.raw.get("status_message") or "")
+            return mask_text(" — ".join(p for p in (code, message) if p))
+        return mask_text(full_display_value(node.raw))
+
     def _fetch_all(self, node: _Node) -> None:
         while node.pending:
             self.fetchMore(self._make_index(node.row, 0, node))
@@ -376,7 +405,7 @@ class ResultModel(QAbstractItemModel):
 
         if "status_code" in raw or "status_message" in raw:
             code = "" if job.status_code is None else str(job.status_code)
-            value = " — ".join(p for p in (code, job.status_message) if p)
+            value = " — ".join(p for p in (code, job.status_message[: SHOWN_CHARS + 64]) if p)
             add(
                 _tr("Status"),
                 value,
@@ -587,6 +616,7 @@ class ResultModel(QAbstractItemModel):
         if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.EditRole):
             return node.field if column == FIELD_COLUMN else node.value
         if role == Qt.ItemDataRole.ToolTipRole:
+            # Plain text: the result pane's delegate shows every tooltip escaped (plain_tooltip).
             if column == VALUE_COLUMN and node.tooltip:
                 return node.tooltip
             if column == FIELD_COLUMN and node.key and node.key != node.field:
@@ -604,6 +634,10 @@ class ResultModel(QAbstractItemModel):
             )
         if role == KeyRole:
             return node.key
+        if role == ElidedRole:
+            return node.elided
+        if role == FullTextRole:
+            return self.full_text(index)
         if role == GroupRole:
             return node.group
         return None

@@ -7,8 +7,6 @@ cannot be saved) are reported through the ``notice`` signal for the window's sta
 
 from __future__ import annotations
 
-import html
-import json
 import logging
 import re
 from pathlib import Path
@@ -27,6 +25,7 @@ from PySide6.QtCore import (
 from PySide6.QtGui import QAction, QFontDatabase, QGuiApplication, QHelpEvent, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QDialog,
     QFileDialog,
     QHBoxLayout,
     QHeaderView,
@@ -53,21 +52,36 @@ from pig_desktop.core.ticket import (
     ticket_html,
     ticket_text,
 )
+from pig_desktop.core.walk import dumps
 from pig_desktop.store.atomic import write_text_atomically
 from pig_desktop.ui.check.badge import OutcomeBadge
 from pig_desktop.ui.check.result_model import (
     FIELD_COLUMN,
     VALUE_COLUMN,
     CopyTextRole,
+    ElidedRole,
+    FullTextRole,
     ResultModel,
     relative_time,
 )
+from pig_desktop.ui.system.plain_text import plain_tooltip
 
 log = logging.getLogger(__name__)
 
 EXPANDED_GROUPS = ("job", "args", "response", "answer")
 TEXT_FILTER = "Text (*.txt)"
 JSON_FILTER = "JSON (*.json)"
+
+
+FULL_VALUE_LINE = 1000
+
+
+def _broken_lines(text: str) -> list[str]:
+    """``text``'s lines, each cut into pieces of at most FULL_VALUE_LINE characters."""
+    lines: list[str] = []
+    for line in text.split("\n"):
+        lines.extend(line[i : i + FULL_VALUE_LINE] for i in range(0, max(len(line), 1), FULL_VALUE_LINE))
+    return lines
 
 
 class _ElidedTipDelegate(QStyledItemDelegate):
@@ -94,11 +108,13 @@ class _ElidedTipDelegate(QStyledItemDelegate):
         margin = view.style().pixelMetric(view.style().PixelMetric.PM_FocusFrameHMargin) * 2 + 4
         elided = opt.fontMetrics.horizontalAdvance(text) + margin > opt.rect.width()
         if elided:
-            full = text if not tip else f"{text}\n{tip}"
+            full = text if not tip else f"{text}\n{tip}"  # both plain text, escaped by plain_tooltip
             # Rich text so that Qt wraps a long value instead of making a screen-wide tooltip.
-            QToolTip.showText(
-                event.globalPos(), "<qt>" + html.escape(full).replace("\n", "<br>") + "</qt>", view
-            )
+            QToolTip.showText(event.globalPos(), plain_tooltip(full), view)
+            return True
+        if tip:
+            # A JSON key from the server can be the tooltip: shown as text, never as markup.
+            QToolTip.showText(event.globalPos(), plain_tooltip(str(tip)), view)
             return True
         return super().helpEvent(event, view, option, index)
 
@@ -118,6 +134,7 @@ class ResultPane(QWidget):
         self.badge = OutcomeBadge(self)
         self.job_label = QLabel(self)
         self.job_label.setObjectName("resultJobLabel")
+        self.job_label.setTextFormat(Qt.TextFormat.PlainText)  # the job id is the user's paste: never markup
         self.job_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.job_label.setWordWrap(True)
         self.job_label.setAccessibleName(self.tr("Job and time of the check"))
@@ -155,6 +172,18 @@ class ResultPane(QWidget):
         header.setStretchLastSection(True)
         header.setSectionResizeMode(FIELD_COLUMN, QHeaderView.ResizeMode.Interactive)
 
+        self.show_all_action = QAction(self.tr("Show all"), self.tree)
+        self.show_all_action.setObjectName("showAllAction")
+        self.show_all_action.triggered.connect(self.show_all)
+        self.show_all_button = QPushButton(self.tr("Show all"), self)
+        self.show_all_button.setObjectName("showAllButton")
+        self.show_all_button.setToolTip(self.tr("Show the whole of a long value"))
+        self.show_all_button.setAccessibleName(self.tr("Show the whole value"))
+        self.show_all_button.clicked.connect(self.show_all)
+        self.show_all_button.hide()
+        self.tree.selectionModel().currentChanged.connect(self._update_show_all)
+        self.model.modelReset.connect(self._update_show_all)
+
         self.copy_value_action = QAction(self.tr("Copy value"), self.tree)
         self.copy_value_action.triggered.connect(self.copy_value)
         self.copy_row_action = QAction(self.tr("Copy row"), self.tree)
@@ -172,6 +201,7 @@ class ResultPane(QWidget):
 
         self.empty_label = QLabel(self)
         self.empty_label.setObjectName("resultEmptyLabel")
+        self.empty_label.setTextFormat(Qt.TextFormat.PlainText)
         self.empty_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.empty_label.setWordWrap(True)
         self.empty_label.setEnabled(False)  # the disabled (grey) text colour: a hint, not content
@@ -218,6 +248,7 @@ class ResultPane(QWidget):
         buttons = QHBoxLayout()
         buttons.setSpacing(6)
         buttons.addWidget(self.raw_button)
+        buttons.addWidget(self.show_all_button)
         buttons.addStretch(1)
         buttons.addWidget(self.copy_ticket_button)
         buttons.addWidget(self.copy_json_button)
@@ -321,7 +352,7 @@ class ResultPane(QWidget):
         if report is None:
             return ""
         if report.body is not None:
-            return json.dumps(mask_value(report.body, self._ticket), indent=2, ensure_ascii=False) + "\n"
+            return dumps(mask_value(report.body, self._ticket), indent=2, ensure_ascii=False) + "\n"
         if report.raw_text:
             return report.raw_text
         return report_json(report, self._ticket)
@@ -363,6 +394,39 @@ class ResultPane(QWidget):
     def _current_index(self) -> QModelIndex:
         return self.tree.currentIndex()
 
+    def _update_show_all(self, *_: object) -> None:
+        index = self._current_index()
+        elided = index.isValid() and bool(index.siblingAtColumn(VALUE_COLUMN).data(ElidedRole))
+        self.show_all_button.setVisible(elided)
+        self.show_all_action.setEnabled(elided)
+
+    def show_all(self) -> None:
+        """The whole of the current (elided) value, in a read-only text view of its own."""
+        index = self._current_index()
+        if not index.isValid():
+            return
+        value = index.siblingAtColumn(VALUE_COLUMN)
+        dialog = QDialog(self)
+        dialog.setObjectName("fullValueDialog")
+        dialog.setWindowTitle(str(index.siblingAtColumn(FIELD_COLUMN).data() or self.tr("Value")))
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        text = QPlainTextEdit(dialog)
+        text.setObjectName("fullValueText")
+        text.setReadOnly(True)
+        text.setAccessibleName(self.tr("The whole value"))
+        full = str(value.data(FullTextRole) or "")
+        # Qt lays out a text block whole, in more than linear time: one 3.5 MB line froze the window for
+        # minutes. Shown in lines of at most FULL_VALUE_LINE characters; "Copy" copies the exact value.
+        text.setPlainText("\n".join(_broken_lines(full)))
+        copy = QPushButton(self.tr("Copy"), dialog)
+        copy.setObjectName("fullValueCopyButton")
+        copy.clicked.connect(lambda: QGuiApplication.clipboard().setText(full))
+        layout = QVBoxLayout(dialog)
+        layout.addWidget(text)
+        layout.addWidget(copy, 0, Qt.AlignmentFlag.AlignRight)
+        dialog.resize(700, 450)
+        dialog.show()  # not exec(): a nested event loop would hold up queued results
+
     def copy_value(self) -> None:
         index = self._current_index()
         if not index.isValid():
@@ -388,6 +452,8 @@ class ResultPane(QWidget):
         menu = QMenu(self.tree)
         menu.addAction(self.copy_value_action)
         menu.addAction(self.copy_row_action)
+        if index.siblingAtColumn(VALUE_COLUMN).data(ElidedRole):
+            menu.addAction(self.show_all_action)
         return menu
 
     def _show_menu(self, pos: QPoint) -> None:

@@ -49,6 +49,7 @@ from pig_desktop.store.history import (
 from pig_desktop.ui.check.badge import contrast_ratio
 from pig_desktop.ui.check.result_model import relative_time
 from pig_desktop.ui.system.icons import outcome_icon
+from pig_desktop.ui.system.plain_text import plain_tooltip
 
 SummaryRole = int(Qt.ItemDataRole.UserRole) + 1
 IdRole = int(Qt.ItemDataRole.UserRole) + 2
@@ -255,7 +256,7 @@ class HistoryModel(QStringListModel):
                 _detail_line(row),
                 format_local(row_checked_at(row)),
             ]
-            return "\n".join(line for line in lines if line)
+            return plain_tooltip("\n".join(line for line in lines if line))
         if role == Qt.ItemDataRole.AccessibleTextRole:
             parts = (
                 outcome_label(row[ROW_OUTCOME]),

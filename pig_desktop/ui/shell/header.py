@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 
 from pig_desktop import APP_DISPLAY_NAME
 from pig_desktop.ui.system.icons import header_logo
+from pig_desktop.ui.system.plain_text import plain_tooltip
 from pig_desktop.ui.system.qt_startup import set_by_name
 
 __all__ = ["AppHeader", "ElidedLabel"]
@@ -81,6 +82,8 @@ class AppHeader(QFrame):
 
         self.account_label = ElidedLabel("", self)
         self.account_label.setObjectName("accountLabel")
+        # The organisation's name comes from the server: text, never markup (it rendered <font> and <u>).
+        set_by_name(self.account_label, "textFormat", "PlainText")
         set_by_name(self.account_label, "alignment", "AlignRight|AlignVCenter")
         self.account_label.setAccessibleName(self.tr("Signed in as"))
         self.sign_in_button = QPushButton(self.tr("Sign in\u2026"), self)
@@ -107,7 +110,7 @@ class AppHeader(QFrame):
         """``signed_in_as``: "email · organisation · server", or None when nobody is signed in."""
         if signed_in_as is not None:
             self.account_label.setText(signed_in_as)
-            self.account_label.setToolTip(self.tr("Signed in as %s") % signed_in_as)
+            self.account_label.setToolTip(plain_tooltip(self.tr("Signed in as %s") % signed_in_as))
             self.account_label.setAccessibleDescription(signed_in_as)
         else:
             self.account_label.setText(self.tr("Not signed in"))

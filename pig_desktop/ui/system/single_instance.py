@@ -27,7 +27,9 @@ import zlib
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QByteArray, QDir, QObject, Signal
+from PySide6.QtCore import QByteArray, QDir, QObject, QTimer, Signal
+
+from pig_desktop.ui.system.handoff_message import MAX_MESSAGE_BYTES, Handoff, read_handoff
 
 if TYPE_CHECKING:
     from PySide6.QtNetwork import QLocalServer, QLocalSocket
@@ -38,7 +40,11 @@ __all__ = ["SingleInstance", "claim_single_instance", "socket_name"]
 
 CONNECT_TIMEOUT_MS = 1000
 REPLY_TIMEOUT_MS = 3000
-MAX_MESSAGE = 64 * 1024
+MAX_MESSAGE = MAX_MESSAGE_BYTES
+# A client that connects and says nothing is closed after this long, and at most MAX_CLIENTS are held at
+# once (the oldest is dropped for a new one), so idle connections can never stop a real hand-off.
+IDLE_TIMEOUT_MS = 3000
+MAX_CLIENTS = 32
 
 
 def socket_name(data_dir: Path | str) -> str:
@@ -67,6 +73,7 @@ class SingleInstance(QObject):
         self.name = name
         self.server: QLocalServer | None = None
         self.recovered_stale = False
+        self._clients: list[QLocalSocket] = []
 
     def may_be_running(self) -> bool:
         """False only when no app can be listening: on Unix, when its socket file does not exist."""
@@ -131,37 +138,50 @@ class SingleInstance(QObject):
         assert self.server is not None
         while self.server.hasPendingConnections():
             sock = self.server.nextPendingConnection()
+            self._clients.append(sock)
+            while len(self._clients) > MAX_CLIENTS:
+                self._clients.pop(0).abort()
             buffer = bytearray()
+            idle = QTimer(sock)
+            idle.setSingleShot(True)
+            idle.setInterval(IDLE_TIMEOUT_MS)
+            idle.timeout.connect(sock.abort)
+            idle.start()
 
             def read(sock: QLocalSocket = sock, buffer: bytearray = buffer) -> None:
                 buffer.extend(bytes(sock.readAll().data()))
-                if len(buffer) > MAX_MESSAGE:
-                    sock.abort()
-                    return
                 if b"\n" in buffer:
                     self._handle(bytes(buffer).split(b"\n", 1)[0], sock)
+                elif len(buffer) > MAX_MESSAGE:
+                    self._reply(sock, b"error\n")
+
+            def gone(sock: QLocalSocket = sock) -> None:
+                if sock in self._clients:
+                    self._clients.remove(sock)
+                sock.deleteLater()
 
             sock.readyRead.connect(read)
-            sock.disconnected.connect(sock.deleteLater)
+            sock.disconnected.connect(gone)
             if sock.bytesAvailable():
                 read()
 
-    def _handle(self, line: bytes, sock: QLocalSocket) -> None:
-        try:
-            message = json.loads(line.decode("utf-8"))
-            jobs = [str(j) for j in message.get("jobs", []) if isinstance(j, str)]
-            activate = bool(message.get("activate", True))
-        except (ValueError, AttributeError, UnicodeDecodeError) as exc:
-            log.warning("ignored a bad single-instance message: %s", exc)
-            sock.write(QByteArray(b"error\n"))
-            sock.disconnectFromServer()
-            return
-        sock.write(QByteArray(b"ok\n"))
+    @staticmethod
+    def _reply(sock: QLocalSocket, reply: bytes) -> None:
+        sock.readyRead.disconnect()
+        sock.write(QByteArray(reply))
         sock.flush()
         sock.disconnectFromServer()
-        if jobs:
-            self.jobs_received.emit(jobs)
-        if activate:
+
+    def _handle(self, line: bytes, sock: QLocalSocket) -> None:
+        handoff = read_handoff(line)
+        if not isinstance(handoff, Handoff):
+            log.warning("refused a single-instance message: %s", handoff)
+            self._reply(sock, b"error\n")
+            return
+        self._reply(sock, b"ok\n")
+        if handoff.jobs:
+            self.jobs_received.emit(list(handoff.jobs))
+        if handoff.activate:
             self.activate_requested.emit()
 
 

@@ -16,6 +16,7 @@ from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersisten
 from pig_desktop.core.durations import format_elapsed, format_next_check
 from pig_desktop.core.outcome import Outcome
 from pig_desktop.core.scheduler import WatchState
+from pig_desktop.ui.system.plain_text import plain_tooltip
 
 COL_STATUS, COL_JOB, COL_APP, COL_ELAPSED, COL_LAST, COL_NEXT = range(6)
 HEADERS = ("Status", "Job", "App", "Watched for", "Last check", "Next check")
@@ -75,7 +76,7 @@ class WatchModel(QAbstractTableModel):
             return outcome_icon(outcome)
         if role == Qt.ItemDataRole.ToolTipRole:
             if state.last_report is not None:
-                return state.last_report.message
+                return plain_tooltip(state.last_report.message)
             return self.tr("Not checked yet.")
         if role == Qt.ItemDataRole.AccessibleTextRole:
             return self._text(state, column)

@@ -7,7 +7,7 @@ panel is visible and something is watched, so a window hidden in the tray costs 
 
 from __future__ import annotations
 
-from PySide6.QtCore import QModelIndex, QTimer, Signal
+from PySide6.QtCore import QModelIndex, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
@@ -49,6 +49,7 @@ class WatchPanel(QWidget):
         self.info = QLabel(self._empty_text(), self)
         self.info.setObjectName("watchInfo")
         self.info.setWordWrap(True)
+        self.info.setTextFormat(Qt.TextFormat.PlainText)
 
         self.stop_button = QPushButton(self.tr("Stop watching"), self)
         self.stop_button.setObjectName("stopWatchButton")

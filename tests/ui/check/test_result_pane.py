@@ -316,6 +316,8 @@ SCALE_SCRIPT = textwrap.dedent(
     app.processEvents()
     out = {"ratio": pane.devicePixelRatioF(), "pane": [pane.width(), pane.height()], "buttons": []}
     for button in pane.findChildren(QPushButton):
+        if button.objectName() == "showAllButton":
+            continue  # shown only while a cut (elided) value is the current row
         need = button.fontMetrics().horizontalAdvance(button.text())
         out["buttons"].append({"text": button.text(), "width": button.width(), "height": button.height(),
                                "min": [button.minimumSizeHint().width(), button.minimumSizeHint().height()],
