@@ -96,6 +96,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         from pig_desktop.selftest import run_self_test
 
         return run_self_test()
+    from pig_desktop.display_check import exit_if_no_display
+
+    exit_if_no_display(args.qt_args)  # exit 2 with one plain sentence, before Qt could abort
 
     # Qt-free modules before PySide6: once PySide6 is imported it reads the source of every module named in
     # an import statement, once per name, looking for ``from __feature__`` (~0.1 ms each, ~4 ms for these and
