@@ -133,6 +133,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     app_logger.addHandler(early_log)
     app_logger.setLevel(logging.INFO)
     log.info("%s %s starting%s", APP_NAME, __version__, " (demo)" if args.demo else "")
+    from pig_desktop.store.crash import install_crash_handlers, stop_crash_handlers
+    from pig_desktop.ui.system.qt_messages import install_qt_message_handler
+
+    # Fatal signals traced to a file in the log folder; an earlier run's crash is reported once (the shell
+    # shows app.previous_crash in its banner). Qt's own messages go to the redacted log.
+    app.previous_crash = install_crash_handlers(dirs.log)  # type: ignore[attr-defined]
+    install_qt_message_handler()
 
     from pig_desktop.ui.errors import install_excepthook
     from pig_desktop.ui.main_window import MainWindow
@@ -212,3 +219,4 @@ def main(argv: Sequence[str] | None = None) -> int:
         if sandbox is not None:
             sandbox.stop()
         log.info("%s stopped", APP_NAME)
+        stop_crash_handlers()
