@@ -66,6 +66,7 @@ class AppArgs:
     self_test: bool
     jobs: tuple[str, ...]
     qt_args: tuple[str, ...]
+    hidden: bool = False  # --hidden (the sign-in autostart entry): start in the tray, no window until opened
 
 
 def parse_args(argv: Sequence[str] | None) -> AppArgs:
@@ -84,10 +85,21 @@ def parse_args(argv: Sequence[str] | None) -> AppArgs:
         action="store_true",
         help="check this installation without a window (no display needed) and print what was checked",
     )
+    parser.add_argument(
+        "--hidden",
+        action="store_true",
+        help="start without opening the window (in the tray; used when starting at sign-in)",
+    )
     parser.add_argument("jobs", nargs="*", metavar="JOB", help="job ids (or links) to watch")
     # Unknown options (-platform, -style ...) are left for Qt.
     ns, rest = parser.parse_known_args(list(sys.argv[1:] if argv is None else argv))
-    return AppArgs(demo=bool(ns.demo), self_test=bool(ns.self_test), jobs=tuple(ns.jobs), qt_args=tuple(rest))
+    return AppArgs(
+        demo=bool(ns.demo),
+        self_test=bool(ns.self_test),
+        jobs=tuple(ns.jobs),
+        qt_args=tuple(rest),
+        hidden=bool(ns.hidden),
+    )
 
 
 def main(argv: Sequence[str] | None = None) -> int:
