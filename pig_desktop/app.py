@@ -76,6 +76,7 @@ class AppArgs:
     self_test: bool
     jobs: tuple[str, ...]
     qt_args: tuple[str, ...]
+    hidden: bool = False  # --hidden (the sign-in autostart entry): start in the tray, no window until opened
 
 
 def parse_args(argv: Sequence[str] | None) -> AppArgs:
@@ -94,10 +95,21 @@ def parse_args(argv: Sequence[str] | None) -> AppArgs:
         action="store_true",
         help="check this installation without a window (no display needed) and print what was checked",
     )
+    parser.add_argument(
+        "--hidden",
+        action="store_true",
+        help="start without opening the window (in the tray; used when starting at sign-in)",
+    )
     parser.add_argument("jobs", nargs="*", metavar="JOB", help="job ids (or links) to watch")
     # Unknown options (-platform, -style ...) are left for Qt.
     ns, rest = parser.parse_known_args(list(sys.argv[1:] if argv is None else argv))
-    return AppArgs(demo=bool(ns.demo), self_test=bool(ns.self_test), jobs=tuple(ns.jobs), qt_args=tuple(rest))
+    return AppArgs(
+        demo=bool(ns.demo),
+        self_test=bool(ns.self_test),
+        jobs=tuple(ns.jobs),
+        qt_args=tuple(rest),
+        hidden=bool(ns.hidden),
+    )
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -106,6 +118,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         from pig_desktop.selftest import run_self_test
 
         return run_self_test()
+    from pig_desktop.display_check import exit_if_no_display
+
+    exit_if_no_display(args.qt_args)  # exit 2 with one plain sentence, before Qt could abort
 
     # Qt-free modules before PySide6: once PySide6 is imported it reads the source of every module named in
     # an import statement, once per name, looking for ``from __feature__`` (~0.1 ms each, ~4 ms for these and
@@ -139,6 +154,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     app_logger.addHandler(early_log)
     app_logger.setLevel(logging.INFO)
     log.info("%s %s starting%s", APP_NAME, __version__, " (demo)" if args.demo else "")
+    from pig_desktop.store.crash import install_crash_handlers, stop_crash_handlers
+    from pig_desktop.ui.system.qt_messages import install_qt_message_handler
+
+    # Fatal signals traced to a file in the log folder; an earlier run's crash is reported once (the shell
+    # shows app.previous_crash in its banner). Qt's own messages go to the redacted log.
+    app.previous_crash = install_crash_handlers(dirs.log)  # type: ignore[attr-defined]
+    install_qt_message_handler()
 
     from pig_desktop.ui.shell.main_window import MainWindow
     from pig_desktop.ui.system.excepthook import install_excepthook
@@ -234,3 +256,4 @@ def main(argv: Sequence[str] | None = None) -> int:
         shutdown_all(5000)
         stop_sandbox()
         log.info("%s stopped", APP_NAME)
+        stop_crash_handlers()

@@ -37,6 +37,7 @@ from pig_desktop.core.errors import ConfigError, InvalidJobId
 from pig_desktop.core.jobid import EXAMPLE_JOB_ID, extract_job_id
 from pig_desktop.core.outcome import MSG_WRONG_ADDRESS, Outcome, StatusReport
 from pig_desktop.core.policy import WatchPolicy, next_check_delay, watch_is_over
+from pig_desktop.core.proxy import ResolvedProxy, resolve_proxy
 from pig_desktop.core.servers import SERVERS, describe_server, normalize_server
 from pig_desktop.core.signin import SignInError, choose_token, sign_in
 from pig_desktop.core.ticket import TicketContext, format_both, mask_text
@@ -137,6 +138,7 @@ _KNOWN_FLAGS = frozenset(
         "--user",
         "--api-token",
         "--ca-bundle",
+        "--proxy",
         "--watch",
         "--interval",
         "--timeout",
@@ -190,6 +192,11 @@ def build_parser() -> _Parser:
         "--ca-bundle",
         metavar="FILE",
         help="an extra certificate (PEM) to trust, e.g. your company's TLS inspection certificate",
+    )
+    parser.add_argument(
+        "--proxy",
+        metavar="URL",
+        help="send requests through this proxy (http://host:port); default: the environment's http(s)_proxy",
     )
     parser.add_argument("--watch", action="store_true", help="check again until the job finishes")
     parser.add_argument(
@@ -409,6 +416,16 @@ def keychain_password(server: str, email: str) -> str | None:
         return None
 
 
+def _proxy_for(server: str, explicit: str, environ: dict[str, str]) -> ResolvedProxy | None:
+    """--proxy, else the environment's proxy for ``server`` (NO_PROXY honoured)."""
+    try:
+        return resolve_proxy(server, explicit=explicit, environ=environ)
+    except ValueError as exc:
+        raise UsageError(
+            f"The proxy address {explicit} can't be used ({exc}). Use http://host:port."
+        ) from None
+
+
 def find_password(server: str, email: str, environ: dict[str, str], stdin: IO[str]) -> str | None:
     password = environ.get("PIG_PASSWORD", "")
     if password:
@@ -510,6 +527,7 @@ class Run:
             connect_timeout=connect_timeout,
             read_timeout=request_timeout,
             ca_bundle=ca_bundle,
+            proxy=_proxy_for(self.server, getattr(self.args, "proxy", None) or "", self.environ),
         )
         self.client = CinxClient(connection)
 

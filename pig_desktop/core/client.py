@@ -9,6 +9,7 @@ This module does blocking I/O: call it from a worker thread, never from the GUI 
 
 from __future__ import annotations
 
+import base64
 import logging
 import socket
 import ssl
@@ -30,6 +31,7 @@ from .jobid import path_segment
 from .models import Organisation, decode_json, parse_ping, parse_subscriptions
 from .outcome import MSG_WRONG_PASSWORD, StatusReport, classify, error_report
 from .policy import RetryPolicy, parse_retry_after, retry_delay, retry_fits, should_retry
+from .proxy import MSG_PROXY_AUTH, MSG_PROXY_REFUSED, MSG_PROXY_REJECTED, MSG_PROXY_TLS, ResolvedProxy
 from .secrets import hide_in_text, secret_forms
 from .servers import DEFAULT_STATUS_PATH, normalize_server
 
@@ -211,17 +213,39 @@ class _SocketTracker(httpcore.NetworkBackend):
             stream.shutdown()
 
 
-def _abortable_transport(verify: ssl.SSLContext | bool, tracker: _SocketTracker) -> httpx.HTTPTransport:
+def _abortable_transport(
+    verify: ssl.SSLContext | bool, tracker: _SocketTracker, proxy: ResolvedProxy | None = None
+) -> httpx.HTTPTransport:
     """httpx's own transport with its connection pool rebuilt on the tracking backend.
 
     httpx has no public hook for the network backend, so the pool is swapped after construction; if a future
     httpx changes that attribute, the stock (verified) pool stays and abort() is only slower, never unsafe.
     """
-    transport = httpx.HTTPTransport(verify=verify, trust_env=False)
+    auth = (proxy.username, proxy.password) if proxy is not None and proxy.username else None
+    transport = httpx.HTTPTransport(
+        verify=verify, trust_env=False, proxy=httpx.Proxy(proxy.url, auth=auth) if proxy is not None else None
+    )
     pool = getattr(transport, "_pool", None)
     if isinstance(pool, httpcore.ConnectionPool) and isinstance(verify, ssl.SSLContext | bool):
         limits = httpx.Limits(max_connections=100, max_keepalive_connections=20, keepalive_expiry=5.0)
         ssl_context = verify if isinstance(verify, ssl.SSLContext) else None
+        if proxy is not None:
+            # The same proxy pool httpx built (HTTPProxy subclasses ConnectionPool), on the tracking backend.
+            headers: list[tuple[bytes, bytes]] = []
+            if auth is not None:
+                userpass = base64.b64encode(f"{auth[0]}:{auth[1]}".encode()).decode("ascii")
+                headers.append((b"Proxy-Authorization", f"Basic {userpass}".encode("ascii")))
+            transport._pool = httpcore.HTTPProxy(
+                proxy_url=proxy.url,
+                proxy_headers=headers,
+                ssl_context=ssl_context,
+                max_connections=limits.max_connections,
+                max_keepalive_connections=limits.max_keepalive_connections,
+                keepalive_expiry=limits.keepalive_expiry,
+                network_backend=tracker,
+            )
+            pool.close()
+            return transport
         transport._pool = httpcore.ConnectionPool(
             ssl_context=ssl_context,
             max_connections=limits.max_connections,
@@ -273,6 +297,7 @@ class CinxClient:
             or new.ca_bundle != self._connection.ca_bundle
             or new.connect_timeout != self._connection.connect_timeout
             or new.read_timeout != self._connection.read_timeout
+            or new.proxy != self._connection.proxy
         )
         self._connection = new
         if rebuild:
@@ -288,7 +313,7 @@ class CinxClient:
                 transport = self._transport
                 if transport is None:
                     self._tracker = _SocketTracker()
-                    transport = _abortable_transport(verify, self._tracker)
+                    transport = _abortable_transport(verify, self._tracker, conn.proxy)
                 self._http = httpx.Client(
                     timeout=httpx.Timeout(conn.read_timeout, connect=conn.connect_timeout),
                     verify=verify,
@@ -361,6 +386,11 @@ class CinxClient:
         _request_deadline.at = deadline
         try:
             with self._client().stream("GET", url, auth=basic) as response:
+                if response.status_code == 407 and conn.proxy is not None:
+                    # A plain-http request through a proxy gets its 407 as an answer, not as a ProxyError.
+                    raise NetworkError(
+                        MSG_PROXY_AUTH, f"407 from proxy {conn.proxy.display()}", kind="proxy_auth"
+                    )
                 declared = response.headers.get("content-length", "")
                 if declared.isdigit() and int(declared) > self._max_body:
                     raise NetworkError(
@@ -381,7 +411,7 @@ class CinxClient:
                     f"budget ({type(exc).__name__})",
                     kind="timeout",
                 ) from None
-            raise _network_error(exc) from None
+            raise _network_error(exc, conn.proxy) from None
         finally:
             _request_deadline.at = None
 
@@ -505,10 +535,23 @@ class CinxClient:
                 raise Cancelled()
 
 
-def _network_error(exc: Exception) -> NetworkError:
+def _proxy_refused(text: str) -> bool:
+    lowered = text.lower()
+    return "refused" in lowered or "errno 111" in lowered or "unreachable" in lowered
+
+
+def _network_error(exc: Exception, proxy: ResolvedProxy | None = None) -> NetworkError:
     """Map an httpx / ssl / socket failure to a NetworkError with a plain message."""
     text = f"{type(exc).__name__}: {exc}"
     lowered = text.lower()
+    if isinstance(exc, httpx.ProxyError):
+        if "407" in text:
+            return NetworkError(MSG_PROXY_AUTH, text, kind="proxy_auth")
+        return NetworkError(MSG_PROXY_REJECTED, text, kind="proxy")
+    if proxy is not None and isinstance(exc, httpx.ConnectError) and _proxy_refused(text):
+        return NetworkError(MSG_PROXY_REFUSED, f"{text} (proxy {proxy.display()})", kind="proxy")
+    if proxy is not None and (isinstance(exc, ssl.SSLError) or "certificate" in lowered or "ssl" in lowered):
+        return NetworkError(MSG_PROXY_TLS, f"{text} (through proxy {proxy.display()})", kind="proxy_tls")
     if isinstance(exc, httpx.TimeoutException):
         return NetworkError(MSG_TIMEOUT, text, kind="timeout")
     if isinstance(exc, ssl.SSLError) or "certificate" in lowered or "ssl" in lowered:

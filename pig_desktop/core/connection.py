@@ -7,8 +7,12 @@ path, the settings) does not pull in httpx.
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
+from typing import TYPE_CHECKING
 
 from .servers import DEFAULT_STATUS_PATH
+
+if TYPE_CHECKING:  # core.proxy reads urllib.request, which the first frame must not import
+    from .proxy import ResolvedProxy
 
 __all__ = ["Connection"]
 
@@ -25,6 +29,7 @@ class Connection:
     connect_timeout: float = 10.0
     read_timeout: float = 15.0
     ca_bundle: str = ""
+    proxy: ResolvedProxy | None = None  # core.proxy.resolve_proxy's answer; None = direct
 
     def with_token(self, token: str) -> Connection:
         return replace(self, api_token=token)

@@ -35,7 +35,9 @@ class ProtocolError(PigError):
 class NetworkError(PigError):
     """The request did not get an answer: connection refused, DNS, TLS, timeout, reset.
 
-    ``kind`` is one of "connect", "timeout", "tls", "dns", "protocol", "too_large", "http".
+    ``kind`` is one of "connect", "timeout", "tls", "dns", "protocol", "too_large", "http", and for a proxy
+    (core/proxy.py has the sentences) "proxy" (refused or would not pass the request on), "proxy_auth" (407),
+    "proxy_tls" (TLS broke through it).
     """
 
     def __init__(self, message: str, detail: str = "", *, kind: str = "connect") -> None:

@@ -77,6 +77,12 @@ class Settings:
     notifications: bool = True
     notify_failures_only: bool = False
     shown_notices: tuple[str, ...] = ()  # ids of one-time notices already shown
+    # A manual proxy (host "" = none: the system's or the environment's is used). Its password is in the
+    # keychain, never here.
+    proxy_host: str = ""
+    proxy_port: int = 8080
+    proxy_user: str = ""
+    start_at_sign_in: bool = False  # "Start PIG Desktop when I sign in" (store/autostart.py writes the entry)
     # Unknown keys from the file (e.g. written by a newer version), written back unchanged. Not hashed, so a
     # Settings value stays hashable.
     extra: dict[str, Any] = field(default_factory=dict, hash=False)
@@ -190,14 +196,23 @@ def _parse(data: Mapping[str, Any]) -> tuple[Settings, list[str]]:
         problems.append("server_kind")
         kind = defaults.server_kind
     values["server_kind"] = kind
-    for name in ("custom_server", "email", "org_name", "org_id", "api_token", "ca_bundle"):
+    for name in (
+        "custom_server",
+        "email",
+        "org_name",
+        "org_id",
+        "api_token",
+        "ca_bundle",
+        "proxy_host",
+        "proxy_user",
+    ):
         values[name] = take(name, _as_str)
     template = take("status_path_template", _as_str)
     if not _valid_template(template):
         problems.append("status_path_template")
         template = defaults.status_path_template
     values["status_path_template"] = template
-    for name in ("remember_me", "notifications", "notify_failures_only"):
+    for name in ("remember_me", "notifications", "notify_failures_only", "start_at_sign_in"):
         values[name] = take(name, _as_bool)
 
     values["connect_timeout"] = _clamp(take("connect_timeout", _as_float), TIMEOUT_RANGE)
@@ -205,6 +220,7 @@ def _parse(data: Mapping[str, Any]) -> tuple[Settings, list[str]]:
     values["watch_rate_limit"] = _clamp(take("watch_rate_limit", _as_float), RATE_RANGE)
     values["watch_max_hours"] = _clamp(take("watch_max_hours", _as_float), WATCH_HOURS_RANGE)
     values["poll_interval"] = _clamp(take("poll_interval", _as_float), POLL_INTERVAL_RANGE)
+    values["proxy_port"] = int(_clamp(round(take("proxy_port", _as_float) or 8080), (1, 65535)))
     limit = take("history_limit", _as_float)
     values["history_limit"] = int(_clamp(round(limit), HISTORY_LIMIT_RANGE))
 
@@ -261,6 +277,10 @@ _FIELD_LABELS: Final = {
     "notifications": "notifications",
     "notify_failures_only": "notify about failures only",
     "shown_notices": "messages already shown",
+    "proxy_host": "proxy server",
+    "proxy_port": "proxy port",
+    "proxy_user": "proxy user",
+    "start_at_sign_in": "start when I sign in",
 }
 _PARTIAL_BACKUP_NOTICE = " A copy of the old file was kept as {name}."
 
