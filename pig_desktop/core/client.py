@@ -23,6 +23,7 @@ import httpcore
 import httpx
 
 from .. import __version__
+from ..i18n import N_, _
 from .errors import AuthError, Cancelled, ConfigError, NetworkError, ProtocolError
 from .jobid import path_segment
 from .models import Organisation, decode_json, parse_ping, parse_subscriptions
@@ -35,23 +36,19 @@ log = logging.getLogger(__name__)
 MAX_BODY_BYTES = 4 * 1024 * 1024
 USER_AGENT = f"pig-desktop/{__version__}"
 
-MSG_CANT_CONNECT = (
-    "PIG Desktop couldn't reach CINX. Check your internet connection and the server setting, then try again."
+MSG_CANT_CONNECT = N_(
+    "Couldn't reach CINX. Check your internet connection and the server setting, then try again."
 )
-MSG_NO_SUCH_SERVER = (
-    "PIG Desktop couldn't find the CINX server by name. "
-    "Check your internet connection and the server address."
+MSG_NO_SUCH_SERVER = N_(
+    "Couldn't find the CINX server by name. Check your internet connection and the server address."
 )
-MSG_TIMEOUT = "CINX took too long to answer. Try again in a minute."
-MSG_DROPPED = "The connection to CINX broke off in the middle of the answer. Try again."
-MSG_TLS = (
-    "PIG Desktop couldn't confirm that this is really the CINX server (its security certificate isn't "
-    "trusted). If your company inspects internet traffic, ask IT for its certificate file and add it in "
-    "Settings."
+MSG_TIMEOUT = N_("CINX took too long to answer. Try again in a minute.")
+MSG_DROPPED = N_("The connection to CINX broke off in the middle of the answer. Try again.")
+MSG_TLS = N_(
+    "Couldn't confirm that this is really the CINX server (its security certificate isn't trusted). "
+    "If your company inspects internet traffic, ask IT for its certificate file and add it in Settings."
 )
-MSG_TOO_LARGE = (
-    "CINX sent a much larger answer than a job status should be, so PIG Desktop stopped reading it."
-)
+MSG_TOO_LARGE = N_("CINX sent a much larger answer than a job status should be, so reading it was stopped.")
 
 
 @dataclass(frozen=True)
@@ -87,7 +84,7 @@ def tls_context(ca_bundle: str = "") -> ssl.SSLContext:
             context.load_verify_locations(cafile=ca_bundle)
         except (OSError, ssl.SSLError) as exc:
             raise ConfigError(
-                "The certificate file in Settings can't be read. Check the file, or clear the setting.",
+                _("The certificate file in Settings can't be read. Check the file, or clear the setting."),
                 f"load_verify_locations({ca_bundle!r}): {exc}",
             ) from None
     return context
@@ -318,7 +315,7 @@ class CinxClient:
         template = self._connection.status_path_template or DEFAULT_STATUS_PATH
         if "{job}" not in template:
             raise ConfigError(
-                "The status path setting must contain {job}. Reset it to the default in Settings.",
+                _("The status path setting must contain {job}. Reset it to the default in Settings."),
                 f"status path template without {{job}}: {template!r}",
             )
         if not template.startswith("/"):
@@ -339,7 +336,7 @@ class CinxClient:
                 declared = response.headers.get("content-length", "")
                 if declared.isdigit() and int(declared) > self._max_body:
                     raise NetworkError(
-                        MSG_TOO_LARGE, f"Content-Length {declared} > {self._max_body}", kind="too_large"
+                        _(MSG_TOO_LARGE), f"Content-Length {declared} > {self._max_body}", kind="too_large"
                     )
                 chunks: list[bytes] = []
                 size = 0
@@ -347,11 +344,11 @@ class CinxClient:
                     size += len(chunk)
                     if size > self._max_body:
                         raise NetworkError(
-                            MSG_TOO_LARGE, f"body over {self._max_body} bytes", kind="too_large"
+                            _(MSG_TOO_LARGE), f"body over {self._max_body} bytes", kind="too_large"
                         )
                     if time.monotonic() > deadline:
                         raise NetworkError(
-                            MSG_TIMEOUT,
+                            _(MSG_TIMEOUT),
                             f"body still arriving after {conn.total_timeout:.0f} s",
                             kind="timeout",
                         )
@@ -374,7 +371,7 @@ class CinxClient:
             return parse_ping(decode_json(answer.body))
         except ProtocolError as exc:
             raise NetworkError(
-                "Something answered at this address, but it isn't the CINX API. Check the server setting.",
+                _("Something answered at this address, but it isn't the CINX API. Check the server setting."),
                 f"ping: HTTP {answer.status}: {exc.detail}",
                 kind="http",
             ) from None
@@ -383,7 +380,7 @@ class CinxClient:
         """``GET /2.0/subs``: the user's organisations with their tokens and subscription state."""
         answer = self._get(self.server + "/2.0/subs", auth=True)
         if answer.status in (401, 403):
-            raise AuthError(MSG_WRONG_PASSWORD, f"/2.0/subs answered HTTP {answer.status}")
+            raise AuthError(_(MSG_WRONG_PASSWORD), f"/2.0/subs answered HTTP {answer.status}")
         try:
             data: Any = decode_json(answer.body)
             organisations = parse_subscriptions(data)
@@ -392,7 +389,7 @@ class CinxClient:
         if isinstance(data, dict) and isinstance(data.get("response"), dict):
             code = data["response"].get("status_code")
             if code in (401, 403) and not organisations:
-                raise AuthError(MSG_WRONG_PASSWORD, f"/2.0/subs envelope status {code}")
+                raise AuthError(_(MSG_WRONG_PASSWORD), f"/2.0/subs envelope status {code}")
         if answer.status >= 400 and not organisations:
             raise NetworkError(
                 "CINX couldn't list your organisations right now. Try again in a few minutes.",
@@ -454,17 +451,19 @@ def _network_error(exc: Exception) -> NetworkError:
     text = f"{type(exc).__name__}: {exc}"
     lowered = text.lower()
     if isinstance(exc, httpx.TimeoutException):
-        return NetworkError(MSG_TIMEOUT, text, kind="timeout")
+        return NetworkError(_(MSG_TIMEOUT), text, kind="timeout")
     if isinstance(exc, ssl.SSLError) or "certificate" in lowered or "ssl" in lowered:
-        return NetworkError(MSG_TLS, text, kind="tls")
+        return NetworkError(_(MSG_TLS), text, kind="tls")
     if isinstance(exc, httpx.ConnectError):
         if any(word in lowered for word in ("name or service", "nodename", "getaddrinfo", "name resolution")):
-            return NetworkError(MSG_NO_SUCH_SERVER, text, kind="dns")
-        return NetworkError(MSG_CANT_CONNECT, text, kind="connect")
+            return NetworkError(_(MSG_NO_SUCH_SERVER), text, kind="dns")
+        return NetworkError(_(MSG_CANT_CONNECT), text, kind="connect")
     if isinstance(exc, httpx.RemoteProtocolError | httpx.ReadError | httpx.WriteError):
-        return NetworkError(MSG_DROPPED, text, kind="protocol")
+        return NetworkError(_(MSG_DROPPED), text, kind="protocol")
     if isinstance(exc, httpx.UnsupportedProtocol | httpx.InvalidURL):
         return NetworkError(
-            "The server address in Settings can't be used. Check it, or choose Production.", text, kind="http"
+            _("The server address in Settings can't be used. Check it, or choose Production."),
+            text,
+            kind="http",
         )
-    return NetworkError(MSG_CANT_CONNECT, text, kind="connect")
+    return NetworkError(_(MSG_CANT_CONNECT), text, kind="connect")
