@@ -118,10 +118,15 @@ def resolve_language(choice: str = "system", environ: dict[str, str] | None = No
 
 
 def translations_dir() -> Path:
-    """Where the catalogues are: the installed package, the bundle, or the checkout's resources/."""
-    from .assets import resources_root
-
-    return resources_root() / "translations"
+    """Where the catalogues are, found next to this module (not through the resources package, which an
+    editable install may map onto another checkout): ``pig_desktop/resources/translations`` in a wheel and
+    in a PyInstaller bundle (``sys._MEIPASS/pig_desktop/resources``), ``<checkout>/resources/translations``
+    in a source checkout."""
+    here = Path(__file__).resolve().parent
+    for candidate in (here / "resources" / "translations", here.parent / "resources" / "translations"):
+        if candidate.is_dir():
+            return candidate
+    return here.parent / "resources" / "translations"
 
 
 def load_translations(language: str, directory: Path | None = None) -> gettext.NullTranslations:
