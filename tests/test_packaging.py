@@ -229,7 +229,14 @@ def test_installed_wheel_finds_its_resources(wheel: Path, tmp_path: Path) -> Non
     # The compiled Spanish catalogue was installed and is the one found (the wheel has no dependencies
     # installed here, so ask the Qt-free, dependency-free i18n module directly).
     env = {k: v for k, v in os.environ.items() if not k.startswith(("LANG", "LC_", "PYTHONPATH"))}
-    probe = "from pig_desktop import i18n; i18n.setup(); print(i18n.translations_dir()); print(i18n._('Processed'))"
+    probe = "; ".join(
+        (
+            "from pig_desktop import i18n",
+            "i18n.setup()",
+            "print(i18n.translations_dir())",
+            "print(i18n._('Processed'))",
+        )
+    )
     spoken = subprocess.run(
         [str(python), "-c", probe],
         cwd=tmp_path,
