@@ -35,6 +35,7 @@ from enum import Enum
 from pathlib import Path
 from typing import Any, Final
 
+from pig_desktop.i18n import N_, _
 from pig_desktop.core.outcome import Outcome
 from pig_desktop.store.paths import backup_path
 
@@ -47,12 +48,12 @@ DEFAULT_MAX_ENTRIES: Final = 1000
 _SQLITE_CORRUPT: Final = 11
 _SQLITE_NOTADB: Final = 26
 
-NOTICE_CORRUPT: Final = (
-    "Your saved history of lookups and watched jobs could not be read, so PIG Desktop started with an empty "
+NOTICE_CORRUPT: Final = N_(
+    "Your saved history of checks and watched jobs could not be read, so PIG Desktop started with an empty "
     "one. The old file was kept as {name}."
 )
-NOTICE_NO_FILE: Final = (
-    "PIG Desktop could not open its history file, so lookups and watched jobs from now on will not be kept "
+NOTICE_NO_FILE: Final = N_(
+    "PIG Desktop could not open its history file, so checks and watched jobs from now on will not be kept "
     "after you close it. Please check that your account may change files in {folder}."
 )
 
@@ -353,7 +354,7 @@ def _replace(path: Path, exc: BaseException) -> _Opened:
     except (sqlite3.DatabaseError, OSError) as exc2:
         return _fallback(path, exc2, f"{detail}; then ")
     log.warning("Damaged history database kept as %s", backup)
-    return _Opened(conn, NOTICE_CORRUPT.format(name=backup.name), detail, backup, False)
+    return _Opened(conn, _(NOTICE_CORRUPT).format(name=backup.name), detail, backup, False)
 
 
 def _fallback(path: Path, exc: BaseException, prefix: str = "") -> _Opened:
@@ -362,7 +363,7 @@ def _fallback(path: Path, exc: BaseException, prefix: str = "") -> _Opened:
         log.error("History kept in memory only: %s", detail)
     conn = _connect(":memory:")
     migrate(conn)
-    return _Opened(conn, NOTICE_NO_FILE.format(folder=path.parent), detail, None, True, _is_locked(exc))
+    return _Opened(conn, _(NOTICE_NO_FILE).format(folder=path.parent), detail, None, True, _is_locked(exc))
 
 
 class _Database:
