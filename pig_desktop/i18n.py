@@ -190,3 +190,32 @@ def format_decimal(value: float, places: int) -> str:
     text = f"{value:.{places}f}"
     # TRANSLATORS: the decimal separator of your language ("," in Spanish).
     return text.replace(".", pgettext("decimal separator", "."))
+
+
+# --- the bundled user guide, in the user's language where translated ---
+
+GUIDE_NAME = "user-guide"
+
+
+def guide_dirs() -> list[Path]:
+    """Where a guide may be: ``resources/guide/`` (wheel, bundle, checkout), then the checkout's ``docs/``."""
+    here = Path(__file__).resolve().parent
+    return [translations_dir().parent / "guide", here.parent / "docs"]
+
+
+def user_guide(language: str | None = None, dirs: list[Path] | None = None) -> Path | None:
+    """The guide file for ``language`` (default: the one in use): ``user-guide.<lang>.html`` or ``.md``,
+    else the English ``user-guide.html``/``.md``; None when no guide is bundled."""
+    language = language or current_language()
+    names = (
+        [f"{GUIDE_NAME}.{language}.html", f"{GUIDE_NAME}.{language}.md"]
+        if language != SOURCE_LANGUAGE
+        else []
+    )
+    names += [f"{GUIDE_NAME}.html", f"{GUIDE_NAME}.md"]
+    for name in names:
+        for directory in dirs if dirs is not None else guide_dirs():
+            candidate = directory / name
+            if candidate.is_file():
+                return candidate
+    return None

@@ -244,3 +244,19 @@ def test_pig_status_is_english_by_default() -> None:
     assert "The job finished successfully. Nothing more to do." in result.stdout
     usage = run_pig_status("--bogus", "x", LANGUAGE="es")
     assert usage.returncode == 64 and "opción desconocida --bogus" in usage.stderr
+
+
+def test_user_guide_in_the_users_language_where_translated(tmp_path: Path) -> None:
+    bundled, docs = tmp_path / "guide", tmp_path / "docs"
+    bundled.mkdir()
+    docs.mkdir()
+    (docs / "user-guide.md").write_text("# Guide\n", encoding="utf-8")
+    assert i18n.user_guide("es", [bundled, docs]) == docs / "user-guide.md"  # not translated: English
+    (bundled / "user-guide.es.md").write_text("# Guía\n", encoding="utf-8")
+    assert i18n.user_guide("es", [bundled, docs]) == bundled / "user-guide.es.md"
+    assert i18n.user_guide("en", [bundled, docs]) == docs / "user-guide.md"
+    i18n.install("es")
+    assert i18n.user_guide(dirs=[bundled, docs]) == bundled / "user-guide.es.md"
+    assert i18n.user_guide("es", [tmp_path / "nowhere"]) is None
+    # In this checkout the English guide is found.
+    assert i18n.user_guide("en") == ROOT / "docs" / "user-guide.md"
