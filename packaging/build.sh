@@ -85,6 +85,9 @@ if ! "$PY" -c "import PyInstaller" 2>/dev/null; then
     "$PY" -m pip install "pyinstaller>=6.0"
 fi
 
+# The compiled translations (.mo) go into resources/, which the spec collects (the .deb is made from this bundle).
+"$PY" "$ROOT/pig_desktop/i18n_build.py"
+
 rm -rf "$WORK" "${DIST:?}/$NAME"
 if [[ "$MODE" == onefile ]]; then
     export PIG_ONEFILE=1

@@ -29,7 +29,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import IO, Any, NoReturn
 
-from pig_desktop import __version__
+from pig_desktop import __version__, i18n
 from pig_desktop.core import client as core_client
 from pig_desktop.core.client import CinxClient
 from pig_desktop.core.connection import Connection
@@ -40,7 +40,9 @@ from pig_desktop.core.policy import WatchPolicy, next_check_delay, watch_is_over
 from pig_desktop.core.proxy import ResolvedProxy, resolve_proxy
 from pig_desktop.core.servers import SERVERS, describe_server, normalize_server
 from pig_desktop.core.signin import SignInError, choose_token, sign_in
+from pig_desktop.core.summary import app_name, job_summary
 from pig_desktop.core.ticket import TicketContext, format_both, mask_text
+from pig_desktop.i18n import N_, _, ngettext
 
 log = logging.getLogger("pig_desktop.cli")
 
@@ -68,15 +70,15 @@ DEFAULT_INTERVAL = 10.0
 DEFAULT_TIMEOUT = 3600.0
 DEFAULT_REQUEST_TIMEOUT = 15.0
 
-MSG_NO_PASSWORD = "No password: set PIG_PASSWORD or sign in with PIG Desktop and tick Remember me."
-MSG_NO_USER = "No CINX email given: add --user EMAIL or set PIG_USER."
-MSG_INTERRUPTED = "Stopped (Ctrl+C)."
-MSG_UNEXPECTED = (
+MSG_NO_PASSWORD = N_("No password: set PIG_PASSWORD or sign in with PIG Desktop and tick Remember me.")
+MSG_NO_USER = N_("No CINX email given: add --user EMAIL or set PIG_USER.")
+MSG_INTERRUPTED = N_("Stopped (Ctrl+C).")
+MSG_UNEXPECTED = N_(
     "Something went wrong inside pig-status, so the job could not be checked. Try again; if it keeps "
     "happening, send the log file to support."
 )
 
-EPILOG = """\
+EPILOG = N_("""\
 environment variables:
   PIG_SERVER     stands in for --server
   PIG_USER       stands in for --user
@@ -89,7 +91,7 @@ exit codes:
   0 processed   1 failed   2 still running   3 not found
   4 sign-in or subscription problem   5 network, server or answer problem
   64 usage error (bad job id, bad option)   130 stopped with Ctrl+C
-"""
+""")
 
 
 # ---- argument parsing --------------------------------------------------------------------------------------
@@ -106,7 +108,7 @@ class _Parser(argparse.ArgumentParser):
         argv = sys.argv[1:] if self._argv is None else self._argv
         if message.startswith("unrecognized arguments:"):
             message = _unrecognized(argv)
-        _say(f"{PROG}: {message}\nTry {PROG} --help.")
+        _say(_("{prog}: {problem}\nTry {prog} --help.").format(prog=PROG, problem=message))
         if "--json" in argv:
             usage_json(message, sys.stdout)
         raise SystemExit(EXIT_USAGE)
@@ -123,13 +125,16 @@ def _unrecognized(argv: list[str]) -> str:
     options = (arg.split("=", 1)[0] for arg in argv if arg.startswith("-") and arg != "-")
     names = [name for name in options if name not in _KNOWN_FLAGS]
     if any("pass" in name.lower() or name in ("-p", "-P") for name in names):
-        return (
+        return _(
             "there is no password option (a password on the command line can be seen by other programs). "
             "Set PIG_PASSWORD, or sign in with PIG Desktop and tick Remember me."
         )
     if names:
-        return "unknown option " + ", ".join(dict.fromkeys(names))
-    return "too many arguments: give one job id (put text with spaces in quotes)"
+        unknown = list(dict.fromkeys(names))
+        return ngettext("unknown option {options}", "unknown options {options}", len(unknown)).format(
+            options=", ".join(unknown)
+        )
+    return _("too many arguments: give one job id (put text with spaces in quotes)")
 
 
 _KNOWN_FLAGS = frozenset(
@@ -158,9 +163,13 @@ def _seconds(text: str) -> float:
     try:
         value = float(text)
     except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a number of seconds") from None
+        raise argparse.ArgumentTypeError(
+            _("{value} is not a number of seconds").format(value=repr(text))
+        ) from None
     if not math.isfinite(value) or value <= 0:
-        raise argparse.ArgumentTypeError(f"{text!r} must be a number of seconds above 0")
+        raise argparse.ArgumentTypeError(
+            _("{value} must be a number of seconds above 0").format(value=repr(text))
+        )
     return value
 
 
@@ -168,63 +177,73 @@ def build_parser() -> _Parser:
     parser = _Parser(
         prog=PROG,
         allow_abbrev=False,  # a script contract: "--us" must not silently mean "--user"
-        description="Check the status of a CINX Partner Integration Gateway (PIG) job.",
-        epilog=EPILOG,
+        description=_("Check the status of a CINX Partner Integration Gateway (PIG) job."),
+        epilog=_(EPILOG),
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument(
         "job",
         metavar="JOB",
-        help=f"the job id, or any text containing it (a status URL, an email line), e.g. {EXAMPLE_JOB_ID}",
+        help=_("the job id, or any text containing it (a status URL, an email line), e.g. {example}").format(
+            example=EXAMPLE_JOB_ID
+        ),
     )
     parser.add_argument(
         "--server",
         metavar="URL",
-        help='"production" (default), "development" or the server address (https://...)',
+        help=_('"production" (default), "development" or the server address (https://...)'),
     )
-    parser.add_argument("--user", metavar="EMAIL", help="your CINX sign-in email")
+    parser.add_argument("--user", metavar="EMAIL", help=_("your CINX sign-in email"))
     parser.add_argument(
         "--api-token",
         metavar="TOKEN",
-        help="the organisation's API token (default: found through your subscriptions)",
+        help=_("the organisation's API token (default: found through your subscriptions)"),
     )
     parser.add_argument(
         "--ca-bundle",
         metavar="FILE",
-        help="an extra certificate (PEM) to trust, e.g. your company's TLS inspection certificate",
+        help=_("an extra certificate (PEM) to trust, e.g. your company's TLS inspection certificate"),
     )
     parser.add_argument(
         "--proxy",
         metavar="URL",
-        help="send requests through this proxy (http://host:port); default: the environment's http(s)_proxy",
+        help=_(
+            "send requests through this proxy (http://host:port); default: the environment's http(s)_proxy"
+        ),
     )
-    parser.add_argument("--watch", action="store_true", help="check again until the job finishes")
+    parser.add_argument("--watch", action="store_true", help=_("check again until the job finishes"))
     parser.add_argument(
         "--interval",
         type=_seconds,
         default=DEFAULT_INTERVAL,
         metavar="SECONDS",
-        help=f"with --watch: seconds between checks while the job is young (default {DEFAULT_INTERVAL:g})",
+        help=_("with --watch: seconds between checks while the job is young (default {seconds})").format(
+            seconds=f"{DEFAULT_INTERVAL:g}"
+        ),
     )
     parser.add_argument(
         "--timeout",
         type=_seconds,
         default=DEFAULT_TIMEOUT,
         metavar="SECONDS",
-        help=f"with --watch: give up after this long (default {DEFAULT_TIMEOUT:g})",
+        help=_("with --watch: give up after this long (default {seconds})").format(
+            seconds=f"{DEFAULT_TIMEOUT:g}"
+        ),
     )
     parser.add_argument(
         "--request-timeout",
         type=_seconds,
         default=DEFAULT_REQUEST_TIMEOUT,
         metavar="SECONDS",
-        help=f"how long to wait for CINX to answer one request (default {DEFAULT_REQUEST_TIMEOUT:g})",
+        help=_("how long to wait for CINX to answer one request (default {seconds})").format(
+            seconds=f"{DEFAULT_REQUEST_TIMEOUT:g}"
+        ),
     )
-    parser.add_argument("--json", action="store_true", help="print one JSON object instead of text")
+    parser.add_argument("--json", action="store_true", help=_("print one JSON object instead of text"))
     parser.add_argument(
         "--demo",
         action="store_true",
-        help="use a built-in practice server with sample jobs (no CINX account needed)",
+        help=_("use a built-in practice server with sample jobs (no CINX account needed)"),
     )
     parser.add_argument("--version", action="version", version=f"{PROG} {__version__}")
     return parser
@@ -283,7 +302,7 @@ def visible(text: str) -> str:
 
 
 def _server_label(server: str, demo: bool = False) -> str:
-    name = "Demo sandbox" if demo else describe_server(server)
+    name = _("Demo sandbox") if demo else describe_server(server)
     return f"{name} ({server})" if name != server else server
 
 
@@ -305,56 +324,69 @@ class Target:
 def summary_line(report: StatusReport) -> str:
     """The one-line human summary that opens the plain output."""
     job = report.job_id
-    app = f" ({report.job.app})" if report.job and report.job.app else ""
+    if report.job and report.job.app:
+        job = _("{job} ({app})").format(job=job, app=app_name(report.job.app))
     outcome = report.outcome
     if outcome is Outcome.PROCESSED:
-        return f"Processed: job {job}{app} finished successfully."
+        return _("Processed: job {job} finished successfully.").format(job=job)
     if outcome is Outcome.FAILED:
-        return f"Failed: job {job}{app} was attempted by CINX and failed."
+        return _("Failed: job {job} was attempted by CINX and failed.").format(job=job)
     if outcome is Outcome.RUNNING:
-        state = f" ({report.status_message})" if report.status_message else ""
-        return f"In progress: job {job}{app} is still being processed{state}."
+        if report.status_message:
+            return _("In progress: job {job} is not finished yet (status: {status}).").format(
+                job=job, status=report.status_message
+            )
+        return _("In progress: job {job} is not finished yet.").format(job=job)
     if outcome is Outcome.NOT_FOUND:
-        return f"Not found: CINX has no job {job} for this organisation on this server."
+        return _("Not found: CINX has no job {job} for this organisation on this server.").format(job=job)
     if outcome is Outcome.AUTH_ERROR:
-        return f"Sign-in problem: CINX refused the sign-in or the subscription while checking job {job}."
-    return f"Error: no usable answer from CINX about job {job}."
+        return _(
+            "Sign-in problem: CINX refused the sign-in or the subscription while checking job {job}."
+        ).format(job=job)
+    return _("Error: no usable answer from CINX about job {job}.").format(job=job)
 
 
 def plain_report(report: StatusReport, target: Target) -> str:
     """The summary line, the key fields aligned, and the plain next step."""
-    fields: list[tuple[str, str]] = [("Job", report.job_id), ("Outcome", report.label)]
+    fields: list[tuple[str, str]] = [(_("Job"), report.job_id), (_("Outcome"), report.label)]
     row = report.job
     if row is not None:
         status = " ".join(part for part in (str(row.status_code or ""), row.status_message) if part)
-        fields.append(("Status", status or "(none)"))
+        fields.append((_("Status"), status or _("(none)")))
         if row.app:
-            fields.append(("App", row.app))
+            fields.append((_("App"), row.app))
         if row.partner:
-            fields.append(("Partner", row.partner))
+            fields.append((_("Partner"), row.partner))
         if row.command_started_at is not None:
-            fields.append(("Started", format_both(row.command_started_at)))
+            fields.append((_("Started"), format_both(row.command_started_at)))
         elif row.command_started_at_text:
-            fields.append(("Started", row.command_started_at_text))
+            fields.append((_("Started"), row.command_started_at_text))
     if target.organisation:
-        fields.append(("Organisation", target.organisation))
+        fields.append((_("Organisation"), target.organisation))
     elif target.api_token:
-        fields.append(("Organisation", f"(not looked up; API token ending {target.api_token[-4:]})"))
-    fields.append(("Server", _server_label(target.server, target.demo)))
-    fields.append(("Checked", format_both(report.checked_at)))
+        fields.append(
+            (
+                _("Organisation"),
+                _("(not looked up; API token ending {last4})").format(last4=target.api_token[-4:]),
+            )
+        )
+    fields.append((_("Server"), _server_label(target.server, target.demo)))
+    fields.append((_("Checked"), format_both(report.checked_at)))
     if report.envelope is not None:
         meta = report.envelope.response
         envelope = " ".join(part for part in (str(meta.status_code or ""), meta.message) if part)
         if report.http_status is not None:
             envelope = f"{envelope} (HTTP {report.http_status})".strip()
-        fields.append(("Envelope", envelope))
+        fields.append((_("Envelope"), envelope))
     elif report.http_status is not None:
-        fields.append(("HTTP status", str(report.http_status)))
+        fields.append((_("HTTP status"), str(report.http_status)))
     if report.outcome in (Outcome.ERROR, Outcome.AUTH_ERROR) and report.detail:
         # The technical part, for whoever the user forwards this to.
-        fields.append(("Detail", report.detail))
-    width = max(len(name) for name, _ in fields) + 2
+        fields.append((_("Detail"), report.detail))
+    width = max(len(name) for name, _value in fields) + 2
     lines = [visible(summary_line(report)), ""]
+    if report.job is not None:
+        lines += [visible(job_summary(report)), ""]
     lines += [f"{name:<{width}}{visible(value)}" for name, value in fields]
     lines += ["", visible(cli_wording(report.message))]
     return "\n".join(lines)
@@ -437,7 +469,7 @@ def find_password(server: str, email: str, environ: dict[str, str], stdin: IO[st
         import getpass
 
         try:
-            return getpass.getpass(f"CINX password for {email}: ") or None
+            return getpass.getpass(_("CINX password for {email}: ").format(email=email)) or None
         except EOFError:
             return None
     return None
@@ -490,11 +522,13 @@ class Run:
         connect_timeout = min(10.0, request_timeout)
         ca_bundle = (args.ca_bundle or self.environ.get("PIG_CA_BUNDLE", "")).strip()
         if ca_bundle and not os.path.isfile(ca_bundle):
-            raise UsageError(f"The certificate file {ca_bundle} doesn't exist or isn't a file.")
+            raise UsageError(
+                _("The certificate file {path} doesn't exist or isn't a file.").format(path=ca_bundle)
+            )
 
         if args.demo:
             if args.server:
-                raise UsageError("--demo uses its own practice server; leave out --server.")
+                raise UsageError(_("--demo uses its own practice server; leave out --server."))
             from pig_desktop.demo.accounts import DEMO_EMAIL, DEMO_PASSWORD
             from pig_desktop.demo.server import SandboxServer
 
@@ -504,7 +538,11 @@ class Run:
             # The practice account only: the user's own PIG_* settings must not leak into the demo.
             email, password = DEMO_EMAIL, DEMO_PASSWORD
             token = (args.api_token or "").strip()
-            _say(f"Demo mode: using the built-in practice server at {self.server} (not a real CINX server).")
+            _say(
+                _(
+                    "Demo mode: using the built-in practice server at {server} (not a real CINX server)."
+                ).format(server=self.server)
+            )
         else:
             try:
                 self.server = resolve_server(args.server or self.environ.get("PIG_SERVER"))
@@ -512,11 +550,13 @@ class Run:
                 raise UsageError(exc.message) from None
             email = (args.user or self.environ.get("PIG_USER", "")).strip()
             if not email:
-                raise UsageError(MSG_NO_USER)
+                raise UsageError(_(MSG_NO_USER))
             token = (args.api_token or self.environ.get("PIG_API_TOKEN", "")).strip()
             password = find_password(self.server, email, self.environ, self.stdin) or ""
             if not password:
-                return self.fail(Outcome.AUTH_ERROR, MSG_NO_PASSWORD, "no PIG_PASSWORD, keychain or terminal")
+                return self.fail(
+                    Outcome.AUTH_ERROR, _(MSG_NO_PASSWORD), "no PIG_PASSWORD, keychain or terminal"
+                )
 
         _register_password(email, password)
         connection = Connection(
@@ -558,11 +598,13 @@ class Run:
     def _list_organisations(self, organisations: Sequence[Any]) -> int:
         usable = [org for org in organisations if org.usable]
         if usable:
-            lines = ["You belong to several organisations. Choose one with --api-token TOKEN:"]
+            lines = [_("You belong to several organisations. Choose one with --api-token TOKEN:")]
         else:
             lines = [
-                "None of your organisations has an active CINX subscription with API access. "
-                "If you have an API token from your administrator, give it with --api-token TOKEN."
+                _(
+                    "None of your organisations has an active CINX subscription with API access. "
+                    "If you have an API token from your administrator, give it with --api-token TOKEN."
+                )
             ]
         for org in organisations:
             lines.append(f"  {org.name}: {org.plain_state}")
@@ -585,26 +627,36 @@ class Run:
             checked = report.checked_at.astimezone().strftime("%H:%M:%S")
             state = report.label
             if report.outcome is Outcome.RUNNING and report.status_message:
-                state += f" ({report.status_message})"
+                state = _("{label} (status: {status})").format(label=state, status=report.status_message)
             if over is not None:
                 if over == "gave_up":
-                    _say(f"{checked}  {state}. Stopped watching after {_duration(policy.max_duration)}.")
+                    _say(
+                        _("{time}  {state}. Stopped watching after {duration}.").format(
+                            time=checked, state=state, duration=_duration(policy.max_duration)
+                        )
+                    )
                 else:
-                    _say(f"{checked}  {state}.")
+                    _say(_("{time}  {state}.").format(time=checked, state=state))
                 return report
             remaining = policy.max_duration - age
             delay = min(next_check_delay(report, age, errors, policy), max(0.0, remaining))
-            _say(f"{checked}  {state}. Next check in {_duration(delay)}.")
+            _say(
+                _("{time}  {state}. Next check in {duration}.").format(
+                    time=checked, state=state, duration=_duration(delay)
+                )
+            )
             time.sleep(delay)
 
 
 def _duration(seconds: float) -> str:
     if seconds < 1:
-        return f"{seconds:.1f} s"
+        return _("{seconds} s").format(seconds=i18n.format_decimal(seconds, 1))
     if seconds < 120:
-        return f"{seconds:.0f} s"
+        return _("{seconds} s").format(seconds=f"{seconds:.0f}")
     minutes = seconds / 60
-    return f"{minutes:.0f} min" if minutes < 120 else f"{minutes / 60:.1f} h"
+    if minutes < 120:
+        return _("{minutes} min").format(minutes=f"{minutes:.0f}")
+    return _("{hours} h").format(hours=i18n.format_decimal(minutes / 60, 1))
 
 
 def _register_password(email: str, password: str) -> None:
@@ -631,6 +683,8 @@ def _setup_logging() -> None:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``pig-status`` console script. Returns the exit code."""
+    # The language first: argparse's help and errors below are already in it.
+    i18n.setup()
     parser = build_parser()
     args = parser.parse_args_list(list(argv) if argv is not None else None)
     _setup_logging()
@@ -638,12 +692,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         return run.execute()
     except UsageError as exc:
-        _say(f"{exc}\nTry {PROG} --help.")
+        _say(_("{problem}\nTry {prog} --help.").format(problem=exc, prog=PROG))
         if args.json:
             usage_json(str(exc), sys.stdout)
         return EXIT_USAGE
     except KeyboardInterrupt:
-        _say(MSG_INTERRUPTED)
+        _say(_(MSG_INTERRUPTED))
         return EXIT_INTERRUPTED
     except BrokenPipeError:
         # The reader of stdout went away (e.g. `| head`): nothing more to say to it.
@@ -651,7 +705,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_ERROR
     except Exception:
         log.exception("pig-status failed unexpectedly")
-        _say(MSG_UNEXPECTED)
+        _say(_(MSG_UNEXPECTED))
         return EXIT_ERROR
     finally:
         try:
@@ -672,7 +726,7 @@ def _entry() -> None:
     try:
         code = main()
     except KeyboardInterrupt:  # Ctrl+C while parsing or cleaning up
-        _say(MSG_INTERRUPTED)
+        _say(_(MSG_INTERRUPTED))
         code = EXIT_INTERRUPTED
     sys.exit(code)
 

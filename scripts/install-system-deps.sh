@@ -25,6 +25,7 @@ TEST_PACKAGES=(
     xvfb xauth x11-utils xdotool imagemagick
     dbus dbus-x11 gnome-keyring dunst libnotify-bin trayer
     desktop-file-utils appstream
+    at-spi2-core python3-pyatspi gir1.2-atspi-2.0
 )
 
 say() { printf 'install-system-deps: %s\n' "$*" >&2; }

@@ -139,7 +139,7 @@ def test_demo_reports_the_documented_job_processed(pig_desktop_home: Path) -> No
     result = run_cli("--demo", PROCESSED_JOB)
     assert result.code == 0
     first = result.stdout.splitlines()[0]
-    assert first == f"Processed: job {PROCESSED_JOB} (json-rfq-import) finished successfully."
+    assert first == f"Processed: job {PROCESSED_JOB} (RFQ import) finished successfully."
     assert "processed" in result.stdout.lower()
     for label in (
         "Job",
@@ -206,7 +206,7 @@ def test_exit_codes_of_the_outcomes(
 def test_running_names_the_state_and_next_step(server: SandboxServer) -> None:
     result = run_cli(PROGRESS_JOB, **with_token(server))
     assert result.code == 2
-    assert "(Queued)" in result.stdout.splitlines()[0]
+    assert "(status: Queued)" in result.stdout.splitlines()[0]
     assert "watch it" in result.stdout
 
 
@@ -236,12 +236,12 @@ def test_expired_subscription_exit_4(server: SandboxServer) -> None:
             ScriptedResponse(
                 200, b"<html><body>Proxy login</body></html>", headers=(("Content-Type", "text/html"),)
             ),
-            "can't read",
+            "can't be read",
         ),
-        (ScriptedResponse(200, b'{"response": {"status_code": 200}, "rows": [{"sta'), "can't read"),
-        (ScriptedResponse(200, b"[1, 2, 3]"), "can't read"),
+        (ScriptedResponse(200, b'{"response": {"status_code": 200}, "rows": [{"sta'), "can't be read"),
+        (ScriptedResponse(200, b"[1, 2, 3]"), "can't be read"),
         (ScriptedResponse(200, b'{"rows": [' + b'{"a": 1},' * 600_000 + b"{}]}"), "much larger"),
-        (ScriptedResponse(200, envelope([{"status_message": "Processed"}])), "can't read"),
+        (ScriptedResponse(200, envelope([{"status_message": "Processed"}])), "can't be read"),
     ],
 )
 def test_faults_exit_5_without_traceback(
@@ -509,8 +509,8 @@ def test_watch_until_processed(server: SandboxServer) -> None:
     assert result.stdout.startswith("Processed: ")
     progress = result.stderr.strip().splitlines()
     assert len(progress) == 3
-    assert "(Queued)" in progress[0] and "Next check" in progress[0]
-    assert "(Processing)" in progress[1]
+    assert "(status: Queued)" in progress[0] and "Next check" in progress[0]
+    assert "(status: Processing)" in progress[1]
     assert progress[2].endswith("Processed.")
     assert server.request_count(PROGRESS_JOB) == 3
 

@@ -123,7 +123,7 @@ def test_progress_over_polls(server: SandboxServer) -> None:
         states = [client.check_status(PROGRESS_JOB) for _ in range(3)]
     assert [r.outcome for r in states] == [Outcome.RUNNING, Outcome.RUNNING, Outcome.PROCESSED]
     assert [r.status_message for r in states] == ["Queued", "Processing", "Processed"]
-    assert "(Queued)" in states[0].message
+    assert "(its status: Queued)" in states[0].message
 
 
 def test_request_shape_auth_header_and_encoding(server: SandboxServer) -> None:
@@ -333,7 +333,7 @@ def test_wrong_shapes(server: SandboxServer, body: bytes) -> None:
     server.script_job(SCRIPTED_JOB, [ScriptedResponse(200, body)])
     with make_client(server) as client:
         report = client.check_status(SCRIPTED_JOB)
-    assert report.outcome is Outcome.ERROR and not report.transient and "can't read" in report.message
+    assert report.outcome is Outcome.ERROR and not report.transient and "can't be read" in report.message
 
 
 def test_oversize_body_with_content_length(server: SandboxServer) -> None:
@@ -419,7 +419,7 @@ def test_connection_refused_is_transient_and_retried() -> None:
     with no_sleep_client(f"http://127.0.0.1:{port}", sleeps) as client:
         report = client.check_status(PROCESSED_JOB)
     assert report.outcome is Outcome.ERROR and report.transient
-    assert "couldn't reach CINX" in report.message and "ConnectError" in report.detail
+    assert "Couldn't reach CINX" in report.message and "ConnectError" in report.detail
     assert len(sleeps) == 3
 
 

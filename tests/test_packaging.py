@@ -203,6 +203,9 @@ def test_wheel_contains_code_resources_and_entry_points(wheel: Path, source_copy
         assert "pig_desktop/resources/" + path.relative_to(source_copy / "resources").as_posix() in names, (
             path
         )
+    # The build step (setup.py) compiles every shipped translation into the wheel.
+    for po in (source_copy / "resources" / "translations").glob("*.po"):
+        assert f"pig_desktop/resources/translations/{po.stem}/LC_MESSAGES/pig-desktop.mo" in names, po
     assert re.search(r"\[console_scripts\]\s*\npig-status = pig_desktop\.cli:main", entry_points)
     assert re.search(r"\[gui_scripts\]\s*\npig-desktop = pig_desktop\.app:main", entry_points)
     # Nothing from the repository's other folders leaks in as a package.
@@ -223,6 +226,27 @@ def test_installed_wheel_finds_its_resources(wheel: Path, tmp_path: Path) -> Non
     assert int(out[2]) == len(assets.all_icon_paths())
     for script in ("pig-status", "pig-desktop"):
         assert (tmp_path / "venv" / "bin" / script).is_file()
+    # The compiled Spanish catalogue was installed and is the one found (the wheel has no dependencies
+    # installed here, so ask the Qt-free, dependency-free i18n module directly).
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("LANG", "LC_", "PYTHONPATH"))}
+    probe = "; ".join(
+        (
+            "from pig_desktop import i18n",
+            "i18n.setup()",
+            "print(i18n.translations_dir())",
+            "print(i18n._('Processed'))",
+        )
+    )
+    spoken = subprocess.run(
+        [str(python), "-c", probe],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        env={**env, "LANGUAGE": "es"},
+    )
+    where, word = spoken.stdout.split("\n")[:2]
+    assert Path(where).resolve().is_relative_to(site) and word == "Procesado", spoken.stderr
+    assert (Path(where) / "es" / "LC_MESSAGES" / "pig-desktop.mo").is_file()
 
 
 @pytest.mark.slow

@@ -68,7 +68,7 @@ def test_a_proxy_that_wants_a_password_gets_its_own_sentence() -> None:
         refused = _status("--proxy", proxy.url)
         assert refused.returncode == 5
         answer = json.loads(refused.stdout)
-        assert answer["message"].endswith(MSG_PROXY_AUTH)
+        assert answer["message"].startswith(MSG_PROXY_AUTH)
         user_given = _status("--proxy", proxy.url.replace("http://", "http://ann:proxy-secret-1@"))
         assert user_given.returncode == 0, user_given.stderr
     assert "proxy-secret-1" not in user_given.stdout + user_given.stderr
@@ -77,7 +77,7 @@ def test_a_proxy_that_wants_a_password_gets_its_own_sentence() -> None:
 def test_a_proxy_that_is_not_there_gets_its_own_sentence() -> None:
     run = _status("--proxy", closed_port_url())
     assert run.returncode == 5
-    assert json.loads(run.stdout)["message"].endswith(MSG_PROXY_REFUSED)
+    assert json.loads(run.stdout)["message"].startswith(MSG_PROXY_REFUSED)
 
 
 def test_resolution_order_and_no_password_in_repr() -> None:

@@ -24,6 +24,7 @@ import httpcore
 import httpx
 
 from .. import __version__
+from ..i18n import N_, _
 from .connection import Connection
 from .decoding import ACCEPT_ENCODING, BoundedDecoder, DecodeFailed, UnsupportedEncoding, parse_codings
 from .errors import AuthError, Cancelled, ConfigError, NetworkError, ProtocolError
@@ -40,37 +41,34 @@ log = logging.getLogger(__name__)
 MAX_BODY_BYTES = 4 * 1024 * 1024
 USER_AGENT = f"pig-desktop/{__version__}"
 
-MSG_CANT_CONNECT = (
-    "PIG Desktop couldn't reach CINX. Check your internet connection and the server setting, then try again."
+MSG_CANT_CONNECT = N_(
+    "Couldn't reach CINX. Check your internet connection and the server setting, then try again."
 )
-MSG_NO_SUCH_SERVER = (
-    "PIG Desktop couldn't find the CINX server by name. "
-    "Check your internet connection and the server address."
+MSG_NO_SUCH_SERVER = N_(
+    "Couldn't find the CINX server by name. Check your internet connection and the server address."
 )
-MSG_TIMEOUT = "CINX took too long to answer. Try again in a minute."
-MSG_DROPPED = "The connection to CINX broke off in the middle of the answer. Try again."
-MSG_TLS = (
-    "PIG Desktop couldn't confirm that this is really the CINX server (its security certificate isn't "
-    "trusted). If your company inspects internet traffic, ask IT for its certificate file and add it in "
-    "Settings."
+MSG_TIMEOUT = N_("CINX took too long to answer. Try again in a minute.")
+MSG_DROPPED = N_("The connection to CINX broke off in the middle of the answer. Try again.")
+MSG_TLS = N_(
+    "Couldn't confirm that this is really the CINX server (its security certificate isn't trusted). "
+    "If your company inspects internet traffic, ask IT for its certificate file and add it in Settings."
 )
-MSG_UNREADABLE_ENCODING = "CINX sent an answer PIG Desktop can't read. Try again in a few minutes."
-MSG_TLS_EXPIRED = (
-    "The server's security certificate has expired, so PIG Desktop can't confirm it's really CINX. Check "
-    "that this computer's date and time are right; if they are, tell your IT team or CINX support the "
-    "certificate "
-    "needs renewing."
+MSG_UNREADABLE_ENCODING = N_("CINX sent an answer that can't be read. Try again in a few minutes.")
+MSG_TLS_EXPIRED = N_(
+    "The server's security certificate has expired, so there is no way to confirm it's really CINX. Check "
+    "that this computer's date and time are right; if they are, tell your IT team or CINX support that the "
+    "certificate needs renewing."
 )
-MSG_TLS_WRONG_HOST = (
-    "The server's security certificate is made out for a different address, so PIG Desktop can't confirm "
+MSG_TLS_WRONG_HOST = N_(
+    "The server's security certificate is made out for a different address, so there is no way to confirm "
     "it's really CINX. Check the server address; if it is right, tell your IT team (something on the network "
     "may be answering in its place)."
 )
-MSG_CA_UNREADABLE = "The certificate file in Settings can't be read. Check the file, or clear the setting."
-MSG_BAD_ADDRESS = "The server address in Settings can't be used. Check it, or choose Production."
-MSG_TOO_LARGE = (
-    "CINX sent a much larger answer than a job status should be, so PIG Desktop stopped reading it."
+MSG_CA_UNREADABLE = N_(
+    "The certificate file in Settings can't be read. Check the file, or clear the setting."
 )
+MSG_BAD_ADDRESS = N_("The server address in Settings can't be used. Check it, or choose Production.")
+MSG_TOO_LARGE = N_("CINX sent a much larger answer than a job status should be, so reading it was stopped.")
 
 
 def tls_context(ca_bundle: str = "") -> ssl.SSLContext:
@@ -84,7 +82,7 @@ def tls_context(ca_bundle: str = "") -> ssl.SSLContext:
             context.load_verify_locations(cafile=ca_bundle)
         except (OSError, ssl.SSLError) as exc:
             raise ConfigError(
-                MSG_CA_UNREADABLE,
+                _(MSG_CA_UNREADABLE),
                 f"load_verify_locations({ca_bundle!r}): {exc}",
             ) from None
     return context
@@ -361,7 +359,7 @@ class CinxClient:
         template = self._connection.status_path_template or DEFAULT_STATUS_PATH
         if "{job}" not in template:
             raise ConfigError(
-                "The status path setting must contain {job}. Reset it to the default in Settings.",
+                _("The status path setting must contain {job}. Reset it to the default in Settings."),
                 f"status path template without {{job}}: {template!r}",
             )
         if not template.startswith("/"):
@@ -389,12 +387,12 @@ class CinxClient:
                 if response.status_code == 407 and conn.proxy is not None:
                     # A plain-http request through a proxy gets its 407 as an answer, not as a ProxyError.
                     raise NetworkError(
-                        MSG_PROXY_AUTH, f"407 from proxy {conn.proxy.display()}", kind="proxy_auth"
+                        _(MSG_PROXY_AUTH), f"407 from proxy {conn.proxy.display()}", kind="proxy_auth"
                     )
                 declared = response.headers.get("content-length", "")
                 if declared.isdigit() and int(declared) > self._max_body:
                     raise NetworkError(
-                        MSG_TOO_LARGE, f"Content-Length {declared} > {self._max_body}", kind="too_large"
+                        _(MSG_TOO_LARGE), f"Content-Length {declared} > {self._max_body}", kind="too_large"
                     )
                 body = self._read_capped(response, deadline)
                 return RawAnswer(response.status_code, response.headers, body, time.monotonic() - started)
@@ -406,7 +404,7 @@ class CinxClient:
                 raise Cancelled() from None
             if isinstance(exc, httpx.TimeoutException) and time.monotonic() >= deadline - 0.05:
                 raise NetworkError(
-                    MSG_TIMEOUT,
+                    _(MSG_TIMEOUT),
                     f"answer still arriving after {conn.total_timeout:.0f} s, the request's total time "
                     f"budget ({type(exc).__name__})",
                     kind="timeout",
@@ -420,7 +418,7 @@ class CinxClient:
         try:
             decoder = BoundedDecoder(parse_codings(response.headers.get("content-encoding", "")))
         except UnsupportedEncoding as exc:
-            raise NetworkError(MSG_UNREADABLE_ENCODING, str(exc), kind="http") from None
+            raise NetworkError(_(MSG_UNREADABLE_ENCODING), str(exc), kind="http") from None
         body = bytearray()
         raw_size = 0
 
@@ -428,7 +426,7 @@ class CinxClient:
             for piece in pieces:
                 if len(body) + len(piece) > self._max_body:
                     raise NetworkError(
-                        MSG_TOO_LARGE, f"decoded body over {self._max_body} bytes", kind="too_large"
+                        _(MSG_TOO_LARGE), f"decoded body over {self._max_body} bytes", kind="too_large"
                     )
                 body.extend(piece)
 
@@ -436,10 +434,12 @@ class CinxClient:
             for raw in response.iter_raw():
                 raw_size += len(raw)
                 if raw_size > self._max_body:
-                    raise NetworkError(MSG_TOO_LARGE, f"body over {self._max_body} bytes", kind="too_large")
+                    raise NetworkError(
+                        _(MSG_TOO_LARGE), f"body over {self._max_body} bytes", kind="too_large"
+                    )
                 if time.monotonic() > deadline:
                     raise NetworkError(
-                        MSG_TIMEOUT,
+                        _(MSG_TIMEOUT),
                         f"body still arriving after {self._connection.total_timeout:.0f} s",
                         kind="timeout",
                     )
@@ -447,7 +447,7 @@ class CinxClient:
             take(decoder.finish())
         except DecodeFailed as exc:
             raise NetworkError(
-                MSG_UNREADABLE_ENCODING, f"damaged compressed body: {exc}", kind="http"
+                _(MSG_UNREADABLE_ENCODING), f"damaged compressed body: {exc}", kind="http"
             ) from None
         return bytes(body)
 
@@ -458,7 +458,7 @@ class CinxClient:
             return parse_ping(decode_json(answer.body))
         except ProtocolError as exc:
             raise NetworkError(
-                "Something answered at this address, but it isn't the CINX API. Check the server setting.",
+                _("Something answered at this address, but it isn't the CINX API. Check the server setting."),
                 f"ping: HTTP {answer.status}: {exc.detail}",
                 kind="http",
             ) from None
@@ -467,7 +467,7 @@ class CinxClient:
         """``GET /2.0/subs``: the user's organisations with their tokens and subscription state."""
         answer = self._get(self.server + "/2.0/subs", auth=True)
         if answer.status in (401, 403):
-            raise AuthError(MSG_WRONG_PASSWORD, f"/2.0/subs answered HTTP {answer.status}")
+            raise AuthError(_(MSG_WRONG_PASSWORD), f"/2.0/subs answered HTTP {answer.status}")
         try:
             data: Any = decode_json(answer.body)
             organisations = parse_subscriptions(data)
@@ -476,7 +476,7 @@ class CinxClient:
         if isinstance(data, dict) and isinstance(data.get("response"), dict):
             code = data["response"].get("status_code")
             if code in (401, 403) and not organisations:
-                raise AuthError(MSG_WRONG_PASSWORD, f"/2.0/subs envelope status {code}")
+                raise AuthError(_(MSG_WRONG_PASSWORD), f"/2.0/subs envelope status {code}")
         if answer.status >= 400 and not organisations:
             raise NetworkError(
                 "CINX couldn't list your organisations right now. Try again in a few minutes.",
@@ -546,28 +546,28 @@ def _network_error(exc: Exception, proxy: ResolvedProxy | None = None) -> Networ
     lowered = text.lower()
     if isinstance(exc, httpx.ProxyError):
         if "407" in text:
-            return NetworkError(MSG_PROXY_AUTH, text, kind="proxy_auth")
-        return NetworkError(MSG_PROXY_REJECTED, text, kind="proxy")
+            return NetworkError(_(MSG_PROXY_AUTH), text, kind="proxy_auth")
+        return NetworkError(_(MSG_PROXY_REJECTED), text, kind="proxy")
     if proxy is not None and isinstance(exc, httpx.ConnectError) and _proxy_refused(text):
-        return NetworkError(MSG_PROXY_REFUSED, f"{text} (proxy {proxy.display()})", kind="proxy")
+        return NetworkError(_(MSG_PROXY_REFUSED), f"{text} (proxy {proxy.display()})", kind="proxy")
     if proxy is not None and (isinstance(exc, ssl.SSLError) or "certificate" in lowered or "ssl" in lowered):
-        return NetworkError(MSG_PROXY_TLS, f"{text} (through proxy {proxy.display()})", kind="proxy_tls")
+        return NetworkError(_(MSG_PROXY_TLS), f"{text} (through proxy {proxy.display()})", kind="proxy_tls")
     if isinstance(exc, httpx.TimeoutException):
-        return NetworkError(MSG_TIMEOUT, text, kind="timeout")
+        return NetworkError(_(MSG_TIMEOUT), text, kind="timeout")
     if isinstance(exc, ssl.SSLError) or "certificate" in lowered or "ssl" in lowered:
         # Which check failed decides what to do: an expired certificate is fixed by the clock or a renewal,
         # one for another host by the address, an unknown issuer by IT's certificate file.
         if "certificate has expired" in lowered:
-            return NetworkError(MSG_TLS_EXPIRED, text, kind="tls")
+            return NetworkError(_(MSG_TLS_EXPIRED), text, kind="tls")
         if "mismatch" in lowered or "not valid for" in lowered:
-            return NetworkError(MSG_TLS_WRONG_HOST, text, kind="tls")
-        return NetworkError(MSG_TLS, text, kind="tls")
+            return NetworkError(_(MSG_TLS_WRONG_HOST), text, kind="tls")
+        return NetworkError(_(MSG_TLS), text, kind="tls")
     if isinstance(exc, httpx.ConnectError):
         if any(word in lowered for word in ("name or service", "nodename", "getaddrinfo", "name resolution")):
-            return NetworkError(MSG_NO_SUCH_SERVER, text, kind="dns")
-        return NetworkError(MSG_CANT_CONNECT, text, kind="connect")
+            return NetworkError(_(MSG_NO_SUCH_SERVER), text, kind="dns")
+        return NetworkError(_(MSG_CANT_CONNECT), text, kind="connect")
     if isinstance(exc, httpx.RemoteProtocolError | httpx.ReadError | httpx.WriteError):
-        return NetworkError(MSG_DROPPED, text, kind="protocol")
+        return NetworkError(_(MSG_DROPPED), text, kind="protocol")
     if isinstance(exc, httpx.UnsupportedProtocol | httpx.InvalidURL):
-        return NetworkError(MSG_BAD_ADDRESS, text, kind="http")
-    return NetworkError(MSG_CANT_CONNECT, text, kind="connect")
+        return NetworkError(_(MSG_BAD_ADDRESS), text, kind="http")
+    return NetworkError(_(MSG_CANT_CONNECT), text, kind="connect")

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import math
 
+from ..i18n import _, format_decimal
+
 __all__ = ["format_elapsed", "format_measured", "format_next_check"]
 
 
@@ -38,5 +40,5 @@ def format_measured(seconds: float | None) -> str:
     if seconds is None:
         return ""
     if seconds < 0.9995:
-        return f"{round(seconds * 1000)} ms"
-    return f"{seconds:.2f} s"
+        return _("{milliseconds} ms").format(milliseconds=round(seconds * 1000))
+    return _("{seconds} s").format(seconds=format_decimal(seconds, 2))

@@ -7,6 +7,8 @@ header in either.
 
 from __future__ import annotations
 
+from ..i18n import _
+
 
 class PigError(Exception):
     """Base of every error PIG Desktop raises on purpose."""
@@ -53,4 +55,4 @@ class Cancelled(PigError):
     """The user (or shutdown) cancelled the work before it finished."""
 
     def __init__(self) -> None:
-        super().__init__("Cancelled.", "cancelled by request")
+        super().__init__(_("Cancelled."), "cancelled by request")

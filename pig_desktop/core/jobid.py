@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from urllib.parse import quote
 
+from ..i18n import _
 from .errors import InvalidJobId
 
 _HEX = "[0-9a-fA-F]"
@@ -36,11 +37,11 @@ def extract_job_id(text: str) -> str:
         return guid
     candidate = text.strip()
     if not candidate:
-        raise InvalidJobId("Paste or type a job id first.", "empty input")
+        raise InvalidJobId(_("Paste or type a job id first."), "empty input")
     if _TOKEN_RE.fullmatch(candidate):
         return candidate
     raise InvalidJobId(
-        f"That doesn't look like a job id. A job id looks like {EXAMPLE_JOB_ID}.",
+        _("That doesn't look like a job id. A job id looks like {example}.").format(example=EXAMPLE_JOB_ID),
         f"no GUID and not a bare token ({_describe(candidate)})",
     )
 

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
+from ..i18n import N_, _
 from .errors import ProtocolError
 
 JsonObject = dict[str, Any]
@@ -45,20 +46,20 @@ def decode_json(body: bytes) -> Any:
     try:
         text = body.decode("utf-8")
     except UnicodeDecodeError as exc:
-        raise ProtocolError(_UNREADABLE, f"body is not valid UTF-8: {exc}") from None
+        raise ProtocolError(_(_UNREADABLE), f"body is not valid UTF-8: {exc}") from None
     if not text.strip():
-        raise ProtocolError(_UNREADABLE, "empty body")
+        raise ProtocolError(_(_UNREADABLE), "empty body")
     try:
         return json.loads(text)
     except RecursionError:
-        raise ProtocolError(_UNREADABLE, "JSON nested too deeply to read") from None
+        raise ProtocolError(_(_UNREADABLE), "JSON nested too deeply to read") from None
     except ValueError as exc:
         start = text.lstrip()[:1]
         what = "an HTML page" if start == "<" else "not JSON (possibly cut short)"
-        raise ProtocolError(_UNREADABLE, f"body is {what}: {exc}") from None
+        raise ProtocolError(_(_UNREADABLE), f"body is {what}: {exc}") from None
 
 
-_UNREADABLE = "CINX sent an answer PIG Desktop can't read. Try again in a few minutes."
+_UNREADABLE = N_("CINX sent an answer that can't be read. Try again in a few minutes.")
 
 
 def as_int(value: Any) -> int | None:
@@ -109,7 +110,7 @@ def as_text(value: Any) -> str:
         return json.dumps(value, ensure_ascii=False, default=str)
     except (ValueError, RecursionError):
         # An int past Python's digit limit, or nesting too deep to write out: show that, don't fail.
-        return "(value too large to show)"
+        return _("(value too large to show)")
 
 
 def parse_cinx_time(value: Any) -> datetime | None:
@@ -154,7 +155,7 @@ class ResponseMeta:
         if data is None:
             return cls()
         if not isinstance(data, dict):
-            raise ProtocolError(_UNREADABLE, f"'response' is a {type(data).__name__}, not an object")
+            raise ProtocolError(_(_UNREADABLE), f"'response' is a {type(data).__name__}, not an object")
         return cls(
             status_code=as_int(data.get("status_code")),
             message=as_text(data.get("message")),
@@ -211,7 +212,7 @@ class JobRow:
     @classmethod
     def parse(cls, data: Any) -> JobRow:
         if not isinstance(data, dict):
-            raise ProtocolError(_UNREADABLE, f"a job row is a {type(data).__name__}, not an object")
+            raise ProtocolError(_(_UNREADABLE), f"a job row is a {type(data).__name__}, not an object")
         args = data.get("args")
         if isinstance(args, dict):
             parsed_args: JsonObject = dict(args)
@@ -251,17 +252,17 @@ class Envelope:
     @classmethod
     def parse(cls, data: Any) -> Envelope:
         if not isinstance(data, dict):
-            raise ProtocolError(_UNREADABLE, f"the body is a JSON {type(data).__name__}, not an object")
+            raise ProtocolError(_(_UNREADABLE), f"the body is a JSON {type(data).__name__}, not an object")
         if "response" not in data and "rows" not in data:
-            raise ProtocolError(_UNREADABLE, "the body has neither 'response' nor 'rows'")
+            raise ProtocolError(_(_UNREADABLE), "the body has neither 'response' nor 'rows'")
         rows = data.get("rows")
         if rows is None:
             rows = []
         if not isinstance(rows, list):
-            raise ProtocolError(_UNREADABLE, f"'rows' is a {type(rows).__name__}, not a list")
+            raise ProtocolError(_(_UNREADABLE), f"'rows' is a {type(rows).__name__}, not a list")
         for index, row in enumerate(rows):
             if not isinstance(row, dict):
-                raise ProtocolError(_UNREADABLE, f"rows[{index}] is a {type(row).__name__}, not an object")
+                raise ProtocolError(_(_UNREADABLE), f"rows[{index}] is a {type(row).__name__}, not an object")
         return cls(
             response=ResponseMeta.parse(data.get("response")),
             rows=tuple(dict(row) for row in rows),
@@ -299,7 +300,7 @@ class Organisation:
     @property
     def reason_text(self) -> str:
         """Why the subscription is not active, readable: "Subscription expired on 2017-11-22"."""
-        reason = self.reason or self.status_message or "the subscription is not active"
+        reason = self.reason or self.status_message or _("the subscription is not active")
         # CINX wraps dates and ids in square brackets ("expired on [2017-11-22]"); people don't need them.
         return reason.replace("[", "").replace("]", "").strip()
 
@@ -307,15 +308,17 @@ class Organisation:
     def plain_state(self) -> str:
         """One plain sentence about this organisation's subscription."""
         if self.state == "expired":
-            return f"Subscription not active: {self.reason_text}. Ask your CINX administrator to renew it."
+            return _("Subscription not active: {reason}. Ask your CINX administrator to renew it.").format(
+                reason=self.reason_text
+            )
         if self.state == "no_api_access":
-            return "This company is not enabled for API access. Contact CINX support to enable it."
-        return "Subscription active."
+            return _("This company is not enabled for API access. Contact CINX support to enable it.")
+        return _("Subscription active.")
 
     @classmethod
     def parse(cls, data: Any) -> Organisation:
         if not isinstance(data, dict):
-            raise ProtocolError(_UNREADABLE, f"a subscription row is a {type(data).__name__}")
+            raise ProtocolError(_(_UNREADABLE), f"a subscription row is a {type(data).__name__}")
         org = _object(data.get("org"))
         sub = _object(data.get("subscription"))
         apps = sub.get("apps")
@@ -325,7 +328,7 @@ class Organisation:
             as_text(app.get("name")) for app in apps if isinstance(app, dict) and app.get("name")
         )
         return cls(
-            name=as_text(org.get("name")) or as_text(org.get("cinx_org_id")) or "(unnamed organisation)",
+            name=as_text(org.get("name")) or as_text(org.get("cinx_org_id")) or _("(unnamed organisation)"),
             org_id=as_text(org.get("cinx_org_id")),
             api_token=as_text(data.get("cinx_api_token")).strip(),
             status_code=as_int(sub.get("status_code")),

@@ -11,6 +11,7 @@ from datetime import UTC, datetime
 from enum import StrEnum
 from typing import Any
 
+from ..i18n import N_, _
 from .errors import ProtocolError
 from .models import Envelope, JobRow, decode_json
 from .secrets import hide_in_text, hide_in_value
@@ -32,8 +33,8 @@ class Outcome(StrEnum):
 
     @property
     def label(self) -> str:
-        """The badge word."""
-        return _LABELS[self]
+        """The badge word, in the current language."""
+        return _(_LABELS[self])
 
     @property
     def is_final(self) -> bool:
@@ -41,32 +42,41 @@ class Outcome(StrEnum):
         return self in (Outcome.PROCESSED, Outcome.FAILED, Outcome.NOT_FOUND)
 
 
+# English source texts, marked for extraction (N_) and translated where a report is made, so the language can
+# be chosen after import. The report keeps the translated sentence; --json codes never change.
 _LABELS = {
-    Outcome.PROCESSED: "Processed",
-    Outcome.FAILED: "Failed",
-    Outcome.RUNNING: "In progress",
-    Outcome.NOT_FOUND: "Job not found",
-    Outcome.AUTH_ERROR: "Sign-in problem",
-    Outcome.ERROR: "Can't reach CINX",
+    Outcome.PROCESSED: N_("Processed"),
+    Outcome.FAILED: N_("Failed"),
+    Outcome.RUNNING: N_("In progress"),
+    Outcome.NOT_FOUND: N_("Job not found"),
+    Outcome.AUTH_ERROR: N_("Sign-in problem"),
+    Outcome.ERROR: N_("Can't reach CINX"),
 }
 
-MSG_PROCESSED = "The job finished successfully. Nothing more to do."
-MSG_FAILED = (
-    "CINX tried to run the job and it failed. Copy the details into a support ticket, "
-    "or check the file and submit the job again."
+MSG_PROCESSED = N_("The job finished successfully. Nothing more to do.")
+MSG_FAILED = N_(
+    "CINX tried to run the job and it failed. Check the file and submit the job again, "
+    "or ask support for help (Copy for ticket gives them every detail)."
 )
-MSG_NOT_FOUND = (
+MSG_NOT_FOUND = N_(
     "CINX has no job with this id. Check that you copied the whole id, and that the organisation and "
     "server are the ones the job was sent to."
 )
-MSG_WRONG_PASSWORD = "CINX did not accept your email and password. Check them and sign in again."
-MSG_BUSY = "CINX is busy right now. Try again in a minute."
-MSG_SERVER_TROUBLE = "CINX is having trouble answering right now. Try again in a few minutes."
-MSG_UNREADABLE = "CINX sent an answer PIG Desktop can't read. Try again in a few minutes."
-MSG_WRONG_ADDRESS = (
-    "The server didn't recognise the address PIG Desktop asked for. Check the server and the status path in "
+MSG_WRONG_PASSWORD = N_("CINX did not accept your email and password. Check them and sign in again.")
+MSG_BUSY = N_("CINX is busy right now. Try again in a minute.")
+MSG_SERVER_TROUBLE = N_("CINX is having trouble answering right now. Try again in a few minutes.")
+MSG_UNREADABLE = N_("CINX sent an answer that can't be read. Try again in a few minutes.")
+MSG_WRONG_ADDRESS = N_(
+    "The server didn't recognise the address that was asked for. Check the server and the status path in "
     "Settings."
 )
+
+# What happened, without advice: the ticket's Outcome line (its reader is support, not the person waiting).
+_FACTS = {
+    Outcome.PROCESSED: N_("The job finished successfully."),
+    Outcome.FAILED: N_("CINX tried to run the job and it failed."),
+    Outcome.NOT_FOUND: N_("CINX has no job with this id for this organisation on this server."),
+}
 
 
 # The server's status text inside our own sentence is cut to this: the sentence is read at a glance, and a
@@ -77,18 +87,35 @@ STATE_IN_SENTENCE = 200
 def running_message(status_message: str) -> str:
     if len(status_message) > STATE_IN_SENTENCE:
         status_message = status_message[:STATE_IN_SENTENCE] + " …"
-    state = f" ({status_message})" if status_message else ""
-    return (
-        f"The job is still being processed{state}. Check again in a few minutes, "
+    if status_message:
+        return _(
+            "CINX hasn't finished the job yet (its status: {status}). Check again in a few minutes, "
+            "or watch it to be told when it finishes."
+        ).format(status=status_message)
+    return _(
+        "CINX hasn't finished the job yet. Check again in a few minutes, "
         "or watch it to be told when it finishes."
     )
 
 
 def subscription_message(reason: str) -> str:
-    return (
-        f"CINX refused the organisation's subscription: {reason}. Ask your CINX administrator to renew it, "
+    return _(
+        "CINX refused the organisation's subscription: {reason}. Ask your CINX administrator to renew it, "
         "or pick another organisation."
-    )
+    ).format(reason=reason)
+
+
+def outcome_fact(report: StatusReport) -> str:
+    """What happened, in one sentence without advice (for a ticket): the fact for a final outcome, the
+    report's own sentence otherwise (an error's sentence says which error)."""
+    if report.outcome is Outcome.RUNNING:
+        if report.status_message:
+            return _("CINX hasn't finished the job yet (its status: {status}).").format(
+                status=report.status_message
+            )
+        return _("CINX hasn't finished the job yet.")
+    fact = _FACTS.get(report.outcome)
+    return _(fact) if fact else report.message
 
 
 @dataclass(frozen=True)
@@ -239,11 +266,11 @@ def classify(
         if "expire" in meta.message.lower() or "subscription" in meta.message.lower():
             message = subscription_message(meta.message)
         else:
-            message = MSG_WRONG_PASSWORD
+            message = _(MSG_WRONG_PASSWORD)
         return StatusReport(outcome=Outcome.AUTH_ERROR, message=message, detail=where, **base)
 
     if transient_http or envelope_code in TRANSIENT_HTTP:
-        message = MSG_BUSY if 429 in (http_status, envelope_code) else MSG_SERVER_TROUBLE
+        message = _(MSG_BUSY if 429 in (http_status, envelope_code) else MSG_SERVER_TROUBLE)
         return StatusReport(
             outcome=Outcome.ERROR,
             message=message,
@@ -262,17 +289,17 @@ def classify(
         if row.status_code is None:
             return StatusReport(
                 outcome=Outcome.ERROR,
-                message=MSG_UNREADABLE,
+                message=_(MSG_UNREADABLE),
                 detail=f"{detail}; the job row has no readable status_code",
                 job=row,
                 **base,
             )
         if row.status_code == 200 and row.status_message.strip().casefold() == "processed":
             return StatusReport(
-                outcome=Outcome.PROCESSED, message=MSG_PROCESSED, detail=detail, job=row, **base
+                outcome=Outcome.PROCESSED, message=_(MSG_PROCESSED), detail=detail, job=row, **base
             )
         if row.status_code == 500:
-            return StatusReport(outcome=Outcome.FAILED, message=MSG_FAILED, detail=detail, job=row, **base)
+            return StatusReport(outcome=Outcome.FAILED, message=_(MSG_FAILED), detail=detail, job=row, **base)
         return StatusReport(
             outcome=Outcome.RUNNING,
             message=running_message(row.status_message),
@@ -282,18 +309,18 @@ def classify(
         )
 
     if envelope_code is not None and envelope_code != 200:
-        return StatusReport(outcome=Outcome.NOT_FOUND, message=MSG_NOT_FOUND, detail=where, **base)
+        return StatusReport(outcome=Outcome.NOT_FOUND, message=_(MSG_NOT_FOUND), detail=where, **base)
     if http_status is not None and http_status >= 400:
         return StatusReport(
             outcome=Outcome.ERROR,
-            message=MSG_SERVER_TROUBLE,
+            message=_(MSG_SERVER_TROUBLE),
             detail=f"{where}; HTTP error with an envelope that reports success and no rows",
             **base,
         )
     # A successful envelope with no rows: CINX knows nothing about this job.
     return StatusReport(
         outcome=Outcome.NOT_FOUND,
-        message=MSG_NOT_FOUND,
+        message=_(MSG_NOT_FOUND),
         detail=f"{where}; no rows in a successful envelope",
         **base,
     )
@@ -308,20 +335,20 @@ def _unreadable(
         return StatusReport(
             job_id=job_id,
             outcome=Outcome.AUTH_ERROR,
-            message=MSG_WRONG_PASSWORD,
+            message=_(MSG_WRONG_PASSWORD),
             detail=detail,
             http_status=http_status,
             raw_text=raw_text,
         )
     transient = http_status in TRANSIENT_HTTP
     if transient:
-        message = MSG_BUSY if http_status == 429 else MSG_SERVER_TROUBLE
+        message = _(MSG_BUSY if http_status == 429 else MSG_SERVER_TROUBLE)
     elif http_status is not None and http_status >= 500:
-        message = MSG_SERVER_TROUBLE
+        message = _(MSG_SERVER_TROUBLE)
     elif http_status == 404:
-        message = MSG_WRONG_ADDRESS
+        message = _(MSG_WRONG_ADDRESS)
     else:
-        message = MSG_UNREADABLE
+        message = _(MSG_UNREADABLE)
     return StatusReport(
         job_id=job_id,
         outcome=Outcome.ERROR,

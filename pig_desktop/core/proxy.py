@@ -17,21 +17,23 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Final, Literal
 
+from ..i18n import N_
+
 ProxySource = Literal["option", "manual", "system", "environment"]
 
-MSG_PROXY_REFUSED: Final = (
-    "PIG Desktop couldn't reach the proxy server your computer is set to use. Check the proxy in Settings, "
+MSG_PROXY_REFUSED: Final = N_(
+    "Couldn't reach the proxy server your computer is set to use. Check the proxy in Settings, "
     "or ask IT whether the proxy is working."
 )
-MSG_PROXY_AUTH: Final = (
+MSG_PROXY_AUTH: Final = N_(
     "The proxy server asked for a user name and password. Enter your proxy user in Settings (the password "
     "is kept in the keychain), or ask IT which proxy account to use."
 )
-MSG_PROXY_TLS: Final = (
+MSG_PROXY_TLS: Final = N_(
     "The connection through the proxy server couldn't be secured: the proxy may be inspecting traffic. Ask "
     "IT for the company's certificate file and add it in Settings."
 )
-MSG_PROXY_REJECTED: Final = (
+MSG_PROXY_REJECTED: Final = N_(
     "The proxy server wouldn't pass the request on to CINX. Ask IT whether the proxy lets this computer "
     "reach the CINX server."
 )

@@ -9,12 +9,17 @@ from __future__ import annotations
 import ipaddress
 from urllib.parse import urlsplit
 
+from ..i18n import N_, _
 from .errors import ConfigError
 
 PRODUCTION = "https://api.cinx.com"
 DEVELOPMENT = "https://api.dev.cinx.biz"
 SERVERS: dict[str, str] = {"production": PRODUCTION, "development": DEVELOPMENT}
-SERVER_NAMES: dict[str, str] = {"production": "Production", "development": "Development", "custom": "Custom"}
+SERVER_NAMES: dict[str, str] = {
+    "production": N_("Production"),
+    "development": N_("Development"),
+    "custom": N_("Custom"),
+}
 DEFAULT_STATUS_PATH = "/1.0/sub/{token}/partner/exec/{job}/status"
 
 
@@ -39,12 +44,14 @@ def normalize_server(url: str) -> str:
     text = url.strip()
     if not text:
         raise ConfigError(
-            "Enter the CINX server address, for example https://api.cinx.com.", "empty server URL"
+            _("Enter the CINX server address, for example https://api.cinx.com."), "empty server URL"
         )
     if any(ch.isspace() or ord(ch) < 32 or ord(ch) == 127 for ch in text):
         raise ConfigError(
-            "The server address has a space or another invisible character in it. "
-            "It should look like https://api.cinx.com.",
+            _(
+                "The server address has a space or another invisible character in it. "
+                "It should look like https://api.cinx.com."
+            ),
             f"whitespace or control character in server URL {url!r}",
         )
     if "://" not in text:
@@ -54,25 +61,27 @@ def normalize_server(url: str) -> str:
     host = parts.hostname or ""
     if scheme not in ("http", "https") or not host:
         raise ConfigError(
-            "That server address doesn't look right. It should look like https://api.cinx.com.",
+            _("That server address doesn't look right. It should look like https://api.cinx.com."),
             f"unusable server URL {url!r}",
         )
     if parts.username or parts.password:
         raise ConfigError(
-            "Don't put a name or password in the server address; use the sign-in fields.",
+            _("Don't put a name or password in the server address; use the sign-in fields."),
             "server URL with user info",
         )
     if scheme == "http" and not is_loopback_host(host):
         raise ConfigError(
-            "This server address starts with http://, which would send your password unprotected. "
-            "Use the https:// address instead.",
+            _(
+                "This server address starts with http://, which would send your password unprotected. "
+                "Use the https:// address instead."
+            ),
             f"plain http refused for non-loopback host {host!r}",
         )
     try:
         port = parts.port
     except ValueError:
         raise ConfigError(
-            "The port number in the server address isn't valid.", f"bad port in {url!r}"
+            _("The port number in the server address isn't valid."), f"bad port in {url!r}"
         ) from None
     netloc = f"[{host}]" if ":" in host else host
     if port is not None:
@@ -91,5 +100,5 @@ def describe_server(url: str) -> str:
     """A friendly name for a server address ("Production", "Development" or the address itself)."""
     for kind, address in SERVERS.items():
         if url.rstrip("/") == address:
-            return SERVER_NAMES[kind]
+            return _(SERVER_NAMES[kind])
     return url

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from ..i18n import _
 from .client import CinxClient
 from .errors import AuthError, Cancelled, ConfigError, NetworkError, PigError, ProtocolError
 from .models import Organisation
@@ -42,17 +43,22 @@ def sign_in(client: CinxClient) -> SignInResult:
     where = describe_server(client.server)
     if not client.connection.email or not client.connection.password:
         raise SignInError(
-            STEP_CREDENTIALS, "Enter your CINX email and password.", "missing email or password"
+            STEP_CREDENTIALS, _("Enter your CINX email and password."), "missing email or password"
         )
     try:
         if not client.ping():
             raise SignInError(
                 STEP_REACH,
-                f"CINX ({where}) answered but says it isn't ready. Try again in a few minutes.",
+                _("CINX ({server}) answered but says it isn't ready. Try again in a few minutes.").format(
+                    server=where
+                ),
                 "ping did not report status 200",
             )
     except NetworkError as exc:
-        raise SignInError(STEP_REACH, f"Couldn't reach CINX ({where}). {exc.message}", exc.detail) from None
+        # The network error's own sentence already says "Couldn't reach CINX..." and what to do: only the
+        # server is added, so the same words are not said twice.
+        message = _("{problem} (Server: {server}.)").format(problem=exc.message, server=where)
+        raise SignInError(STEP_REACH, message, exc.detail) from None
     except ConfigError as exc:
         # A setting that cannot work (e.g. an unreadable CA file): its own message says what to fix.
         raise SignInError(STEP_REACH, exc.message, exc.detail) from None
@@ -61,14 +67,18 @@ def sign_in(client: CinxClient) -> SignInResult:
     except AuthError as exc:
         raise SignInError(
             STEP_CREDENTIALS,
-            "CINX did not accept this email and password. Check them (the password is case-sensitive) "
-            "and try again.",
+            _(
+                "CINX did not accept this email and password. Check them (the password is case-sensitive) "
+                "and try again."
+            ),
             exc.detail,
         ) from None
     except (NetworkError, ProtocolError) as exc:
         raise SignInError(
             STEP_SUBSCRIPTION,
-            f"Your sign-in worked, but CINX couldn't list your organisations. {exc.message}",
+            _("Your sign-in worked, but CINX couldn't list your organisations. {problem}").format(
+                problem=exc.message
+            ),
             exc.detail,
             network=True,
         ) from None
@@ -77,8 +87,10 @@ def sign_in(client: CinxClient) -> SignInResult:
     if not organisations:
         raise SignInError(
             STEP_SUBSCRIPTION,
-            "Your sign-in worked, but this account doesn't belong to any organisation. "
-            "Ask your CINX administrator to add you.",
+            _(
+                "Your sign-in worked, but this account doesn't belong to any organisation. "
+                "Ask your CINX administrator to add you."
+            ),
             "/2.0/subs returned no rows",
         )
     return SignInResult(tuple(organisations))
@@ -92,9 +104,9 @@ def choose_token(organisations: tuple[Organisation, ...] | list[Organisation]) -
         return usable[0]
     lines = [f"  {org.name}: {org.plain_state}" for org in organisations]
     if not usable:
-        message = "None of your organisations has an active CINX subscription with API access."
+        message = _("None of your organisations has an active CINX subscription with API access.")
     else:
-        message = "You belong to several organisations; choose one with --api-token."
+        message = _("You belong to several organisations; choose one with --api-token.")
     raise SignInError(
         STEP_SUBSCRIPTION, message + "\n" + "\n".join(lines), f"{len(usable)} usable subscriptions"
     )

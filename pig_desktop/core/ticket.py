@@ -23,9 +23,11 @@ from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from .. import APP_DISPLAY_NAME, __version__
-from .outcome import StatusReport
+from ..i18n import _, month_abbr
+from .outcome import StatusReport, outcome_fact
 from .secrets import HIDDEN as HIDDEN  # kept importable from here: the ticket shows it
 from .servers import describe_server
+from .summary import job_summary
 from .walk import dumps, map_strings
 
 if TYPE_CHECKING:  # session imports the HTTP client; the window must not load httpx before its first paint
@@ -172,10 +174,21 @@ def format_utc(moment: datetime) -> str:
 
 
 def format_local(moment: datetime) -> str:
-    """A local date and time that reads the same in every office: "17 Jan 2024, 17:38:55 CET"."""
+    """A local date and time that reads the same in every office: "17 Jan 2024, 17:38:55 CET" (the month
+    in the current language: "17 ene 2024")."""
     local = moment.astimezone()
     zone = local.strftime("%Z") or local.strftime("%z")
-    return f"{local.day} {local.strftime('%b %Y, %H:%M:%S')} {zone}".rstrip()
+    return (
+        _("{day} {month} {year}, {time} {zone}")
+        .format(
+            day=local.day,
+            month=month_abbr(local.month),
+            year=local.year,
+            time=local.strftime("%H:%M:%S"),
+            zone=zone,
+        )
+        .rstrip()
+    )
 
 
 def format_both(moment: datetime | None) -> str:
@@ -184,8 +197,8 @@ def format_both(moment: datetime | None) -> str:
     if moment is None:
         return ""
     if moment.astimezone().utcoffset() == timedelta(0):
-        return f"{format_utc(moment)} (also the local time here)"
-    return f"{format_utc(moment)} (local time: {format_local(moment)})"
+        return _("{utc} (also the local time here)").format(utc=format_utc(moment))
+    return _("{utc} (local time: {local})").format(utc=format_utc(moment), local=format_local(moment))
 
 
 def epoch_to_datetime(value: float | None) -> datetime | None:
@@ -221,33 +234,35 @@ def ticket_sections(report: StatusReport, ctx: TicketContext | None = None) -> l
         status = " ".join(part for part in (_opt(report.status_code), report.status_message) if part)
 
     summary: list[tuple[str, str]] = [
-        ("Job id", report.job_id),
-        ("Outcome", f"{report.label}: {report.message}"),
-        ("Status", status),
-        ("App", job.app if job else ""),
-        ("Partner", job.partner if job else ""),
-        ("Organisation", ctx.organisation),
-        ("Started at", format_both(job.command_started_at) if job else ""),
-        ("Checked at", format_both(report.checked_at)),
-        ("Server", server_text),
-        ("CINX message", meta.message if meta else ""),
-        ("Method", meta.method if meta else ""),
-        ("URI", meta.uri if meta else ""),
-        ("HTTP status", _opt(report.http_status)),
-        ("Technical detail", report.detail),
+        (_("Job id"), report.job_id),
+        # What happened, not what the person waiting should do: the ticket's reader is support.
+        (_("Outcome"), _("{label}: {fact}").format(label=report.label, fact=outcome_fact(report))),
+        (_("Status"), status),
+        (_("App"), job.app if job else ""),
+        (_("Partner"), job.partner if job else ""),
+        (_("Organisation"), ctx.organisation),
+        (_("Started at"), format_both(job.command_started_at) if job else ""),
+        (_("Checked at"), format_both(report.checked_at)),
+        (_("Server"), server_text),
+        (_("CINX message"), meta.message if meta else ""),
+        (_("Method"), meta.method if meta else ""),
+        (_("URI"), meta.uri if meta else ""),
+        (_("HTTP status"), _opt(report.http_status)),
+        (_("Technical detail"), report.detail),
     ]
     if job and job.command_started_at is None and job.command_started_at_text:
-        summary[6] = ("Started at", job.command_started_at_text)
-    sections = [TicketSection("Job", _clean(summary, ctx))]
+        summary[6] = (_("Started at"), job.command_started_at_text)
+    sections = [TicketSection(_("Job"), _clean(summary, ctx))]
     if job and job.args:
+        # Keys stay as CINX sent them: support searches for them.
         args = [(str(name), display_value(value)) for name, value in job.args.items()]
-        sections.append(TicketSection("Arguments", _clean(args, ctx, keep_empty=True)))
+        sections.append(TicketSection(_("Arguments"), _clean(args, ctx, keep_empty=True)))
     about = [
-        ("App version", f"{APP_DISPLAY_NAME} {ctx.app_version}"),
-        ("Operating system", ctx.os_name),
-        ("API token", ctx.token_hint),
+        (_("App version"), f"{APP_DISPLAY_NAME} {ctx.app_version}"),
+        (_("Operating system"), ctx.os_name),
+        (_("API token"), ctx.token_hint),
     ]
-    sections.append(TicketSection("This computer", _clean(about, ctx)))
+    sections.append(TicketSection(_("This computer"), _clean(about, ctx)))
     return sections
 
 
@@ -266,7 +281,10 @@ def _clean(
 def ticket_text(report: StatusReport, ctx: TicketContext | None = None) -> str:
     """The plain-text ticket: aligned "Label: value" lines, one block per section."""
     sections = ticket_sections(report, ctx)
-    lines = [f"{APP_DISPLAY_NAME}: CINX job status"]
+    lines = [_("{app}: CINX job status").format(app=APP_DISPLAY_NAME)]
+    summary = mask_text(job_summary(report), ctx)
+    if summary:
+        lines += ["", summary]
     for section in sections:
         lines.append("")
         lines.append(f"{section.title}")
@@ -283,9 +301,12 @@ def ticket_html(report: StatusReport, ctx: TicketContext | None = None) -> str:
     sections = ticket_sections(report, ctx)
     cell = 'style="text-align:left;vertical-align:top;padding:2px 8px;border:1px solid #c8c8c8"'
     parts = [
-        f"<p><b>{html.escape(APP_DISPLAY_NAME)}: CINX job status</b></p>",
-        '<table style="border-collapse:collapse;font-family:sans-serif;font-size:10pt">',
+        f"<p><b>{html.escape(_('{app}: CINX job status').format(app=APP_DISPLAY_NAME))}</b></p>",
     ]
+    summary = mask_text(job_summary(report), ctx)
+    if summary:
+        parts.append(f"<p>{html.escape(summary)}</p>")
+    parts.append('<table style="border-collapse:collapse;font-family:sans-serif;font-size:10pt">')
     for section in sections:
         parts.append(
             f'<tr><th colspan="2" style="text-align:left;padding:6px 8px 2px;background:#eeeeee">'

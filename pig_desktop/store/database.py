@@ -49,6 +49,7 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Final
 
+from pig_desktop.i18n import N_, _
 from pig_desktop.store import timeline
 from pig_desktop.store.bounds import FIELD_KEEP_CHARS, REPORT_KEEP_BYTES, bound_report, cut_text
 from pig_desktop.store.paths import backup_path
@@ -67,24 +68,24 @@ _SQLITE_FULL: Final = 13
 _SQLITE_NOTADB: Final = 26
 _COMPANION_SUFFIXES: Final = ("-wal", "-shm", "-journal")
 
-NOTICE_CORRUPT: Final = (
-    "Your saved history of lookups and watched jobs could not be read, so PIG Desktop started with an empty "
+NOTICE_CORRUPT: Final = N_(
+    "Your saved history of checks and watched jobs could not be read, so PIG Desktop started with an empty "
     "one. The old file was kept as {name}."
 )
-NOTICE_NEWER: Final = (
-    "Your saved history of lookups and watched jobs was written by a newer version of PIG Desktop, so this "
+NOTICE_NEWER: Final = N_(
+    "Your saved history of checks and watched jobs was written by a newer version of PIG Desktop, so this "
     "version started with an empty one. The old file was kept as {name}; a newer PIG Desktop can read it."
 )
-NOTICE_NO_FILE: Final = (
-    "Recent checks can't be saved: PIG Desktop could not open its history file, so lookups and watched jobs "
+NOTICE_NO_FILE: Final = N_(
+    "Recent checks can't be saved: PIG Desktop could not open its history file, so checks and watched jobs "
     "from now on will not be kept after you close it. Please check that your account may change files in "
     "{folder}."
 )
-NOTICE_DISK_FULL: Final = (
+NOTICE_DISK_FULL: Final = N_(
     "Recent checks can't be saved: the disk that holds {folder} is full. Checking jobs still works; free "
     "some space and PIG Desktop saves them again by itself."
 )
-NOTICE_WRITE_FAILED: Final = (
+NOTICE_WRITE_FAILED: Final = N_(
     "Recent checks can't be saved: PIG Desktop could not write to its history file in {folder}. Checking "
     "jobs still works; if this keeps happening, restart PIG Desktop."
 )
@@ -552,7 +553,7 @@ def _replace(path: Path, exc: BaseException) -> _Opened:
         return _fallback(path, exc2, f"{detail}; then ")
     log.warning("Unusable history database kept as %s", backup)
     kind = ProblemKind.NEWER_SCHEMA if newer else ProblemKind.UNREADABLE
-    notice = (NOTICE_NEWER if newer else NOTICE_CORRUPT).format(name=backup.name)
+    notice = _(NOTICE_NEWER if newer else NOTICE_CORRUPT).format(name=backup.name)
     return _Opened(conn, StoreProblem(kind, notice, detail, backup), False)
 
 
@@ -563,7 +564,7 @@ def _fallback(path: Path, exc: BaseException, prefix: str = "") -> _Opened:
     conn = _connect(":memory:")
     migrate(conn)
     template = NOTICE_DISK_FULL if is_disk_full(exc) else NOTICE_NO_FILE
-    problem = StoreProblem(ProblemKind.MEMORY_ONLY, template.format(folder=path.parent), detail)
+    problem = StoreProblem(ProblemKind.MEMORY_ONLY, _(template).format(folder=path.parent), detail)
     return _Opened(conn, problem, True, _is_locked(exc))
 
 
@@ -616,7 +617,7 @@ class Database:
         kind = ProblemKind.DISK_FULL if full else ProblemKind.WRITE_FAILED
         template = NOTICE_DISK_FULL if full else NOTICE_WRITE_FAILED
         detail = f"writing {self.path} failed ({type(exc).__name__}: {exc})"
-        return StoreProblem(kind, template.format(folder=folder), detail)
+        return StoreProblem(kind, _(template).format(folder=folder), detail)
 
     @contextmanager
     def _write(self) -> Iterator[sqlite3.Connection]:

@@ -160,7 +160,8 @@ def test_labels_and_final() -> None:
 
 def test_running_message_names_the_state() -> None:
     report = classify(JOB, 200, body([row(202, "Processing")]))
-    assert "(Processing)" in report.message
+    assert "(its status: Processing)" in report.message
+    assert "still being processed" not in report.message  # "still being processed (Queued)" misled people
     assert report.status_code == 202 and report.status_message == "Processing"
 
 

@@ -59,7 +59,7 @@ def test_a_coding_the_client_did_not_ask_for_is_refused_unread(hostile: HostileS
     with _client(hostile) as client:
         report = client.check_once(job_for(coding))
     assert report.outcome is Outcome.ERROR
-    assert "can't read" in report.message
+    assert "can't be read" in report.message
     assert coding in report.detail
     # It asked only for what it can decode within the cap.
     asked = [r for r in hostile.requests if job_for(coding) in r.path][-1]

@@ -192,7 +192,7 @@ def _assert_moved_aside_and_working(db_path: Path, original: bytes) -> None:
     store = HistoryStore(db_path)
     try:
         assert store.notice is not None
-        assert store.notice.startswith("Your saved history of lookups and watched jobs could not be read")
+        assert store.notice.startswith("Your saved history of checks and watched jobs could not be read")
         assert store.backup is not None
         assert store.backup.name.startswith("history.sqlite3.corrupt-")
         assert store.backup.name in store.notice

@@ -53,7 +53,8 @@ def test_unreachable_server_names_the_reach_step(open_window: Any, qtbot: Any) -
     fill_sign_in(dialog, closed_port_url())
     click_sign_in(qtbot, dialog)
     assert dialog.failed_step == "reach"
-    assert "couldn't reach CINX" in dialog.error_text()
+    assert "Couldn't reach CINX" in dialog.error_text()
+    assert dialog.error_text().count("reach CINX") == 1  # once: the sentence is not said twice
 
 
 def test_plain_http_to_a_remote_host_is_refused_without_a_request(open_window: Any, qtbot: Any) -> None:

@@ -212,7 +212,7 @@ def test_unreachable_server_shows_cant_reach(make_window: Any, qtbot: Any) -> No
     window.client_holder().retry = RetryPolicy(max_attempts=1)
     check_and_wait(qtbot, window, PROCESSED_JOB)
     assert window.result_pane.badge.text == "Can't reach CINX"
-    assert "couldn't reach CINX" in window.result_pane.sentence.text()
+    assert "Couldn't reach CINX" in window.result_pane.sentence.text()
     assert QApplication.activeModalWidget() is None  # never a modal error
 
 
