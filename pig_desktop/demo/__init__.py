@@ -30,6 +30,9 @@ from pig_desktop.demo.accounts import (
     PROCESSED_JOB,
     PROGRESS_JOB,
     RATE_LIMITED_JOB,
+    SECOND_ORG,
+    SECOND_ORG_JOB,
+    SECOND_TOKEN,
     SLOW_JOB,
 )
 
@@ -67,6 +70,9 @@ __all__ = [
     "PROCESSED_JOB",
     "PROGRESS_JOB",
     "RATE_LIMITED_JOB",
+    "SECOND_ORG",
+    "SECOND_ORG_JOB",
+    "SECOND_TOKEN",
     "SLOW_JOB",
     "RecordedRequest",
     "SandboxServer",
