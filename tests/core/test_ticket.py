@@ -222,7 +222,9 @@ def test_the_ticket_includes_the_pig_desktop_link() -> None:
     from pig_desktop.core.ticket import copy_link_text
 
     job = "97b96860-ca73-4f8e-b6ba-37ce9f256871"
-    report = _Report(job_id=job, outcome=_Outcome.PROCESSED, message="Done.", server="https://api.dev.cinx.biz")
+    report = _Report(
+        job_id=job, outcome=_Outcome.PROCESSED, message="Done.", server="https://api.dev.cinx.biz"
+    )
     assert f"pig-desktop://job/{job}?server=development" in ticket_text(report)
     assert copy_link_text(job, "https://api.cinx.com") == f"pig-desktop://job/{job}?server=production"
     # A sandbox or custom address never goes into a link.
@@ -241,7 +243,10 @@ def test_batch_ticket_lists_every_job_masked() -> None:
         BatchItem(
             second,
             _Report(
-                job_id=second, outcome=_Outcome.ERROR, message="No answer.", detail=f"GET sub/{token}/x failed"
+                job_id=second,
+                outcome=_Outcome.ERROR,
+                message="No answer.",
+                detail=f"GET sub/{token}/x failed",
             ),
             "Zenith",
         ),
