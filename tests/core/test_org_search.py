@@ -79,7 +79,9 @@ def test_no_organisation_has_it_names_every_one_searched(client: CinxClient) -> 
     assert ACTIVE_ORG in result.report.message and SECOND_ORG in result.report.message
 
 
-def test_the_first_organisation_that_has_it_ends_the_search(client: CinxClient, sandbox: SandboxServer) -> None:
+def test_the_first_organisation_that_has_it_ends_the_search(
+    client: CinxClient, sandbox: SandboxServer
+) -> None:
     orgs = client.subscriptions()
     result = search_organisations(PROCESSED_JOB, orgs, client_check(client))
     assert result.organisation is not None and result.organisation.name == ACTIVE_ORG
