@@ -84,10 +84,16 @@ def parse_args(argv: Sequence[str] | None) -> AppArgs:
         action="store_true",
         help="check this installation without a window (no display needed) and print what was checked",
     )
-    parser.add_argument("jobs", nargs="*", metavar="JOB", help="job ids (or links) to watch")
+    parser.add_argument(
+        "jobs", nargs="*", metavar="JOB", help="job ids (or links, e.g. pig-desktop://job/<id>) to watch"
+    )
     # Unknown options (-platform, -style ...) are left for Qt.
     ns, rest = parser.parse_known_args(list(sys.argv[1:] if argv is None else argv))
-    return AppArgs(demo=bool(ns.demo), self_test=bool(ns.self_test), jobs=tuple(ns.jobs), qt_args=tuple(rest))
+    # pig-desktop://job/<id> links (the desktop entry's %u) become their job ids here, before any Qt import.
+    from pig_desktop.core.jobid import command_line_jobs
+
+    jobs = tuple(command_line_jobs(list(ns.jobs)))
+    return AppArgs(demo=bool(ns.demo), self_test=bool(ns.self_test), jobs=jobs, qt_args=tuple(rest))
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -78,11 +78,14 @@ done
 install -m 644 "$RES/linux/$ID.metainfo.xml" "$META/$ID.metainfo.xml"
 if [[ -n "$EXEC" ]]; then
     # Point the menu entry at the bundle; quoted so that folders with spaces work.
-    sed -e "s|^Exec=.*|Exec=\"$EXEC\"|" -e "s|^TryExec=.*|TryExec=$EXEC|" \
+    sed -e "s|^Exec=.*|Exec=\"$EXEC\" %u|" -e "s|^TryExec=.*|TryExec=$EXEC|" \
         "$RES/linux/$ID.desktop" > "$APPS/$ID.desktop"
     chmod 644 "$APPS/$ID.desktop"
 else
     install -m 644 "$RES/linux/$ID.desktop" "$APPS/$ID.desktop"
 fi
 refresh
+# Make PIG Desktop the handler of pig-desktop://job/<id> links (the entry declares the MimeType; this makes it
+# the default even when another program claimed the scheme before).
+command -v xdg-mime >/dev/null && xdg-mime default "$ID.desktop" x-scheme-handler/pig-desktop 2>/dev/null || true
 echo "PIG Desktop was added to the application menu ($APPS/$ID.desktop)."

@@ -131,6 +131,17 @@ def job_link(job_id: str, server_name: str | None = None) -> str:
     return link
 
 
+def command_line_jobs(args: list[str] | tuple[str, ...]) -> list[str]:
+    """The app's JOB arguments with every ``pig-desktop://job/<id>`` link (a click in a browser, mail or
+    ticket system runs ``pig-desktop %u``) turned into its job id; other arguments are kept for the window
+    to check (it refuses what holds no id, in plain words)."""
+    jobs: list[str] = []
+    for arg in args:
+        link = parse_link(arg)
+        jobs.append(link[0] if link is not None else arg)
+    return jobs
+
+
 def extract_job_ids(text: str) -> JobIdScan:
     """Every distinct job id in ``text``, in order of appearance, plus a link's server and a bad-id hint."""
     truncated = len(text) > MAX_SCAN_CHARS
