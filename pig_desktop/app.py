@@ -136,6 +136,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     app_logger.addHandler(early_log)
     app_logger.setLevel(logging.INFO)
     log.info("%s %s starting%s", APP_NAME, __version__, " (demo)" if args.demo else "")
+    if args.jobs:
+        # Job ids are not secrets; the log shows which jobs a link or a command line brought in.
+        log.info("job(s) from the command line: %s", ", ".join(job[:80] for job in args.jobs))
 
     from pig_desktop.ui.errors import install_excepthook
     from pig_desktop.ui.main_window import MainWindow
