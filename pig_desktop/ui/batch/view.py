@@ -72,8 +72,13 @@ class BatchView(QWidget):
         self.table.setWordWrap(False)
         header = self.table.horizontalHeader()
         header.setStretchLastSection(True)
-        for column in (COL_JOB, COL_RESULT, COL_ORGANISATION):
-            header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
+        # Fixed starting widths, fitted to the contents once the batch ends: ResizeToContents would measure
+        # every row again on each arriving answer, and stall the window on a batch of a hundred.
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        digit = self.fontMetrics().horizontalAdvance("0")
+        header.resizeSection(COL_JOB, digit * 38)
+        header.resizeSection(COL_RESULT, digit * 18)
+        header.resizeSection(COL_ORGANISATION, digit * 22)
 
         self.cancel_button = self._button("batchCancelButton", self.tr("Cancel"), self.tr("Cancel the batch"))
         self.open_button = self._button(
@@ -162,6 +167,8 @@ class BatchView(QWidget):
         if running:
             text += " " + self.tr("Use Watch all unfinished to follow the jobs still in progress.")
         self.summary.setText(text)
+        for column in (COL_RESULT, COL_ORGANISATION):
+            self.table.resizeColumnToContents(column)
         self._update_buttons()
 
     # -- actions -----------------------------------------------------------------------------------------
