@@ -100,13 +100,18 @@ def parse_args(argv: Sequence[str] | None) -> AppArgs:
         action="store_true",
         help="start without opening the window (in the tray; used when starting at sign-in)",
     )
-    parser.add_argument("jobs", nargs="*", metavar="JOB", help="job ids (or links) to watch")
+    parser.add_argument(
+        "jobs", nargs="*", metavar="JOB", help="job ids (or links, e.g. pig-desktop://job/<id>) to watch"
+    )
     # Unknown options (-platform, -style ...) are left for Qt.
     ns, rest = parser.parse_known_args(list(sys.argv[1:] if argv is None else argv))
+    # pig-desktop://job/<id> links (the desktop entry's %u) become their job ids here, before any Qt import.
+    from pig_desktop.core.jobid import command_line_jobs
+
     return AppArgs(
         demo=bool(ns.demo),
         self_test=bool(ns.self_test),
-        jobs=tuple(ns.jobs),
+        jobs=tuple(command_line_jobs(list(ns.jobs))),
         qt_args=tuple(rest),
         hidden=bool(ns.hidden),
     )
@@ -154,6 +159,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     app_logger.addHandler(early_log)
     app_logger.setLevel(logging.INFO)
     log.info("%s %s starting%s", APP_NAME, __version__, " (demo)" if args.demo else "")
+    if args.jobs:
+        # Job ids are not secrets; the log shows which jobs a link or a command line brought in.
+        log.info("job(s) from the command line: %s", ", ".join(job[:80] for job in args.jobs))
     from pig_desktop.store.crash import install_crash_handlers, stop_crash_handlers
     from pig_desktop.ui.system.qt_messages import install_qt_message_handler
 

@@ -1,4 +1,4 @@
-"""`pig-status`: check one CINX PIG job from a terminal or a script.
+"""`pig-status`: check CINX PIG jobs from a terminal or a script.
 
 A contract that scripts and support staff rely on (issue 2, part 7):
 
@@ -11,6 +11,13 @@ A contract that scripts and support staff rely on (issue 2, part 7):
 - Exit codes: 0 processed, 1 failed, 2 still running, 3 not found, 4 sign-in or subscription problem,
   5 network/server/protocol error, 64 usage error, 130 interrupted (Ctrl+C).
 - stdout carries the result only (one JSON object with ``--json``); progress and problems go to stderr.
+
+Issue 14: ``pig-status JOB [JOB...]`` and ``pig-status -`` (every job id in the text on stdin, duplicates
+removed, order kept) print one line per job, or one JSON object per line (JSON Lines) with ``--json``; the
+exit code is the largest among the jobs. Without ``--api-token`` and with several active organisations, each
+job is looked up in each of them (at most 10, paced by the rate cap) and the answer comes from the one that
+has it; ``--json`` adds ``organisation`` and ``searched``. ``--organisation NAME`` checks only that one. A
+single job keeps the output of one check exactly.
 
 Built on ``pig_desktop.core`` and ``pig_desktop.store`` (``pig_desktop.demo`` for --demo); never imports Qt.
 """
@@ -26,7 +33,7 @@ import re
 import sys
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import IO, Any, NoReturn
 
 from pig_desktop import __version__, i18n
@@ -34,12 +41,16 @@ from pig_desktop.core import client as core_client
 from pig_desktop.core.client import CinxClient
 from pig_desktop.core.connection import Connection
 from pig_desktop.core.errors import ConfigError, InvalidJobId
-from pig_desktop.core.jobid import EXAMPLE_JOB_ID, extract_job_id
+from pig_desktop.core.jobid import EXAMPLE_JOB_ID, extract_job_id, extract_job_ids
+from pig_desktop.core.models import Organisation
+from pig_desktop.core.org_search import active_organisations, client_check, search_organisations
 from pig_desktop.core.outcome import MSG_WRONG_ADDRESS, Outcome, StatusReport
 from pig_desktop.core.policy import WatchPolicy, next_check_delay, watch_is_over
 from pig_desktop.core.proxy import ResolvedProxy, resolve_proxy
+from pig_desktop.core.rate import RateLimiter
+from pig_desktop.core.scheduler import DEFAULT_RATE
 from pig_desktop.core.servers import SERVERS, describe_server, normalize_server
-from pig_desktop.core.signin import SignInError, choose_token, sign_in
+from pig_desktop.core.signin import SignInError, sign_in
 from pig_desktop.core.summary import app_name, job_summary
 from pig_desktop.core.ticket import TicketContext, format_both, mask_text
 from pig_desktop.i18n import N_, _, ngettext
@@ -69,6 +80,9 @@ EXIT_CODES: dict[Outcome, int] = {
 DEFAULT_INTERVAL = 10.0
 DEFAULT_TIMEOUT = 3600.0
 DEFAULT_REQUEST_TIMEOUT = 15.0
+# `pig-status -` reads at most this much of stdin: a pasted email or a CSV column, not a database dump.
+MAX_STDIN_CHARS = 4 * 1024 * 1024
+STDIN_JOBS = "-"
 
 MSG_NO_PASSWORD = N_("No password: set PIG_PASSWORD or sign in with PIG Desktop and tick Remember me.")
 MSG_NO_USER = N_("No CINX email given: add --user EMAIL or set PIG_USER.")
@@ -85,12 +99,14 @@ environment variables:
   PIG_PASSWORD   the password (there is no password flag); otherwise the one PIG Desktop
                  remembered in the keychain is used, or you are asked for it
   PIG_API_TOKEN  stands in for --api-token
+  PIG_ORGANISATION  stands in for --organisation
   PIG_CA_BUNDLE  stands in for --ca-bundle
 
 exit codes:
   0 processed   1 failed   2 still running   3 not found
   4 sign-in or subscription problem   5 network, server or answer problem
   64 usage error (bad job id, bad option)   130 stopped with Ctrl+C
+  several jobs: the largest exit code among them (0 only when every job was processed)
 """)
 
 
@@ -142,6 +158,7 @@ _KNOWN_FLAGS = frozenset(
         "--server",
         "--user",
         "--api-token",
+        "--organisation",
         "--ca-bundle",
         "--proxy",
         "--watch",
@@ -182,11 +199,13 @@ def build_parser() -> _Parser:
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument(
-        "job",
+        "jobs",
+        nargs="+",
         metavar="JOB",
-        help=_("the job id, or any text containing it (a status URL, an email line), e.g. {example}").format(
-            example=EXAMPLE_JOB_ID
-        ),
+        help=_(
+            "the job id, or any text containing it (a status URL, an email line), e.g. {example}; "
+            "several jobs, or - to take every job id in the text on stdin"
+        ).format(example=EXAMPLE_JOB_ID),
     )
     parser.add_argument(
         "--server",
@@ -198,6 +217,12 @@ def build_parser() -> _Parser:
         "--api-token",
         metavar="TOKEN",
         help=_("the organisation's API token (default: found through your subscriptions)"),
+    )
+    parser.add_argument(
+        "--organisation",
+        metavar="NAME",
+        help="check only in this organisation (default: each of your active organisations until one has "
+        "the job)",
     )
     parser.add_argument(
         "--ca-bundle",
@@ -239,7 +264,11 @@ def build_parser() -> _Parser:
             seconds=f"{DEFAULT_REQUEST_TIMEOUT:g}"
         ),
     )
-    parser.add_argument("--json", action="store_true", help=_("print one JSON object instead of text"))
+    parser.add_argument(
+        "--json",
+        action="store_true",
+        help=_("print one JSON object instead of text (several jobs: one object per line)"),
+    )
     parser.add_argument(
         "--demo",
         action="store_true",
@@ -316,12 +345,14 @@ class Target:
     api_token: str
     organisation: str | None  # None when the token was given and the organisation was not looked up
     demo: bool = False
+    # The organisations the job was looked for in (several active ones); None when only one was possible.
+    searched: tuple[str, ...] | None = None
 
 
 # ---- the plain and JSON reports ----------------------------------------------------------------------------
 
 
-def summary_line(report: StatusReport) -> str:
+def summary_line(report: StatusReport, searched: Sequence[str] | None = None) -> str:
     """The one-line human summary that opens the plain output."""
     job = report.job_id
     if report.job and report.job.app:
@@ -338,12 +369,22 @@ def summary_line(report: StatusReport) -> str:
             )
         return _("In progress: job {job} is not finished yet.").format(job=job)
     if outcome is Outcome.NOT_FOUND:
+        if searched:
+            return _("Not found: CINX has no job {job} in {names} on this server.").format(
+                job=job, names=_names(searched)
+            )
         return _("Not found: CINX has no job {job} for this organisation on this server.").format(job=job)
     if outcome is Outcome.AUTH_ERROR:
         return _(
             "Sign-in problem: CINX refused the sign-in or the subscription while checking job {job}."
         ).format(job=job)
     return _("Error: no usable answer from CINX about job {job}.").format(job=job)
+
+
+def _names(searched: Sequence[str]) -> str:
+    if len(searched) == 1:
+        return f"your organisation {searched[0]}"
+    return "any of your organisations (" + ", ".join(searched) + ")"
 
 
 def plain_report(report: StatusReport, target: Target) -> str:
@@ -363,6 +404,10 @@ def plain_report(report: StatusReport, target: Target) -> str:
             fields.append((_("Started"), row.command_started_at_text))
     if target.organisation:
         fields.append((_("Organisation"), target.organisation))
+        if target.searched and len(target.searched) > 1:
+            fields.append((_("Searched"), ", ".join(target.searched)))
+    elif target.searched:
+        fields.append((_("Searched"), ", ".join(target.searched)))
     elif target.api_token:
         fields.append(
             (
@@ -384,7 +429,7 @@ def plain_report(report: StatusReport, target: Target) -> str:
         # The technical part, for whoever the user forwards this to.
         fields.append((_("Detail"), report.detail))
     width = max(len(name) for name, _value in fields) + 2
-    lines = [visible(summary_line(report)), ""]
+    lines = [visible(summary_line(report, target.searched)), ""]
     if report.job is not None:
         lines += [visible(job_summary(report)), ""]
     lines += [f"{name:<{width}}{visible(value)}" for name, value in fields]
@@ -398,6 +443,8 @@ def json_report(report: StatusReport, target: Target | None, server: str) -> dic
     data["organisation"] = target.organisation if target else None
     data["server"] = target.server if target else server
     _mask_envelope_uri(data, target.api_token if target else "")
+    if target is not None and target.searched is not None:
+        data["searched"] = list(target.searched)
     return data
 
 
@@ -413,6 +460,14 @@ def _mask_envelope_uri(data: dict[str, Any], token: str) -> None:
         data["envelope"] = dict(envelope, response=masked)
 
 
+def batch_line(report: StatusReport, target: Target) -> str:
+    """One job of several, on one line: the summary, and where it was found."""
+    line = summary_line(report, target.searched)
+    if target.organisation and target.searched is not None:
+        line += f" [{target.organisation}]"
+    return visible(line)
+
+
 def problem_json(job_id: str, outcome: Outcome, message: str, detail: str, server: str) -> dict[str, Any]:
     """The --json object for a failure before any status answer exists (sign-in, network)."""
     report = StatusReport(job_id=job_id, outcome=outcome, message=message, detail=detail, server=server)
@@ -421,8 +476,11 @@ def problem_json(job_id: str, outcome: Outcome, message: str, detail: str, serve
     return data
 
 
-def _print_json(data: dict[str, Any], out: IO[str]) -> None:
-    out.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
+def _print_json(data: dict[str, Any], out: IO[str], *, one_line: bool = False) -> None:
+    if one_line:  # JSON Lines: one object per job, per line
+        out.write(json.dumps(data, ensure_ascii=False, separators=(",", ":")) + "\n")
+    else:
+        out.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
     out.flush()
 
 
@@ -489,7 +547,17 @@ class Run:
         self.client: CinxClient | None = None
         self.sandbox: Any = None
         self.job_id = ""
+        self.refusals: list[str] = []  # why arguments gave no job id, for --json's usage-error object
         self.server = ""
+        self.limiter = RateLimiter(DEFAULT_RATE)
+        # Several active organisations and none named: each job is looked up in them (issue 14).
+        self.search_in: list[Organisation] = []
+
+    @property
+    def several_jobs(self) -> bool:
+        """Batch output (one line, or one JSON line, per job): more than one JOB argument, or ``-``."""
+        jobs: list[str] = self.args.jobs
+        return len(jobs) > 1 or STDIN_JOBS in jobs
 
     def close(self) -> None:
         if self.client is not None:
@@ -504,19 +572,66 @@ class Run:
         if detail:
             log.info("%s: %s", message, detail)
         if self.args.json:
-            _print_json(problem_json(self.job_id, outcome, message, detail, self.server), self.stdout)
+            _print_json(
+                problem_json(self.job_id, outcome, message, detail, self.server),
+                self.stdout,
+                one_line=self.several_jobs,
+            )
         return EXIT_CODES[outcome]
+
+    def _refuse(self, message: str) -> None:
+        """Say why an argument gave no job id (stderr), and keep it for --json's usage-error object."""
+        _say(message)
+        self.refusals.append(message)
+
+    def job_ids(self) -> tuple[list[str], int]:
+        """The distinct job ids to check, in order, and the exit code owed for arguments without one."""
+        args = self.args
+        if not self.several_jobs:
+            try:
+                return [extract_job_id(args.jobs[0])], EXIT_PROCESSED
+            except InvalidJobId as exc:
+                self._refuse(exc.message)
+                log.info("refused job id: %s", exc.detail)
+                return [], EXIT_USAGE
+        ids: list[str] = []
+        code = EXIT_PROCESSED
+        for index, text in enumerate(args.jobs):
+            if text == STDIN_JOBS:
+                text = self.stdin.read(MAX_STDIN_CHARS + 1)
+                if len(text) > MAX_STDIN_CHARS:
+                    megabytes = MAX_STDIN_CHARS // (1024 * 1024)
+                    _say(
+                        _("Only the first {megabytes} MB of the text on stdin was read.").format(
+                            megabytes=megabytes
+                        )
+                    )
+                where = _("the text on stdin")
+            else:
+                where = _("argument {number}").format(number=index + 1)
+            scan = extract_job_ids(text)
+            if scan.hint:
+                self._refuse(_("In {where}: {problem}").format(where=where, problem=scan.hint))
+                log.info("damaged job id in %s: %s", where, scan.hint_detail)
+                code = EXIT_USAGE
+            if not scan.ids and not scan.hint:
+                self._refuse(
+                    _("No job id in {where}. A job id looks like {example}.").format(
+                        where=where, example=EXAMPLE_JOB_ID
+                    )
+                )
+                code = EXIT_USAGE
+            ids.extend(scan.ids)
+        return list(dict.fromkeys(ids)), code
 
     def execute(self) -> int:
         args = self.args
-        try:
-            self.job_id = extract_job_id(args.job)
-        except InvalidJobId as exc:
-            _say(exc.message)
-            log.info("refused job id: %s", exc.detail)
+        job_ids, refused = self.job_ids()
+        if not job_ids:
             if args.json:
-                usage_json(exc.message, self.stdout)
+                usage_json(" ".join(self.refusals) or _("No job id was given."), self.stdout)
             return EXIT_USAGE
+        self.job_id = job_ids[0]
 
         request_timeout = args.request_timeout
         connect_timeout = min(10.0, request_timeout)
@@ -525,6 +640,7 @@ class Run:
             raise UsageError(
                 _("The certificate file {path} doesn't exist or isn't a file.").format(path=ca_bundle)
             )
+        organisation_name = (args.organisation or self.environ.get("PIG_ORGANISATION", "")).strip()
 
         if args.demo:
             if args.server:
@@ -538,6 +654,7 @@ class Run:
             # The practice account only: the user's own PIG_* settings must not leak into the demo.
             email, password = DEMO_EMAIL, DEMO_PASSWORD
             token = (args.api_token or "").strip()
+            organisation_name = (args.organisation or "").strip()
             _say(
                 _(
                     "Demo mode: using the built-in practice server at {server} (not a real CINX server)."
@@ -557,6 +674,10 @@ class Run:
                 return self.fail(
                     Outcome.AUTH_ERROR, _(MSG_NO_PASSWORD), "no PIG_PASSWORD, keychain or terminal"
                 )
+        if token and args.organisation:
+            raise UsageError(_("Give either --api-token or --organisation, not both."))
+        if token:
+            organisation_name = ""  # the token names the organisation already
 
         _register_password(email, password)
         connection = Connection(
@@ -578,22 +699,82 @@ class Run:
             except SignInError as exc:
                 outcome = Outcome.ERROR if exc.network else Outcome.AUTH_ERROR
                 return self.fail(outcome, exc.message, f"sign-in step {exc.step}: {exc.detail}")
-            try:
-                chosen = choose_token(result.organisations)
-            except SignInError:
-                return self._list_organisations(result.organisations)
+            if organisation_name:
+                chosen = self._named_organisation(result.organisations, organisation_name)
+                if chosen is None:
+                    return EXIT_USAGE
+            else:
+                usable = active_organisations(result.organisations)
+                if not usable:
+                    return self._list_organisations(result.organisations)
+                chosen = usable[0]
+                if len(usable) > 1:
+                    self.search_in = usable
             token, organisation = chosen.api_token, chosen.name
             self.client.set_connection(connection.with_token(token))
 
         target = Target(self.server, email, password, token, organisation, demo=bool(args.demo))
-        report = self._watch() if args.watch else self.client.check_status(self.job_id)
+        worst = refused
+        for job_id in job_ids:
+            self.job_id = job_id
+            code = self._check_and_print(job_id, target)
+            worst = max(worst, code)
+        return worst
+
+    def _check_and_print(self, job_id: str, target: Target) -> int:
+        """Check one job (in each organisation to search, when there are several) and print its answer."""
+        assert self.client is not None
+        if self.search_in:
+            report, target = self._search(job_id, target)
+            if self.args.watch and report.outcome is Outcome.RUNNING:
+                report = self._watch()
+        elif self.args.watch:
+            report = self._watch()
+        else:
+            if self.several_jobs:
+                self.limiter.acquire()
+            report = self.client.check_status(job_id)
         log.info("job %s: %s (%s)", report.job_id, report.outcome.value, report.detail)
-        if args.json:
-            _print_json(json_report(report, target, self.server), self.stdout)
+        if self.args.json:
+            _print_json(json_report(report, target, self.server), self.stdout, one_line=self.several_jobs)
+        elif self.several_jobs:
+            self.stdout.write(batch_line(report, target) + "\n")
+            self.stdout.flush()
         else:
             self.stdout.write(plain_report(report, target) + "\n")
             self.stdout.flush()
         return EXIT_CODES[report.outcome]
+
+    def _search(self, job_id: str, target: Target) -> tuple[StatusReport, Target]:
+        """Look for the job in each active organisation; leave the client on the one that has it."""
+        assert self.client is not None
+        base = self.client.connection
+        result = search_organisations(job_id, self.search_in, client_check(self.client), limiter=self.limiter)
+        if result.organisation is not None:
+            found = result.organisation
+            self.client.set_connection(base.with_token(found.api_token))
+            # Jobs pasted together mostly belong together: ask this organisation first for the next one.
+            self.search_in = [found] + [org for org in self.search_in if org is not found]
+            target = replace(target, api_token=found.api_token, organisation=found.name)
+        else:
+            target = replace(target, organisation=None)
+        if result.not_searched:
+            _say(f"Not searched (at most 10 organisations): {', '.join(result.not_searched)}.")
+        return result.report, replace(target, searched=result.searched)
+
+    def _named_organisation(self, organisations: Sequence[Organisation], name: str) -> Organisation | None:
+        """The organisation called ``name`` (any case), or None after saying what there is."""
+        wanted = name.casefold()
+        matches = [org for org in organisations if org.name.casefold() == wanted]
+        if matches and matches[0].usable:
+            return matches[0]
+        if matches:
+            _say(f"{matches[0].name}: {matches[0].plain_state}")
+        else:
+            lines = [f"You don't belong to an organisation called {name!r}. Your organisations:"]
+            lines += [f"  {org.name}: {org.plain_state}" for org in organisations]
+            _say("\n".join(lines))
+        return None
 
     def _list_organisations(self, organisations: Sequence[Any]) -> int:
         usable = [org for org in organisations if org.usable]

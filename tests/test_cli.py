@@ -353,7 +353,8 @@ def test_missing_password_without_a_terminal_exit_4(server: SandboxServer) -> No
     assert server.requests == []
 
 
-def test_several_active_organisations_are_listed_exit_64(server: SandboxServer) -> None:
+def test_several_active_organisations_are_searched_not_refused(server: SandboxServer) -> None:
+    """Issue 14 replaced "choose one with --api-token" (exit 64): each active organisation is asked."""
     rows = [
         {
             "cinx_api_token": "tok-aaaa-1111",
@@ -368,13 +369,17 @@ def test_several_active_organisations_are_listed_exit_64(server: SandboxServer) 
         {"cinx_api_token": "", "org": {"name": "Gamma Pipes"}, "subscription": {"status_code": 200}},
     ]
     server.script("/2.0/subs", [ScriptedResponse(200, json.dumps({"response": {}, "rows": rows}).encode())])
+    missing = envelope([], 500, f"Failed to find a job with the given id of [{PROCESSED_JOB}]")
+    server.script_job(PROCESSED_JOB, [ScriptedResponse(500, missing)], token="tok-aaaa-1111")
+    found = envelope([{"status_code": 200, "status_message": "Processed", "cinx_id": {"id": PROCESSED_JOB}}])
+    server.script_job(PROCESSED_JOB, [ScriptedResponse(200, found)], token="tok-bbbb-2222")
     result = run_cli(PROCESSED_JOB, "--json", **signed_in(server))
-    assert result.code == 64 and result.stdout == ""
-    assert "--api-token" in result.stderr
-    for name in ("Alpha Heating", "Beta Plumbing", "Gamma Pipes"):
-        assert name in result.stderr
-    assert "--api-token tok-aaaa-1111" in result.stderr and "not enabled for API access" in result.stderr
-    assert server.request_count("/partner/exec/") == 0
+    assert result.code == 0, result.stderr
+    data = result.json()
+    assert data["outcome"] == "processed"
+    assert data["organisation"] == "Beta Plumbing"
+    assert data["searched"] == ["Alpha Heating", "Beta Plumbing"]
+    assert server.request_count("/partner/exec/") == 2
 
 
 def test_no_active_organisation_exit_64(server: SandboxServer) -> None:

@@ -42,6 +42,7 @@ from pig_desktop.demo import (
     PROCESSED_JOB,
     PROGRESS_JOB,
     RATE_LIMITED_JOB,
+    SECOND_ORG,
     SLOW_JOB,
     SandboxServer,
     ScriptedResponse,
@@ -508,7 +509,8 @@ def test_ping_and_subscriptions(server: SandboxServer) -> None:
         organisations = client.subscriptions()
     assert "authorization" not in server.requests[0].headers  # ping needs no password
     assert ACTIVE_ORG in [org.name for org in organisations]
-    assert choose_token(organisations).api_token == ACTIVE_TOKEN
+    # The demo account belongs to two active organisations (issue 14): choose_token needs exactly one.
+    assert choose_token([org for org in organisations if org.name != SECOND_ORG]).api_token == ACTIVE_TOKEN
 
 
 def test_subscriptions_wrong_password(server: SandboxServer) -> None:
@@ -516,14 +518,17 @@ def test_subscriptions_wrong_password(server: SandboxServer) -> None:
         client.subscriptions()
 
 
-def test_sign_in_success_picks_the_one_active_organisation(server: SandboxServer) -> None:
+def test_sign_in_success_lists_the_active_organisations(server: SandboxServer) -> None:
     with make_client(server, token="") as client:
         result = sign_in(client)
     states = {org.name: org.state for org in result.organisations}
-    assert states[ACTIVE_ORG] == "active"
-    assert sorted(states.values()) == ["active", "expired", "no_api_access"]
-    assert [org.name for org in result.usable] == [ACTIVE_ORG]
-    assert choose_token(result.organisations).api_token == ACTIVE_TOKEN
+    assert states[ACTIVE_ORG] == "active" and states[SECOND_ORG] == "active"
+    assert sorted(states.values()) == ["active", "active", "expired", "no_api_access"]
+    assert [org.name for org in result.usable] == [ACTIVE_ORG, SECOND_ORG]
+    # Two active ones: choose_token (one organisation or a plain refusal) refuses and lists them both.
+    with pytest.raises(SignInError) as caught:
+        choose_token(result.organisations)
+    assert ACTIVE_ORG in caught.value.message and SECOND_ORG in caught.value.message
 
 
 def test_sign_in_wrong_password_names_the_credentials_step(server: SandboxServer) -> None:

@@ -30,6 +30,9 @@ from pig_desktop.demo import (
     PROCESSED_JOB,
     PROGRESS_JOB,
     RATE_LIMITED_JOB,
+    SECOND_ORG,
+    SECOND_ORG_JOB,
+    SECOND_TOKEN,
     SLOW_JOB,
     SandboxServer,
     ScriptedResponse,
@@ -100,13 +103,17 @@ def test_subs_rows_are_the_fixture_plus_an_org_without_token(client: httpx.Clien
     fixture = load_fixture("subs.json")
     assert body["response"] == {}
     assert body["rows"][:2] == fixture["rows"]
-    assert len(body["rows"]) == 3
+    assert len(body["rows"]) == 4
     third = body["rows"][2]
     assert third["cinx_api_token"] == ""
     assert third["org"]["name"] == "Keystone Plumbing Co."
     assert set(third) == set(fixture["rows"][0])
+    # Issue 14: a second active organisation, with a job that lives only there.
+    fourth = body["rows"][3]
+    assert fourth["org"]["name"] == SECOND_ORG and fourth["subscription"]["status_code"] == 200
+    assert set(fourth) == set(fixture["rows"][0])
     tokens = [row["cinx_api_token"] for row in body["rows"]]
-    assert tokens == [ACTIVE_TOKEN, EXPIRED_TOKEN, ""]
+    assert tokens == [ACTIVE_TOKEN, EXPIRED_TOKEN, "", SECOND_TOKEN]
 
 
 @pytest.mark.parametrize(
@@ -552,8 +559,22 @@ def test_demo_jobs_describe_every_scripted_job() -> None:
         PROGRESS_JOB,
         SLOW_JOB,
         RATE_LIMITED_JOB,
+        SECOND_ORG_JOB,
     }
     assert all(text and "\n" not in text for text in DEMO_JOBS.values())
+
+
+def test_the_second_organisation_has_a_job_of_its_own(client: httpx.Client) -> None:
+    """Issue 14: SECOND_ORG_JOB is processed under SECOND_TOKEN and not found under ACTIVE_TOKEN."""
+    there = client.get(status_path(SECOND_ORG_JOB, SECOND_TOKEN))
+    assert there.status_code == 200
+    row = there.json()["rows"][0]
+    assert row["status_message"] == "Processed" and row["cinx_id"]["id"] == SECOND_ORG_JOB
+    here = client.get(status_path(SECOND_ORG_JOB))
+    assert here.status_code == 500 and here.json()["rows"] == []
+    # The first organisation's jobs are not in the second one.
+    elsewhere = client.get(status_path(PROCESSED_JOB, SECOND_TOKEN))
+    assert elsewhere.status_code == 500 and elsewhere.json()["rows"] == []
 
 
 def test_demo_package_does_not_import_qt() -> None:

@@ -127,7 +127,8 @@ def test_linux_menu_entry_installs_validates_and_uninstalls(tmp_path: Path) -> N
     entry = ConfigParser(interpolation=None)
     entry.optionxform = str  # type: ignore[assignment,method-assign]
     entry.read(desktop, encoding="utf-8")
-    assert entry["Desktop Entry"]["Exec"] == f'"{program}"'
+    assert entry["Desktop Entry"]["Exec"] == f'"{program}" %u'
+    assert entry["Desktop Entry"]["MimeType"] == "x-scheme-handler/pig-desktop;"
     validate = subprocess.run(["desktop-file-validate", str(desktop)], capture_output=True, text=True)
     assert validate.returncode == 0 and ": error:" not in validate.stdout, validate.stdout
     for size in assets.APP_ICON_SIZES:
@@ -262,3 +263,35 @@ def test_editable_install_finds_the_source_resources(source_copy: Path, tmp_path
     ).stdout.split("\n")
     assert Path(out[0]) == source_copy / "resources"
     assert Path(out[1]) == source_copy / "resources" / "icons" / "outcome" / "processed.svg"
+
+
+# ---- pig-desktop:// links (issue 14, part 3). Windows and macOS: the configs only (not built here) -------
+
+
+def test_link_scheme_is_registered_on_every_platform() -> None:
+    desktop = ConfigParser(interpolation=None)
+    desktop.optionxform = str  # type: ignore[assignment,method-assign]
+    desktop.read(REPO / "resources" / "linux" / f"{assets.DESKTOP_ID}.desktop", encoding="utf-8")
+    section = desktop["Desktop Entry"]
+    assert "x-scheme-handler/pig-desktop" in section["MimeType"].split(";")
+    assert section["Exec"].endswith(" %u")
+
+    with open(PACKAGING / "macos" / "Info.plist", "rb") as fh:
+        info = plistlib.load(fh)
+    schemes = [scheme for url_type in info["CFBundleURLTypes"] for scheme in url_type["CFBundleURLSchemes"]]
+    assert schemes == ["pig-desktop"]
+
+    iss = (PACKAGING / "windows" / "pig-desktop.iss").read_text()
+    assert 'Subkey: "Software\\Classes\\pig-desktop"; ValueType: string; ValueName: "URL Protocol"' in iss
+    command = re.search(
+        r'Subkey: "Software\\Classes\\pig-desktop\\shell\\open\\command".*ValueData: (.+)$', iss, re.M
+    )
+    assert command and '""%1""' in command.group(1) and "{#AppExe}" in command.group(1)
+
+
+def test_app_command_line_takes_a_link_as_its_job() -> None:
+    from pig_desktop.app import parse_args
+
+    job = "97b96860-ca73-4f8e-b6ba-37ce9f256871"
+    args = parse_args([f"pig-desktop://job/{job}?server=production", "abc123def"])
+    assert args.jobs == (job, "abc123def")

@@ -77,12 +77,21 @@ for s in $SIZES; do
 done
 install -m 644 "$RES/linux/$ID.metainfo.xml" "$META/$ID.metainfo.xml"
 if [[ -n "$EXEC" ]]; then
-    # Point the menu entry at the bundle; quoted so that folders with spaces work.
-    sed -e "s|^Exec=.*|Exec=\"$EXEC\"|" -e "s|^TryExec=.*|TryExec=$EXEC|" \
+    # Point the menu entry at the bundle; quoted only when the path needs it (folders with spaces):
+    # xdg-open's generic launcher, which opens pig-desktop:// links on desktops without their own, reads the
+    # first word of Exec literally and cannot run a quoted path.
+    EXEC_FIELD="$EXEC"
+    if [[ "$EXEC" =~ [[:space:]\"\'\\\$\`] ]]; then
+        EXEC_FIELD="\"$EXEC\""
+    fi
+    sed -e "s|^Exec=.*|Exec=$EXEC_FIELD %u|" -e "s|^TryExec=.*|TryExec=$EXEC|" \
         "$RES/linux/$ID.desktop" > "$APPS/$ID.desktop"
     chmod 644 "$APPS/$ID.desktop"
 else
     install -m 644 "$RES/linux/$ID.desktop" "$APPS/$ID.desktop"
 fi
 refresh
+# Make PIG Desktop the handler of pig-desktop://job/<id> links (the entry declares the MimeType; this makes it
+# the default even when another program claimed the scheme before).
+command -v xdg-mime >/dev/null && xdg-mime default "$ID.desktop" x-scheme-handler/pig-desktop 2>/dev/null || true
 echo "PIG Desktop was added to the application menu ($APPS/$ID.desktop)."

@@ -53,5 +53,13 @@ Name: "{group}\{#AppName}"; Filename: "{app}\{#AppExe}"; AppUserModelID: "io.git
 Name: "{group}\{cm:UninstallProgram,{#AppName}}"; Filename: "{uninstallexe}"
 Name: "{autodesktop}\{#AppName}"; Filename: "{app}\{#AppExe}"; Tasks: desktopicon; AppUserModelID: "io.github.pigdesktop.PigDesktop"
 
+[Registry]
+; pig-desktop://job/<id> links (Copy link, tickets, mail) open the app with that job (issue 14). Per user (HKA
+; is HKCU with the default lowest privileges), removed by the uninstaller. Not testable on the Linux build host.
+Root: HKA; Subkey: "Software\Classes\pig-desktop"; ValueType: string; ValueName: ""; ValueData: "URL:PIG Desktop job link"; Flags: uninsdeletekey
+Root: HKA; Subkey: "Software\Classes\pig-desktop"; ValueType: string; ValueName: "URL Protocol"; ValueData: ""
+Root: HKA; Subkey: "Software\Classes\pig-desktop\DefaultIcon"; ValueType: string; ValueName: ""; ValueData: "{app}\{#AppExe},0"
+Root: HKA; Subkey: "Software\Classes\pig-desktop\shell\open\command"; ValueType: string; ValueName: ""; ValueData: """{app}\{#AppExe}"" ""%1"""
+
 [Run]
 Filename: "{app}\{#AppExe}"; Description: "{cm:LaunchProgram,{#AppName}}"; Flags: nowait postinstall skipifsilent

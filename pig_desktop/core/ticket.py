@@ -24,9 +24,10 @@ from typing import TYPE_CHECKING, Any
 
 from .. import APP_DISPLAY_NAME, __version__
 from ..i18n import _, month_abbr
+from .jobid import job_link
 from .outcome import StatusReport, outcome_fact
 from .secrets import HIDDEN as HIDDEN  # kept importable from here: the ticket shows it
-from .servers import describe_server
+from .servers import SERVERS, describe_server
 from .summary import job_summary
 from .walk import dumps, map_strings
 
@@ -235,6 +236,7 @@ def ticket_sections(report: StatusReport, ctx: TicketContext | None = None) -> l
 
     summary: list[tuple[str, str]] = [
         (_("Job id"), report.job_id),
+        (_("Link"), job_link(report.job_id, server_name_of(server))),
         # What happened, not what the person waiting should do: the ticket's reader is support.
         (_("Outcome"), _("{label}: {fact}").format(label=report.label, fact=outcome_fact(report))),
         (_("Status"), status),
@@ -251,7 +253,7 @@ def ticket_sections(report: StatusReport, ctx: TicketContext | None = None) -> l
         (_("Technical detail"), report.detail),
     ]
     if job and job.command_started_at is None and job.command_started_at_text:
-        summary[6] = (_("Started at"), job.command_started_at_text)
+        summary[7] = (_("Started at"), job.command_started_at_text)
     sections = [TicketSection(_("Job"), _clean(summary, ctx))]
     if job and job.args:
         # Keys stay as CINX sent them: support searches for them.
@@ -264,6 +266,83 @@ def ticket_sections(report: StatusReport, ctx: TicketContext | None = None) -> l
     ]
     sections.append(TicketSection(_("This computer"), _clean(about, ctx)))
     return sections
+
+
+def server_name_of(server: str) -> str | None:
+    """ "production" or "development" for the two CINX servers (what a pig-desktop:// link may name)."""
+    for name, address in SERVERS.items():
+        if server.rstrip("/") == address:
+            return name
+    return None
+
+
+def copy_link_text(job_id: str, server: str) -> str:
+    """What "Copy link" puts on the clipboard: ``pig-desktop://job/<id>`` plus ``?server=`` for a CINX
+    server (a custom or sandbox address is never put in a link)."""
+    return job_link(job_id, server_name_of(server))
+
+
+@dataclass(frozen=True)
+class BatchItem:
+    """One job of a batch for the ticket: its report (None when it was not checked, e.g. cancelled) and the
+    organisation that answered."""
+
+    job_id: str
+    report: StatusReport | None = None
+    organisation: str = ""
+
+
+def batch_ticket_text(items: Iterable[BatchItem], ctx: TicketContext | None = None) -> str:
+    """ "Copy all for a ticket": one summary listing every job (outcome, app, status, organisation, link),
+    masked like the single ticket, with counts per outcome first."""
+    ctx = ctx or TicketContext()
+    listed = list(items)
+    counts: dict[str, int] = {}
+    for item in listed:
+        label = item.report.label if item.report is not None else "Not checked"
+        counts[label] = counts.get(label, 0) + 1
+    server = ctx.server or next((i.report.server for i in listed if i.report and i.report.server), "")
+    lines = [f"{APP_DISPLAY_NAME}: CINX status of {len(listed)} job{'s' if len(listed) != 1 else ''}"]
+    if counts:
+        lines.append("  " + ", ".join(f"{label}: {count}" for label, count in counts.items()))
+    if server:
+        name = describe_server(server)
+        lines.append(f"  Server: {server if name == server else f'{name} ({server})'}")
+    last_check = max((i.report.checked_at for i in listed if i.report), default=None)
+    if last_check is not None:
+        lines.append(f"  Checked: {format_both(last_check)}")
+    for number, item in enumerate(listed, start=1):
+        report = item.report
+        lines.append("")
+        lines.append(f"{number}. {item.job_id}")
+        rows: list[tuple[str, str]] = []
+        if report is None:
+            rows.append(("Outcome", "Not checked"))
+        else:
+            rows.append(("Outcome", f"{report.label}: {report.message}"))
+            status = " ".join(part for part in (_opt(report.status_code), report.status_message) if part)
+            rows.append(("Status", status))
+            rows.append(("App", report.job.app if report.job else ""))
+            if report.outcome.value in ("error", "auth_error"):
+                rows.append(("Technical detail", report.detail))
+        rows.append(("Organisation", item.organisation or ctx.organisation))
+        rows.append(("Link", copy_link_text(item.job_id, server)))
+        cleaned = _clean(rows, ctx)
+        width = max((len(label) for label, _ in cleaned), default=0) + 1
+        lines += [f"   {label + ':':<{width}} {value}" for label, value in cleaned]
+    lines.append("")
+    about = _clean(
+        [
+            ("App version", f"{APP_DISPLAY_NAME} {ctx.app_version}"),
+            ("Operating system", ctx.os_name),
+            ("API token", ctx.token_hint),
+        ],
+        ctx,
+    )
+    lines.append("This computer")
+    width = max((len(label) for label, _ in about), default=0) + 1
+    lines += [f"  {label + ':':<{width}} {value}" for label, value in about]
+    return "\n".join(lines) + "\n"
 
 
 def _opt(value: int | None) -> str:

@@ -31,6 +31,9 @@ from pig_desktop.demo.accounts import (
     PROCESSED_JOB,
     PROGRESS_JOB,
     RATE_LIMITED_JOB,
+    SECOND_ORG,
+    SECOND_ORG_JOB,
+    SECOND_TOKEN,
     SLOW_JOB,
 )
 
@@ -74,6 +77,9 @@ __all__ = [
     "PROCESSED_JOB",
     "PROGRESS_JOB",
     "RATE_LIMITED_JOB",
+    "SECOND_ORG",
+    "SECOND_ORG_JOB",
+    "SECOND_TOKEN",
     "SLOW_JOB",
     "RecordedRequest",
     "listen_on_loopback",

@@ -21,6 +21,9 @@ from pig_desktop.demo.accounts import (
     EXPIRED_ORG,
     EXPIRED_TOKEN,
     NO_API_ORG,
+    SECOND_ORG,
+    SECOND_ORG_JOB,
+    SECOND_TOKEN,
 )
 from pig_desktop.demo.server import SandboxServer
 
@@ -54,6 +57,7 @@ def main(argv: list[str] | None = None) -> int:
             f"  {ACTIVE_ORG}: active, API token {ACTIVE_TOKEN}",
             f"  {EXPIRED_ORG}: subscription expired, API token {EXPIRED_TOKEN}",
             f"  {NO_API_ORG}: not enabled for API access (no token)",
+            f"  {SECOND_ORG}: active, API token {SECOND_TOKEN} (job {SECOND_ORG_JOB} lives only here)",
             "Job ids to try:",
             *(f"  {job_id}  {text}" for job_id, text in DEMO_JOBS.items()),
             "  any other id  not found",

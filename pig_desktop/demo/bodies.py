@@ -19,6 +19,8 @@ from pig_desktop.demo.accounts import (
     EXPIRED_ORG,
     EXPIRED_TOKEN,
     NO_API_ORG,
+    SECOND_ORG,
+    SECOND_TOKEN,
 )
 
 JsonDict = dict[str, Any]
@@ -64,7 +66,8 @@ _USER: JsonDict = {
     "suffix": "",
 }
 
-# Rows of GET /2.0/subs: the two from tests/fixtures/subs.json plus an organisation with no API token.
+# Rows of GET /2.0/subs: the two from tests/fixtures/subs.json, an organisation with no API token, and a
+# second active organisation (issue 14: a job that lives only there).
 _SUBS_ROWS: list[JsonDict] = [
     {
         "cinx_api_token": ACTIVE_TOKEN,
@@ -123,6 +126,28 @@ _SUBS_ROWS: list[JsonDict] = [
             "end_date": "2030-12-31",
             "catalog_ref": "e7a21cb6-79f5-4b1d-9c3e-0a8b7c6d5e4f",
             "apps": [],
+        },
+    },
+    {
+        "cinx_api_token": SECOND_TOKEN,
+        "user": _USER,
+        "org": {"cinx_org_id": "org-0001-4041", "name": SECOND_ORG},
+        "subscription": {
+            "status_code": 200,
+            "status_message": "OK",
+            "status_message_reason": None,
+            "start_date": "2021-06-01",
+            "end_date": "2031-05-31",
+            "catalog_ref": "f3b8d2a1-6c4e-4f7a-9b0d-5e1c2a3f4b6d",
+            "apps": [
+                {
+                    "cinx_app_guid": "3780a6b903937022c5649f5cd391744e",
+                    "cinx_app_id": "d217f7b7-ef49-5ae1-adf3-3765160725a4",
+                    "name": "Integrated Price Updates",
+                    "type": "INTEGRATION : IMPORT-EXPORT",
+                    "data_source": "My Private Catalog",
+                }
+            ],
         },
     },
 ]

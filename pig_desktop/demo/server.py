@@ -39,6 +39,8 @@ from pig_desktop.demo.accounts import (
     PROCESSED_JOB,
     PROGRESS_JOB,
     RATE_LIMITED_JOB,
+    SECOND_ORG_JOB,
+    SECOND_TOKEN,
     SLOW_JOB,
 )
 
@@ -536,6 +538,15 @@ class SandboxServer:
             message = f"Subscription expired on [{EXPIRED_ON}]"
             envelope = bodies.error_envelope(401, message, uri=uri, started=started)
             handler._send_json(200, envelope)
+            return
+        if token == SECOND_TOKEN:
+            # The second organisation has one job of its own; every other id is not found there.
+            if job_id.lower() == SECOND_ORG_JOB:
+                row = bodies.processed_row(job_id)
+                row["app"] = "json-po-import"
+                handler._send_json(200, bodies.envelope([row], started=started))
+            else:
+                handler._send_json(500, bodies.not_found_envelope(token, job_id, started=started))
             return
         if token != ACTIVE_TOKEN:
             message = "Unauthorized: unknown subscription"

@@ -113,6 +113,8 @@ def text_around_one_guid(draw: st.DrawFn) -> tuple[str, str]:
     assume(find_guid(prefix + before) is None and find_guid(after + suffix) is None)
     braces = draw(st.booleans())
     core = "{" + guid + "}" if braces else guid
+    # A GUID right after /sub/ is the organisation's API token, never a job (issue 14, part 4).
+    assume(not (prefix + before + ("{" if braces else "")).lower().endswith(("/sub/", "/sub/{")))
     return prefix + before + core + after + suffix, guid
 
 

@@ -211,3 +211,53 @@ def test_os_description_names_the_system_without_running_a_program() -> None:
     assert spawned == "False"
     assert platform.machine() in described and platform.release() in described
     assert described.startswith("macOS" if platform.system() == "Darwin" else platform.system())
+
+
+# ---- issue 14: links and batches ---------------------------------------------------------------------------
+
+
+def test_the_ticket_includes_the_pig_desktop_link() -> None:
+    from pig_desktop.core.outcome import Outcome as _Outcome
+    from pig_desktop.core.outcome import StatusReport as _Report
+    from pig_desktop.core.ticket import copy_link_text
+
+    job = "97b96860-ca73-4f8e-b6ba-37ce9f256871"
+    report = _Report(
+        job_id=job, outcome=_Outcome.PROCESSED, message="Done.", server="https://api.dev.cinx.biz"
+    )
+    assert f"pig-desktop://job/{job}?server=development" in ticket_text(report)
+    assert copy_link_text(job, "https://api.cinx.com") == f"pig-desktop://job/{job}?server=production"
+    # A sandbox or custom address never goes into a link.
+    assert copy_link_text(job, "http://127.0.0.1:5000") == f"pig-desktop://job/{job}"
+
+
+def test_batch_ticket_lists_every_job_masked() -> None:
+    from pig_desktop.core.outcome import Outcome as _Outcome
+    from pig_desktop.core.outcome import StatusReport as _Report
+    from pig_desktop.core.ticket import BatchItem, TicketContext, batch_ticket_text
+
+    token = "dfed7d88-adf8-5356-8029-fe061c93d0fe"
+    first, second, third = (f"{n}7b96860-ca73-4f8e-b6ba-37ce9f256871" for n in (1, 2, 3))
+    items = [
+        BatchItem(first, _Report(job_id=first, outcome=_Outcome.PROCESSED, message="Done."), "WTS"),
+        BatchItem(
+            second,
+            _Report(
+                job_id=second,
+                outcome=_Outcome.ERROR,
+                message="No answer.",
+                detail=f"GET sub/{token}/x failed",
+            ),
+            "Zenith",
+        ),
+        BatchItem(third, None),
+    ]
+    ctx = TicketContext(server="https://api.cinx.com", api_token=token, hidden=("s3cret-pass",))
+    text = batch_ticket_text(items, ctx)
+    assert text.startswith("PIG Desktop: CINX status of 3 jobs")
+    assert "Processed: 1" in text and "Not checked: 1" in text
+    for job in (first, second, third):
+        assert f"pig-desktop://job/{job}?server=production" in text
+    assert text.index(first) < text.index(second) < text.index(third)
+    assert "Zenith" in text and "WTS" in text
+    assert token not in text and "s3cret-pass" not in text

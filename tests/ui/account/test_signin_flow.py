@@ -24,6 +24,7 @@ from pig_desktop.demo import (
     EXPIRED_ORG,
     NO_API_ORG,
     PROCESSED_JOB,
+    SECOND_ORG,
 )
 from pig_desktop.store.credentials import MSG_UNAVAILABLE, Keychain
 from pig_desktop.store.paths import app_dirs
@@ -73,12 +74,14 @@ def test_organisations_are_listed_with_their_state(open_window: Any, qtbot: Any,
     fill_sign_in(dialog, sandbox.url)
     click_sign_in(qtbot, dialog)
     assert dialog.failed_step == ""
-    items = {dialog.org_list.item(i).text().split("\n")[0]: dialog.org_list.item(i) for i in range(3)}
-    assert set(items) == {ACTIVE_ORG, EXPIRED_ORG, NO_API_ORG}
+    items = {dialog.org_list.item(i).text().split("\n")[0]: dialog.org_list.item(i) for i in range(4)}
+    assert set(items) == {ACTIVE_ORG, EXPIRED_ORG, NO_API_ORG, SECOND_ORG}
+    assert dialog.org_list.count() == 4
+    assert items[SECOND_ORG].text().endswith("\nActive")
     assert items[ACTIVE_ORG].text().endswith("\nActive")
     assert items[EXPIRED_ORG].text().split("\n")[1].startswith("Expired: ")
     assert items[NO_API_ORG].text().endswith("\nNot enabled for API access")
-    # Only the active one can be chosen; it is preselected, and the user confirms.
+    # Only the active ones can be chosen; the first is preselected, and the user confirms.
     assert items[ACTIVE_ORG].flags() & Qt.ItemFlag.ItemIsSelectable
     assert not items[EXPIRED_ORG].flags() & Qt.ItemFlag.ItemIsSelectable
     assert not items[NO_API_ORG].flags() & Qt.ItemFlag.ItemIsSelectable
