@@ -17,6 +17,7 @@ from PySide6.QtWidgets import QWidget
 
 from pig_desktop.core.errors import ConfigError
 from pig_desktop.core.session import Session
+from pig_desktop.i18n import _
 from pig_desktop.store.settings import Settings
 from pig_desktop.ui.account.app_state import (
     NOTICE_KEYCHAIN,
@@ -93,7 +94,7 @@ class AccountController(QObject):
         if session is None:
             return None
         place = server_display_name(session.server, demo=self.is_demo)
-        parts = [session.connection.email, session.organisation or self.tr("(no organisation)"), place]
+        parts = [session.connection.email, session.organisation or _("(no organisation)"), place]
         return " \u00b7 ".join(parts)
 
     def set_session(self, session: Session | None) -> None:
@@ -134,7 +135,7 @@ class AccountController(QObject):
         if result.password:
             conn = connection_for(settings, server, settings.email, result.password, settings.api_token)
             self.set_session(Session(conn, settings.org_name, settings.org_id))
-            self.status.emit(self.tr("Signed in as %s.") % settings.email)
+            self.status.emit(_("Signed in as %s.") % settings.email)
         else:
             if result.notice:
                 self._settings.notice_once(NOTICE_KEYCHAIN, result.notice, result.detail)
@@ -202,7 +203,7 @@ class AccountController(QObject):
             )
             task.succeeded.connect(self._on_keychain_result)
             task.failed.connect(self.error.emit)
-        self.status.emit(self.tr("Signed in to %s.") % org.name)
+        self.status.emit(_("Signed in to %s.") % org.name)
         self.signed_in.emit(session)
 
     def _on_keychain_result(self, result: KeychainResult) -> None:
@@ -225,7 +226,7 @@ class AccountController(QObject):
                 dataclasses.replace(self._settings.current(), api_token="", org_name="", org_id="")
             )
         self.set_session(None)
-        self.status.emit(self.tr("Signed out."))
+        self.status.emit(_("Signed out."))
 
     def _on_settings_applied(self, old: Settings, new: Settings) -> None:
         session = self._session
@@ -238,7 +239,7 @@ class AccountController(QObject):
         moved = (new.server_kind, new.custom_server) != (old.server_kind, old.custom_server)
         if moved and server != session.server:
             self.set_session(None)
-            self.status.emit(self.tr("The server changed: sign in to it."))
+            self.status.emit(_("The server changed: sign in to it."))
             self.open_sign_in()
         else:
             self.set_session(with_preferences(session, new))

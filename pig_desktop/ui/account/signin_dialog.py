@@ -35,6 +35,7 @@ from PySide6.QtWidgets import (
 
 from pig_desktop.core.errors import ConfigError
 from pig_desktop.core.servers import SERVER_NAMES, server_for
+from pig_desktop.i18n import _
 from pig_desktop.ui.system.plain_text import plain_tooltip
 from pig_desktop.ui.system.tasks import TaskHandle, run_in_thread
 
@@ -137,9 +138,7 @@ class SignInDialog(QDialog):
     ) -> None:
         super().__init__(parent)
         self.setObjectName("signInDialog")
-        self.setWindowTitle(
-            self.tr("Switch organisation") if switch_organisation else self.tr("Sign in to CINX")
-        )
+        self.setWindowTitle(_("Switch organisation") if switch_organisation else _("Sign in to CINX"))
         self.setModal(True)
         self._settings = settings
         self._task: TaskHandle | None = None
@@ -152,41 +151,39 @@ class SignInDialog(QDialog):
         self.failed_step = ""
 
         intro = QLabel(
-            self.tr("Sign in with your CINX email and password. PIG Desktop only reads job status."), self
+            _("Sign in with your CINX email and password. PIG Desktop only reads job status."), self
         )
         intro.setWordWrap(True)
 
         self.email = QLineEdit(settings.email, self)
         self.email.setObjectName("signInEmail")
-        self.email.setAccessibleName(self.tr("Email"))
-        self.email.setPlaceholderText(self.tr("name@company.com"))
+        self.email.setAccessibleName(_("Email"))
+        self.email.setPlaceholderText(_("name@company.com"))
         self.password = QLineEdit(password, self)
         self.password.setObjectName("signInPassword")
         self.password.setEchoMode(QLineEdit.EchoMode.Password)
-        self.password.setAccessibleName(self.tr("Password"))
+        self.password.setAccessibleName(_("Password"))
         self.server = QComboBox(self)
         self.server.setObjectName("signInServer")
-        self.server.setAccessibleName(self.tr("Server"))
+        self.server.setAccessibleName(_("Server"))
         for kind in ("production", "development", "custom"):
-            self.server.addItem(self.tr(SERVER_NAMES[kind]), kind)
+            self.server.addItem(_(SERVER_NAMES[kind]), kind)
         self.server.setCurrentIndex(max(0, self.server.findData(settings.server_kind)))
         self.custom_url = QLineEdit(settings.custom_server, self)
         self.custom_url.setObjectName("signInCustomUrl")
-        self.custom_url.setAccessibleName(self.tr("Custom server address"))
+        self.custom_url.setAccessibleName(_("Custom server address"))
         self.custom_url.setPlaceholderText("https://cinx.example.com")
-        self.remember = QCheckBox(
-            self.tr("Remember me (keep the password in this computer's keychain)"), self
-        )
+        self.remember = QCheckBox(_("Remember me (keep the password in this computer's keychain)"), self)
         self.remember.setObjectName("signInRemember")
-        self.remember.setAccessibleName(self.tr("Remember me"))
+        self.remember.setAccessibleName(_("Remember me"))
         self.remember.setChecked(settings.remember_me)
 
         form = QFormLayout()
         form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.ExpandingFieldsGrow)
-        form.addRow(self.tr("&Email:"), self.email)
-        form.addRow(self.tr("&Password:"), self.password)
-        form.addRow(self.tr("&Server:"), self.server)
-        self._custom_label = QLabel(self.tr("Server &address:"), self)
+        form.addRow(_("&Email:"), self.email)
+        form.addRow(_("&Password:"), self.password)
+        form.addRow(_("&Server:"), self.server)
+        self._custom_label = QLabel(_("Server &address:"), self)
         self._custom_label.setBuddy(self.custom_url)
         form.addRow(self._custom_label, self.custom_url)
         form.addRow("", self.remember)
@@ -204,28 +201,28 @@ class SignInDialog(QDialog):
         self.error.setWordWrap(True)
         self.error.setTextFormat(Qt.TextFormat.PlainText)
         self.error.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.error.setAccessibleName(self.tr("Sign-in problem"))
+        self.error.setAccessibleName(_("Sign-in problem"))
         self.progress = QLabel(self)
         self.progress.setObjectName("signInProgress")
         self.progress.setWordWrap(True)
         self.progress.setTextFormat(Qt.TextFormat.PlainText)
 
-        self.org_label = QLabel(self.tr("Choose the &organisation whose jobs you want to check:"), self)
+        self.org_label = QLabel(_("Choose the &organisation whose jobs you want to check:"), self)
         self.org_list = QListWidget(self)
         self.org_list.setObjectName("signInOrgList")
-        self.org_list.setAccessibleName(self.tr("Organisations"))
+        self.org_list.setAccessibleName(_("Organisations"))
         self.org_list.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.org_list.setWordWrap(True)
         self.org_list.setUniformItemSizes(False)
         self.org_label.setBuddy(self.org_list)
 
         self.buttons = QDialogButtonBox(self)
-        self.sign_in_button = QPushButton(self.tr("Sign in"), self)
+        self.sign_in_button = QPushButton(_("Sign in"), self)
         self.sign_in_button.setObjectName("signInButton")
         self.sign_in_button.setDefault(True)
-        self.use_button = QPushButton(self.tr("Use this organisation"), self)
+        self.use_button = QPushButton(_("Use this organisation"), self)
         self.use_button.setObjectName("signInUseOrganisation")
-        self.cancel_button = QPushButton(self.tr("Cancel"), self)
+        self.cancel_button = QPushButton(_("Cancel"), self)
         self.cancel_button.setObjectName("signInCancel")
         self.buttons.addButton(self.sign_in_button, QDialogButtonBox.ButtonRole.ActionRole)
         self.buttons.addButton(self.use_button, QDialogButtonBox.ButtonRole.AcceptRole)
@@ -289,7 +286,7 @@ class SignInDialog(QDialog):
         kind = str(self.server.currentData())
         custom = self.custom_url.text().strip()
         if not email or not password:
-            self._fail("credentials", self.tr("Enter your CINX email and password."), "")
+            self._fail("credentials", _("Enter your CINX email and password."), "")
             (self.email if not email else self.password).setFocus()
             return
         try:
@@ -301,7 +298,7 @@ class SignInDialog(QDialog):
         connection = connection_for(self._settings, server, email, password, "")
         self._pending = (kind, custom, server, email, password, self.remember.isChecked())
         self.progress.setText(
-            self.tr("Signing in: reaching CINX, checking your password, listing organisations\u2026")
+            _("Signing in: reaching CINX, checking your password, listing organisations\u2026")
         )
         self.progress.show()
         self._set_busy(True)
@@ -354,11 +351,9 @@ class SignInDialog(QDialog):
             preselect.setSelected(True)
             self.org_list.setFocus()
         else:
-            self.error_title.setText(self.tr("None of your organisations can be used with PIG Desktop."))
+            self.error_title.setText(_("None of your organisations can be used with PIG Desktop."))
             self.error.setText(
-                self.tr(
-                    "Each needs an active CINX subscription with API access. Ask your CINX administrator."
-                )
+                _("Each needs an active CINX subscription with API access. Ask your CINX administrator.")
             )
             self.error_title.show()
             self.error.show()
@@ -367,7 +362,7 @@ class SignInDialog(QDialog):
     def _fail(self, step: str, message: str, detail: str) -> None:
         self.failed_step = step
         self.progress.hide()
-        self.error_title.setText(self.tr(STEP_TITLES.get(step, STEP_TITLES["reach"])))
+        self.error_title.setText(_(STEP_TITLES.get(step, STEP_TITLES["reach"])))
         self.error.setText(message)
         self.error.setToolTip(plain_tooltip(detail))
         self.error_title.show()

@@ -10,6 +10,7 @@ from __future__ import annotations
 from PySide6.QtWidgets import QLabel, QWidget
 
 from pig_desktop.core.jobid import JobIdScan, extract_job_ids
+from pig_desktop.i18n import _
 
 # Typing in the field rescans on every key; a paste larger than this is counted from its start only.
 MAX_FIELD_SCAN = 200_000
@@ -32,7 +33,7 @@ class JobCountHint(QLabel):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("jobCountHint")
-        self.setAccessibleName(self.tr("How many job ids the text holds"))
+        self.setAccessibleName(_("How many job ids the text holds"))
         self.setWordWrap(True)
         self.scan = JobIdScan()
         self.hide()

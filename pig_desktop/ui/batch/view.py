@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
 
 from pig_desktop.core.outcome import Outcome
 from pig_desktop.core.ticket import TicketContext
+from pig_desktop.i18n import _, ngettext
 
 from .controller import BatchController
 from .model import COL_JOB, COL_ORGANISATION, COL_RESULT
@@ -46,25 +47,25 @@ class BatchView(QWidget):
     ) -> None:
         super().__init__(parent)
         self.setObjectName("batchView")
-        self.setAccessibleName(self.tr("Batch of jobs"))
+        self.setAccessibleName(_("Batch of jobs"))
         self.controller = controller
         self.ticket_context = ticket_context or TicketContext()
         self.last_message = ""
 
         self.summary = QLabel(self)
         self.summary.setObjectName("batchSummary")
-        self.summary.setAccessibleName(self.tr("Batch progress in words"))
+        self.summary.setAccessibleName(_("Batch progress in words"))
         self.summary.setWordWrap(True)
         self.summary.setTextFormat(Qt.TextFormat.PlainText)
 
         self.progress = QProgressBar(self)
         self.progress.setObjectName("batchProgress")
-        self.progress.setAccessibleName(self.tr("Jobs checked"))
-        self.progress.setFormat(self.tr("%v of %m checked"))
+        self.progress.setAccessibleName(_("Jobs checked"))
+        self.progress.setFormat(_("%v of %m checked"))
 
         self.table = QTableView(self)
         self.table.setObjectName("batchTable")
-        self.table.setAccessibleName(self.tr("Jobs in the batch"))
+        self.table.setAccessibleName(_("Jobs in the batch"))
         self.table.setModel(controller.model)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
@@ -80,18 +81,16 @@ class BatchView(QWidget):
         header.resizeSection(COL_RESULT, digit * 18)
         header.resizeSection(COL_ORGANISATION, digit * 22)
 
-        self.cancel_button = self._button("batchCancelButton", self.tr("Cancel"), self.tr("Cancel the batch"))
-        self.open_button = self._button(
-            "batchOpenButton", self.tr("Open job"), self.tr("Open the selected job")
-        )
+        self.cancel_button = self._button("batchCancelButton", _("Cancel"), _("Cancel the batch"))
+        self.open_button = self._button("batchOpenButton", _("Open job"), _("Open the selected job"))
         self.watch_button = self._button(
-            "batchWatchButton", self.tr("Watch all unfinished"), self.tr("Watch every job still in progress")
+            "batchWatchButton", _("Watch all unfinished"), _("Watch every job still in progress")
         )
         self.export_button = self._button(
-            "batchExportButton", self.tr("Export as CSV\u2026"), self.tr("Export the batch as a CSV file")
+            "batchExportButton", _("Export as CSV\u2026"), _("Export the batch as a CSV file")
         )
         self.copy_button = self._button(
-            "batchCopyButton", self.tr("Copy all for a ticket"), self.tr("Copy a summary of every job")
+            "batchCopyButton", _("Copy all for a ticket"), _("Copy a summary of every job")
         )
 
         buttons = QHBoxLayout()
@@ -131,7 +130,7 @@ class BatchView(QWidget):
         rows = self.table.selectionModel().selectedRows()
         return rows[0].row() if rows else None
 
-    def _update_buttons(self, *_: object) -> None:
+    def _update_buttons(self, *_args: object) -> None:
         running = self.controller.is_running()
         rows = self.controller.model.rows()
         self.cancel_button.setEnabled(running)
@@ -146,7 +145,13 @@ class BatchView(QWidget):
         self.progress.setRange(0, max(1, total))
         self.progress.setValue(done)
         if self.controller.is_running():
-            self.summary.setText(self.tr("Checking %n job(s)\u2026", "", total) + f" {done}/{total}")
+            self.summary.setText(
+                ngettext(
+                    "Checking {count} job\u2026 {done}/{total}",
+                    "Checking {count} jobs\u2026 {done}/{total}",
+                    total,
+                ).format(count=total, done=done, total=total)
+            )
         self._update_buttons()
 
     def _on_finished(self, cancelled: bool) -> None:
@@ -158,14 +163,15 @@ class BatchView(QWidget):
         parts = [f"{label}: {count}" for label, count in counts.items()]
         if cancelled:
             skipped = sum(1 for row in rows if row.report is None)
-            parts.append(self.tr("not checked (cancelled): %n", "", skipped))
+            parts.append(_("not checked (cancelled): {count}").format(count=skipped))
         running = sum(1 for row in rows if row.outcome is Outcome.RUNNING)
-        text = self.tr("Checked %1 of %2 jobs.").replace("%1", str(self.controller.done))
-        text = text.replace("%2", str(len(rows)))
+        text = ngettext(
+            "Checked {done} of {total} job.", "Checked {done} of {total} jobs.", len(rows)
+        ).format(done=self.controller.done, total=len(rows))
         if parts:
             text += " " + ", ".join(parts) + "."
         if running:
-            text += " " + self.tr("Use Watch all unfinished to follow the jobs still in progress.")
+            text += " " + _("Use Watch all unfinished to follow the jobs still in progress.")
         self.summary.setText(text)
         for column in (COL_RESULT, COL_ORGANISATION):
             self.table.resizeColumnToContents(column)
@@ -180,13 +186,13 @@ class BatchView(QWidget):
     def copy_for_ticket(self) -> str:
         text = self.controller.ticket_text(self.ticket_context)
         QGuiApplication.clipboard().setText(text)
-        self.last_message = self.tr("Copied a summary of every job for a ticket.")
+        self.last_message = _("Copied a summary of every job for a ticket.")
         self.summary.setText(self.last_message)
         return text
 
     def export_csv(self) -> Path | None:
-        path_text, _ = QFileDialog.getSaveFileName(
-            self, self.tr("Export the batch as CSV"), "pig-jobs.csv", self.tr("CSV files (*.csv)")
+        path_text, _filter = QFileDialog.getSaveFileName(
+            self, _("Export the batch as CSV"), "pig-jobs.csv", _("CSV files (*.csv)")
         )
         if not path_text:
             return None
@@ -195,10 +201,10 @@ class BatchView(QWidget):
             path.write_text(self.controller.csv_text(self.ticket_context.server), encoding="utf-8-sig")
         except OSError as exc:
             log.warning("CSV export to %s failed: %s", path, exc)
-            self.last_message = self.tr("Couldn't save the CSV file. Choose another folder and try again.")
+            self.last_message = _("Couldn't save the CSV file. Choose another folder and try again.")
             self.summary.setText(self.last_message)
             return None
-        self.last_message = self.tr("Saved %1.").replace("%1", path.name)
+        self.last_message = _("Saved {name}.").format(name=path.name)
         self.summary.setText(self.last_message)
         return path
 

@@ -16,6 +16,7 @@ from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter, QPaintEvent, QP
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
 from pig_desktop.core.outcome import Outcome, StatusReport
+from pig_desktop.i18n import _
 from pig_desktop.ui.system.icons import outcome_icon
 from pig_desktop.ui.system.plain_text import plain_tooltip
 
@@ -134,12 +135,12 @@ class OutcomeBadge(QWidget):
 
     def label_for(self, outcome: Outcome) -> str:
         labels = {
-            Outcome.PROCESSED: self.tr("Processed"),
-            Outcome.FAILED: self.tr("Failed"),
-            Outcome.RUNNING: self.tr("In progress"),
-            Outcome.NOT_FOUND: self.tr("Job not found"),
-            Outcome.AUTH_ERROR: self.tr("Sign-in problem"),
-            Outcome.ERROR: self.tr("Can't reach CINX"),
+            Outcome.PROCESSED: _("Processed"),
+            Outcome.FAILED: _("Failed"),
+            Outcome.RUNNING: _("In progress"),
+            Outcome.NOT_FOUND: _("Job not found"),
+            Outcome.AUTH_ERROR: _("Sign-in problem"),
+            Outcome.ERROR: _("Can't reach CINX"),
         }
         return labels[outcome]
 
@@ -160,7 +161,7 @@ class OutcomeBadge(QWidget):
         """The neutral state while a check runs."""
         self._outcome = None
         self._checking = True
-        self._text = text or self.tr("Checking…")
+        self._text = text or _("Checking…")
         self._update_accessible("")
         self._changed()
 
@@ -176,9 +177,9 @@ class OutcomeBadge(QWidget):
 
     def _update_accessible(self, message: str) -> None:
         if self._text:
-            self.setAccessibleName(self.tr("Outcome: %1").replace("%1", self._text))
+            self.setAccessibleName(_("Outcome: {outcome}").format(outcome=self._text))
         else:
-            self.setAccessibleName(self.tr("Outcome: none yet"))
+            self.setAccessibleName(_("Outcome: none yet"))
         self.setAccessibleDescription(message)
         self.setToolTip(plain_tooltip(message))
 

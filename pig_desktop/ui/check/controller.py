@@ -20,6 +20,7 @@ from PySide6.QtGui import QGuiApplication
 
 from pig_desktop.core.jobid import find_guid
 from pig_desktop.core.session import Session
+from pig_desktop.i18n import _
 from pig_desktop.ui.account.app_state import ClientHolder
 from pig_desktop.ui.account.controller import AccountController
 from pig_desktop.ui.check.job_field import JobField
@@ -161,7 +162,7 @@ class CheckController(QObject):
         session = self._account.session()
         if session is None:
             self._pending_job = job_id
-            self.status.emit(self.tr("Sign in first; the job is checked right after."), 6000)
+            self.status.emit(_("Sign in first; the job is checked right after."), 6000)
             self._account.open_sign_in()
             return False
         if self._check_task is not None:
@@ -183,7 +184,7 @@ class CheckController(QObject):
         task.failed.connect(self._on_check_failed)
         self._check_task = task
         self.busy_changed.emit(True)
-        self.status.emit(self.tr("Checking job %s\u2026") % job_id, 0)
+        self.status.emit(_("Checking job %s\u2026") % job_id, 0)
         return True
 
     def cancel_check(self) -> None:
@@ -195,7 +196,7 @@ class CheckController(QObject):
         self._pane().set_report(previous, self.ticket_context() if previous else None)
         if previous is not None:
             self._current_job = previous.job_id
-        self.status.emit(self.tr("Check cancelled"), 6000)
+        self.status.emit(_("Check cancelled"), 6000)
 
     def _drop_check_task(self) -> None:
         task, self._check_task = self._check_task, None
@@ -212,7 +213,7 @@ class CheckController(QObject):
         if result.entry is not None:
             self._history.show_added(result.entry)
         when = result.report.checked_at.astimezone().strftime("%H:%M:%S")
-        self.status.emit(self.tr("Checked at %s: %s") % (when, result.report.outcome.label), 6000)
+        self.status.emit(_("Checked at %s: %s") % (when, result.report.outcome.label), 6000)
         self.check_finished.emit(result.report)
 
     def _on_check_failed(self, message: str, detail: str) -> None:
@@ -247,14 +248,12 @@ class CheckController(QObject):
             self.start_check(entry.job_id)
         elif session is not None:
             self.status.emit(
-                self.tr(
-                    "Stored result shown. It was checked for %s; switch to that organisation to refresh it."
-                )
+                _("Stored result shown. It was checked for %s; switch to that organisation to refresh it.")
                 % (entry.organisation or entry.server),
                 10000,
             )
         else:
-            self.status.emit(self.tr("Stored result shown. Sign in to refresh it."), 10000)
+            self.status.emit(_("Stored result shown. Sign in to refresh it."), 10000)
 
     # -- the account -----------------------------------------------------------------------------------------
 
@@ -287,14 +286,14 @@ class CheckController(QObject):
                 return False
         session = self._account.session()
         if session is None:
-            self.status.emit(self.tr("Sign in first, then watch the job."), 6000)
+            self.status.emit(_("Sign in first, then watch the job."), 6000)
             self._account.open_sign_in()
             return False
         self._current_job = job_id
         if self._shown is None or self._shown.job_id != job_id:
             self._pane().set_checking(job_id)
         self._watcher.watch(job_id, session.organisation)
-        self.status.emit(self.tr("Watching job %s. You will be told when it finishes.") % job_id, 6000)
+        self.status.emit(_("Watching job %s. You will be told when it finishes.") % job_id, 6000)
         return True
 
     def show_watch_report(self, job_id: str, report: StatusReport) -> None:
@@ -314,10 +313,10 @@ class CheckController(QObject):
             return False
         self._offered.add(guid)
         self._offer_banner.show_offer(
-            self.tr("There is a job id on the clipboard: %s. Check it?") % guid,
+            _("There is a job id on the clipboard: %s. Check it?") % guid,
             [
-                (self.tr("Check"), lambda: self._accept_offer(guid)),
-                (self.tr("Dismiss"), self._offer_banner.clear),
+                (_("Check"), lambda: self._accept_offer(guid)),
+                (_("Dismiss"), self._offer_banner.clear),
             ],
             key="clipboard",
         )

@@ -13,6 +13,7 @@ from PySide6.QtWidgets import QLabel, QLineEdit, QSizePolicy, QVBoxLayout, QWidg
 
 from pig_desktop.core.errors import InvalidJobId
 from pig_desktop.core.jobid import extract_job_id
+from pig_desktop.i18n import _
 from pig_desktop.ui.system.qt_startup import set_by_name
 
 
@@ -34,13 +35,13 @@ class JobField(QWidget):
         super().__init__(parent)
         self.edit = QLineEdit(self)
         self.edit.setObjectName("jobIdEdit")
-        self.edit.setPlaceholderText(self.tr("Paste a job id or a link\u2026"))
+        self.edit.setPlaceholderText(_("Paste a job id or a link\u2026"))
         self.edit.setClearButtonEnabled(True)
-        self.edit.setAccessibleName(self.tr("Job id"))
+        self.edit.setAccessibleName(_("Job id"))
         self.edit.setAccessibleDescription(
-            self.tr("Paste a job id, a link or a line of text that contains one, then press Enter.")
+            _("Paste a job id, a link or a line of text that contains one, then press Enter.")
         )
-        self.edit.setToolTip(self.tr("Paste a job id or a link that contains one (Ctrl+L)"))
+        self.edit.setToolTip(_("Paste a job id or a link that contains one (Ctrl+L)"))
         self.edit.setMinimumWidth(self.fontMetrics().horizontalAdvance("0") * 40)
 
         self.hint = QLabel(self)
@@ -48,7 +49,7 @@ class JobField(QWidget):
         self.hint.setWordWrap(True)
         set_by_name(self.hint, "textInteractionFlags", "TextSelectableByMouse")
         self.hint.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Minimum)
-        self.hint.setAccessibleName(self.tr("What the job id field found"))
+        self.hint.setAccessibleName(_("What the job id field found"))
 
         if own_layout:
             layout = QVBoxLayout(self)
@@ -60,9 +61,7 @@ class JobField(QWidget):
         self._job_id = ""
         self._error = ""
         self._fixing = False
-        self._empty_hint = self.tr(
-            "A whole link or a line from an email works too: the job id is found in it."
-        )
+        self._empty_hint = _("A whole link or a line from an email works too: the job id is found in it.")
         self.edit.textChanged.connect(self._on_text_changed)
         self.edit.returnPressed.connect(self.submitted)
         self._on_text_changed(self.edit.text())
@@ -114,7 +113,7 @@ class JobField(QWidget):
                 self._show_error(exc.message)
             else:
                 self._error = ""
-                self._show_hint(self.tr("Job id: %s") % job_id, found=True)
+                self._show_hint(_("Job id: %s") % job_id, found=True)
         if job_id != self._job_id:
             self._job_id = job_id
             self.job_id_changed.emit(job_id)

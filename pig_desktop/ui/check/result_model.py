@@ -25,7 +25,6 @@ from typing import Any
 
 from PySide6.QtCore import (
     QAbstractItemModel,
-    QCoreApplication,
     QModelIndex,
     QObject,
     QPersistentModelIndex,
@@ -45,6 +44,7 @@ from pig_desktop.core.ticket import (
     format_utc,
     mask_text,
 )
+from pig_desktop.i18n import _, ngettext
 
 # A value longer than this is shown cut, ending in "…"; FullTextRole and "Show all" give the whole of it.
 # The GUI thread never lays out, masks or serialises more than about this much of one field.
@@ -71,10 +71,6 @@ OTHER_ROWS_BATCH = 100
 AnyIndex = QModelIndex | QPersistentModelIndex
 
 
-def _tr(text: str) -> str:
-    return QCoreApplication.translate("ResultModel", text)
-
-
 def relative_time(moment: datetime, now: datetime | None = None) -> str:
     """ "just now", "5 min ago", "3 hours ago", "yesterday", "4 days ago", ... (translated)."""
     now = now or datetime.now(UTC)
@@ -82,28 +78,55 @@ def relative_time(moment: datetime, now: datetime | None = None) -> str:
     future = seconds < -60
     seconds = abs(seconds)
 
-    def say(one: str, many: str, count: int) -> str:
-        text = _tr(one) if count == 1 else _tr(many).replace("%1", str(count))
-        return _tr("in %1").replace("%1", text.removesuffix(" ago")) if future else text
+    # Each unit and direction is its own whole sentence: a translator may need another word order for "in".
+    def minutes_text(n: int) -> str:
+        if future:
+            return ngettext("in {count} min", "in {count} min", n).format(count=n)
+        return ngettext("{count} min ago", "{count} min ago", n).format(count=n)
+
+    def hours_text(n: int) -> str:
+        if future:
+            return ngettext("in {count} hour", "in {count} hours", n).format(count=n)
+        return ngettext("{count} hour ago", "{count} hours ago", n).format(count=n)
+
+    def days_text(n: int) -> str:
+        if future:
+            return ngettext("in {count} day", "in {count} days", n).format(count=n)
+        return ngettext("{count} day ago", "{count} days ago", n).format(count=n)
+
+    def weeks_text(n: int) -> str:
+        if future:
+            return ngettext("in {count} week", "in {count} weeks", n).format(count=n)
+        return ngettext("{count} week ago", "{count} weeks ago", n).format(count=n)
+
+    def months_text(n: int) -> str:
+        if future:
+            return ngettext("in {count} month", "in {count} months", n).format(count=n)
+        return ngettext("{count} month ago", "{count} months ago", n).format(count=n)
+
+    def years_text(n: int) -> str:
+        if future:
+            return ngettext("in {count} year", "in {count} years", n).format(count=n)
+        return ngettext("{count} year ago", "{count} years ago", n).format(count=n)
 
     if seconds < 45:
-        return _tr("just now")
+        return _("just now")
     minutes = round(seconds / 60)
     if minutes < 60:
-        return say("1 min ago", "%1 min ago", max(1, minutes))
+        return minutes_text(max(1, minutes))
     hours = round(seconds / 3600)
     if hours < 24:
-        return say("1 hour ago", "%1 hours ago", hours)
+        return hours_text(hours)
     days = round(seconds / 86400)
     if days == 1 and not future:
-        return _tr("yesterday")
+        return _("yesterday")
     if days < 14:
-        return say("1 day ago", "%1 days ago", days)
+        return days_text(days)
     if days < 60:
-        return say("1 week ago", "%1 weeks ago", round(days / 7))
+        return weeks_text(round(days / 7))
     if days < 730:
-        return say("1 month ago", "%1 months ago", round(days / 30.44))
-    return say("1 year ago", "%1 years ago", round(days / 365.25))
+        return months_text(round(days / 30.44))
+    return years_text(round(days / 365.25))
 
 
 def local_with_relative(moment: datetime, now: datetime | None = None) -> str:
@@ -357,37 +380,43 @@ class ResultModel(QAbstractItemModel):
         job = report.job
         body = report.body if isinstance(report.body, dict) else None
         if job is not None:
-            self._job_fields(group_node("job", _tr("Job")), job)
-            args = group_node("args", _tr("Arguments"))
+            self._job_fields(group_node("job", _("Job")), job)
+            args = group_node("args", _("Arguments"))
             self._arg_fields(args, job.args)
         else:
-            self._problem_fields(group_node("job", _tr("Job")), report)
+            self._problem_fields(group_node("job", _("Job")), report)
         if body is not None and (isinstance(body.get("response"), dict) or report.envelope is not None):
-            self._response_fields(group_node("response", _tr("Response")), body)
+            self._response_fields(group_node("response", _("Response")), body)
         if body is None and report.raw_text:
-            answer = group_node("answer", _tr("Answer"))
+            answer = group_node("answer", _("Answer"))
             start = " ".join(report.raw_text[:300].split())
-            answer.add(_Node(answer, _tr("Start of the answer"), start, raw=report.raw_text, tooltip=start))
+            answer.add(_Node(answer, _("Start of the answer"), start, raw=report.raw_text, tooltip=start))
             answer.add(
-                _Node(answer, _tr("Length"), _tr("%1 characters").replace("%1", str(len(report.raw_text))))
+                _Node(
+                    answer,
+                    _("Length"),
+                    ngettext("{count} character", "{count} characters", len(report.raw_text)).format(
+                        count=len(report.raw_text)
+                    ),
+                )
             )
         if report.envelope is not None and len(report.envelope.rows) > 1:
             chosen = _chosen_row(report) if report.job else -1
             others = [(n + 1, row) for n, row in enumerate(report.envelope.rows) if n != chosen]
             if others:
-                group_node("other", _tr("Other rows (%1)").replace("%1", str(len(others)))).pending = others
+                group_node("other", _("Other rows ({count})").format(count=len(others))).pending = others
 
     def _row_node(self, parent: _Node, number: int, raw: dict[str, Any]) -> _Node:
         job = JobRow.parse(raw)
         status = " ".join(p for p in (str(job.status_code or ""), job.status_message) if p)
         summary = "  ·  ".join(p for p in (job.job_id, status, job.app) if p)
-        node = _Node(parent, _tr("Row %1").replace("%1", str(number)), summary, raw=raw)
+        node = _Node(parent, _("Row {number}").format(number=number), summary, raw=raw)
 
         def load(owner: _Node) -> list[_Node]:
             holder = _Node(None, "")
             self._job_fields(holder, job)
             if job.args:
-                args = holder.add(_Node(holder, _tr("Arguments"), raw=job.args, key="args"))
+                args = holder.add(_Node(holder, _("Arguments"), raw=job.args, key="args"))
                 self._arg_fields(args, job.args)
             for child in holder.children:
                 child.parent = owner
@@ -407,7 +436,7 @@ class ResultModel(QAbstractItemModel):
             code = "" if job.status_code is None else str(job.status_code)
             value = " — ".join(p for p in (code, job.status_message[: SHOWN_CHARS + 64]) if p)
             add(
-                _tr("Status"),
+                _("Status"),
                 value,
                 "status_code",
                 raw_value={
@@ -415,14 +444,14 @@ class ResultModel(QAbstractItemModel):
                     "status_message": raw.get("status_message"),
                 },
             )
-        for key, label in (("app", _tr("App")), ("partner", _tr("Partner"))):
+        for key, label in (("app", _("App")), ("partner", _("Partner"))):
             if key in raw:
                 add(label, display_value(raw[key]) if raw[key] is not None else "", key, raw_value=raw[key])
         if "command_started_at" in raw:
             moment = job.command_started_at
             if moment is not None:
                 add(
-                    _tr("Started at"),
+                    _("Started at"),
                     local_with_relative(moment, self._now),
                     "command_started_at",
                     tooltip=format_utc(moment),
@@ -430,34 +459,32 @@ class ResultModel(QAbstractItemModel):
                 )
             else:
                 add(
-                    _tr("Started at"),
+                    _("Started at"),
                     job.command_started_at_text,
                     "command_started_at",
                     raw_value=raw["command_started_at"],
                 )
         if "file_count" in raw:
             files = raw["file_count"]
-            add(_tr("Files"), "" if files is None else display_value(files), "file_count", raw_value=files)
+            add(_("Files"), "" if files is None else display_value(files), "file_count", raw_value=files)
         cinx = raw.get("cinx_id")
         if "cinx_id" in raw:
             if isinstance(cinx, dict):
-                add(_tr("CINX id"), display_value(cinx.get("id", "")), "cinx_id.id", raw_value=cinx.get("id"))
+                add(_("CINX id"), display_value(cinx.get("id", "")), "cinx_id.id", raw_value=cinx.get("id"))
                 if "domain" in cinx:
                     add(
-                        _tr("Domain"),
+                        _("Domain"),
                         display_value(cinx["domain"]),
                         "cinx_id.domain",
                         raw_value=cinx["domain"],
                     )
                 if "type" in cinx:
-                    add(_tr("Type"), display_value(cinx["type"]), "cinx_id.type", raw_value=cinx["type"])
+                    add(_("Type"), display_value(cinx["type"]), "cinx_id.type", raw_value=cinx["type"])
                 for key, value in cinx.items():
                     if key not in ("id", "domain", "type"):
                         add(f"cinx_id.{key}", display_value(value), f"cinx_id.{key}", raw_value=value)
             else:
-                add(
-                    _tr("CINX id"), display_value(cinx) if cinx is not None else "", "cinx_id", raw_value=cinx
-                )
+                add(_("CINX id"), display_value(cinx) if cinx is not None else "", "cinx_id", raw_value=cinx)
         for key, value in job.extra.items():
             add(str(key), mask_text(display_value(value)), str(key), raw_value=value)
 
@@ -471,15 +498,15 @@ class ResultModel(QAbstractItemModel):
         meta: dict[str, Any] = response if isinstance(response, dict) else {}
         group.raw = response
         labels = {
-            "status_code": _tr("Status code"),
-            "message": _tr("Message"),
-            "method": _tr("Method"),
-            "uri": _tr("URI"),
-            "format": _tr("Format"),
-            "start_time": _tr("Answered at"),
-            "total_time": _tr("Time taken"),
-            "record_count": _tr("Records"),
-            "total_count": _tr("Total count"),
+            "status_code": _("Status code"),
+            "message": _("Message"),
+            "method": _("Method"),
+            "uri": _("URI"),
+            "format": _("Format"),
+            "start_time": _("Answered at"),
+            "total_time": _("Time taken"),
+            "record_count": _("Records"),
+            "total_count": _("Total count"),
         }
         for key, value in meta.items():
             label = labels.get(key, str(key))
@@ -506,18 +533,18 @@ class ResultModel(QAbstractItemModel):
             if value:
                 group.add(_Node(group, label, value, raw=value, key=key, tooltip=tooltip))
 
-        add(_tr("Job id"), report.job_id, "job_id")
-        add(_tr("Result"), report.label, "outcome")
-        add(_tr("HTTP status"), "" if report.http_status is None else str(report.http_status), "http_status")
+        add(_("Job id"), report.job_id, "job_id")
+        add(_("Result"), report.label, "outcome")
+        add(_("HTTP status"), "" if report.http_status is None else str(report.http_status), "http_status")
         # A "not found" envelope may carry a parseable time for when CINX answered; the check time is ours.
         add(
-            _tr("Checked at"),
+            _("Checked at"),
             local_with_relative(report.checked_at, self._now),
             "checked_at",
             tooltip=format_utc(report.checked_at),
         )
         if report.retry_after:
-            add(_tr("Retry after"), format_measured(report.retry_after), "retry_after")
+            add(_("Retry after"), format_measured(report.retry_after), "retry_after")
         # The technical detail (exception names, errno) is for support: it goes into "Copy for ticket" and the
         # log, not on screen.
 
@@ -603,9 +630,9 @@ class ResultModel(QAbstractItemModel):
     ) -> Any:
         if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
             if section == FIELD_COLUMN:
-                return _tr("Field")
+                return _("Field")
             if section == VALUE_COLUMN:
-                return _tr("Value")
+                return _("Value")
         return None
 
     def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:

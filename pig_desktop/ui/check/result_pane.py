@@ -53,6 +53,7 @@ from pig_desktop.core.ticket import (
     ticket_text,
 )
 from pig_desktop.core.walk import dumps
+from pig_desktop.i18n import _
 from pig_desktop.store.atomic import write_text_atomically
 from pig_desktop.ui.check.badge import OutcomeBadge
 from pig_desktop.ui.check.result_model import (
@@ -137,7 +138,7 @@ class ResultPane(QWidget):
         self.job_label.setTextFormat(Qt.TextFormat.PlainText)  # the job id is the user's paste: never markup
         self.job_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.job_label.setWordWrap(True)
-        self.job_label.setAccessibleName(self.tr("Job and time of the check"))
+        self.job_label.setAccessibleName(_("Job and time of the check"))
         self.job_label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
 
         self.sentence = QLabel(self)
@@ -147,7 +148,7 @@ class ResultPane(QWidget):
         self.sentence.setTextInteractionFlags(
             Qt.TextInteractionFlag.TextSelectableByMouse | Qt.TextInteractionFlag.TextSelectableByKeyboard
         )
-        self.sentence.setAccessibleName(self.tr("What the result means"))
+        self.sentence.setAccessibleName(_("What the result means"))
         self.sentence.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Minimum)
 
         self.model = ResultModel(self)
@@ -164,29 +165,29 @@ class ResultPane(QWidget):
         self.tree.setItemDelegate(_ElidedTipDelegate(self.tree))
         self.tree.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.tree.customContextMenuRequested.connect(self._show_menu)
-        self.tree.setAccessibleName(self.tr("Result details"))
+        self.tree.setAccessibleName(_("Result details"))
         self.tree.setAccessibleDescription(
-            self.tr("The job, its arguments and CINX's answer. Right-click a row to copy it.")
+            _("The job, its arguments and CINX's answer. Right-click a row to copy it.")
         )
         header = self.tree.header()
         header.setStretchLastSection(True)
         header.setSectionResizeMode(FIELD_COLUMN, QHeaderView.ResizeMode.Interactive)
 
-        self.show_all_action = QAction(self.tr("Show all"), self.tree)
+        self.show_all_action = QAction(_("Show all"), self.tree)
         self.show_all_action.setObjectName("showAllAction")
         self.show_all_action.triggered.connect(self.show_all)
-        self.show_all_button = QPushButton(self.tr("Show all"), self)
+        self.show_all_button = QPushButton(_("Show all"), self)
         self.show_all_button.setObjectName("showAllButton")
-        self.show_all_button.setToolTip(self.tr("Show the whole of a long value"))
-        self.show_all_button.setAccessibleName(self.tr("Show the whole value"))
+        self.show_all_button.setToolTip(_("Show the whole of a long value"))
+        self.show_all_button.setAccessibleName(_("Show the whole value"))
         self.show_all_button.clicked.connect(self.show_all)
         self.show_all_button.hide()
         self.tree.selectionModel().currentChanged.connect(self._update_show_all)
         self.model.modelReset.connect(self._update_show_all)
 
-        self.copy_value_action = QAction(self.tr("Copy value"), self.tree)
+        self.copy_value_action = QAction(_("Copy value"), self.tree)
         self.copy_value_action.triggered.connect(self.copy_value)
-        self.copy_row_action = QAction(self.tr("Copy row"), self.tree)
+        self.copy_row_action = QAction(_("Copy row"), self.tree)
         self.copy_row_action.setShortcut(QKeySequence(QKeySequence.StandardKey.Copy))
         self.copy_row_action.setShortcutContext(Qt.ShortcutContext.WidgetShortcut)
         self.copy_row_action.triggered.connect(self.copy_row)
@@ -197,7 +198,7 @@ class ResultPane(QWidget):
         self.raw_view.setReadOnly(True)
         self.raw_view.setFont(QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont))
         self.raw_view.setLineWrapMode(QPlainTextEdit.LineWrapMode.NoWrap)
-        self.raw_view.setAccessibleName(self.tr("Raw JSON answer"))
+        self.raw_view.setAccessibleName(_("Raw JSON answer"))
 
         self.empty_label = QLabel(self)
         self.empty_label.setObjectName("resultEmptyLabel")
@@ -212,32 +213,32 @@ class ResultPane(QWidget):
         self.stack.addWidget(self.tree)
         self.stack.addWidget(self.raw_view)
 
-        self.raw_button = QPushButton(self.tr("Raw JSON"), self)
+        self.raw_button = QPushButton(_("Raw JSON"), self)
         self.raw_button.setObjectName("rawJsonButton")
         self.raw_button.setCheckable(True)
-        self.raw_button.setToolTip(self.tr("Show CINX's answer exactly as it was received"))
-        self.raw_button.setAccessibleName(self.tr("Show raw JSON"))
+        self.raw_button.setToolTip(_("Show CINX's answer exactly as it was received"))
+        self.raw_button.setAccessibleName(_("Show raw JSON"))
         self.raw_button.toggled.connect(self._show_raw)
 
-        self.copy_ticket_button = QPushButton(self.tr("Copy for ticket"), self)
+        self.copy_ticket_button = QPushButton(_("Copy for ticket"), self)
         self.copy_ticket_button.setObjectName("copyTicketButton")
-        self.copy_ticket_button.setToolTip(self.tr("Copy a summary for a support ticket (Ctrl+Shift+C)"))
-        self.copy_ticket_button.setAccessibleName(self.tr("Copy for a support ticket"))
+        self.copy_ticket_button.setToolTip(_("Copy a summary for a support ticket (Ctrl+Shift+C)"))
+        self.copy_ticket_button.setAccessibleName(_("Copy for a support ticket"))
         self.copy_ticket_button.setAccessibleDescription(
-            self.tr("Puts a summary of this job on the clipboard. Your password is never included.")
+            _("Puts a summary of this job on the clipboard. Your password is never included.")
         )
         self.copy_ticket_button.clicked.connect(self.copy_ticket)
 
-        self.copy_json_button = QPushButton(self.tr("Copy JSON"), self)
+        self.copy_json_button = QPushButton(_("Copy JSON"), self)
         self.copy_json_button.setObjectName("copyJsonButton")
-        self.copy_json_button.setToolTip(self.tr("Copy the full result as JSON"))
-        self.copy_json_button.setAccessibleName(self.tr("Copy JSON"))
+        self.copy_json_button.setToolTip(_("Copy the full result as JSON"))
+        self.copy_json_button.setAccessibleName(_("Copy JSON"))
         self.copy_json_button.clicked.connect(self.copy_json)
 
-        self.save_button = QPushButton(self.tr("Save as…"), self)
+        self.save_button = QPushButton(_("Save as…"), self)
         self.save_button.setObjectName("saveResultButton")
-        self.save_button.setToolTip(self.tr("Save the result as a text or JSON file"))
-        self.save_button.setAccessibleName(self.tr("Save result as a file"))
+        self.save_button.setToolTip(_("Save the result as a text or JSON file"))
+        self.save_button.setAccessibleName(_("Save result as a file"))
         self.save_button.clicked.connect(self.save_as)
 
         top = QHBoxLayout()
@@ -266,7 +267,7 @@ class ResultPane(QWidget):
         self.setTabOrder(self.raw_button, self.copy_ticket_button)
         self.setTabOrder(self.copy_ticket_button, self.copy_json_button)
         self.setTabOrder(self.copy_json_button, self.save_button)
-        self._show_empty(self.tr("No job checked yet.\nPaste a job id above and press Enter."))
+        self._show_empty(_("No job checked yet.\nPaste a job id above and press Enter."))
 
     # --- state ---
 
@@ -287,16 +288,16 @@ class ResultPane(QWidget):
             self.sentence.clear()
             self.sentence.hide()
             self.job_label.clear()
-            self._show_empty(self.tr("No job checked yet.\nPaste a job id above and press Enter."))
+            self._show_empty(_("No job checked yet.\nPaste a job id above and press Enter."))
             return
         self.badge.set_report(report)
         self.sentence.setText(report.message)
         self.sentence.show()
         checked = report.checked_at
         self.job_label.setText(
-            self.tr("Job %1 · checked %2")
-            .replace("%1", report.job_id or self.tr("(no id)"))
-            .replace("%2", relative_time(checked))
+            _("Job {job} · checked {when}").format(
+                job=report.job_id or _("(no id)"), when=relative_time(checked)
+            )
         )
         self.job_label.setToolTip(format_local(checked))
         self._set_buttons(True)
@@ -314,14 +315,14 @@ class ResultPane(QWidget):
 
     def set_checking(self, job_id: str) -> None:
         """A check of ``job_id`` is running: neutral badge; a different job's old result is cleared."""
-        self.badge.set_checking(self.tr("Checking…"))
-        self.sentence.setText(self.tr("Asking CINX about job %1…").replace("%1", job_id))
+        self.badge.set_checking(_("Checking…"))
+        self.sentence.setText(_("Asking CINX about job {job}…").format(job=job_id))
         self.sentence.show()
         if self._report is None or not self._report.is_about(job_id):
             self._report = None
             self.model.set_report(None)
             self.job_label.clear()
-            self._show_empty(self.tr("Asking CINX…"))
+            self._show_empty(_("Asking CINX…"))
 
     def _show_empty(self, text: str) -> None:
         self.empty_label.setText(text)
@@ -376,25 +377,25 @@ class ResultPane(QWidget):
     def copy_ticket(self) -> None:
         """Put the support-ticket summary on the clipboard as plain text and HTML."""
         if self._report is None:
-            self.notice.emit(self.tr("Check a job first, then copy it for a ticket."))
+            self.notice.emit(_("Check a job first, then copy it for a ticket."))
             return
         ctx = self.ticket_context()
         mime = QMimeData()
         mime.setText(ticket_text(self._report, ctx))
         mime.setHtml(ticket_html(self._report, ctx))
         QGuiApplication.clipboard().setMimeData(mime)
-        self.notice.emit(self.tr("Copied for a support ticket"))
+        self.notice.emit(_("Copied for a support ticket"))
 
     def copy_json(self) -> None:
         if self._report is None:
             return
         QGuiApplication.clipboard().setText(report_json(self._report, self.ticket_context()))
-        self.notice.emit(self.tr("Copied the result as JSON"))
+        self.notice.emit(_("Copied the result as JSON"))
 
     def _current_index(self) -> QModelIndex:
         return self.tree.currentIndex()
 
-    def _update_show_all(self, *_: object) -> None:
+    def _update_show_all(self, *_args: object) -> None:
         index = self._current_index()
         elided = index.isValid() and bool(index.siblingAtColumn(VALUE_COLUMN).data(ElidedRole))
         self.show_all_button.setVisible(elided)
@@ -408,17 +409,17 @@ class ResultPane(QWidget):
         value = index.siblingAtColumn(VALUE_COLUMN)
         dialog = QDialog(self)
         dialog.setObjectName("fullValueDialog")
-        dialog.setWindowTitle(str(index.siblingAtColumn(FIELD_COLUMN).data() or self.tr("Value")))
+        dialog.setWindowTitle(str(index.siblingAtColumn(FIELD_COLUMN).data() or _("Value")))
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         text = QPlainTextEdit(dialog)
         text.setObjectName("fullValueText")
         text.setReadOnly(True)
-        text.setAccessibleName(self.tr("The whole value"))
+        text.setAccessibleName(_("The whole value"))
         full = str(value.data(FullTextRole) or "")
         # Qt lays out a text block whole, in more than linear time: one 3.5 MB line froze the window for
         # minutes. Shown in lines of at most FULL_VALUE_LINE characters; "Copy" copies the exact value.
         text.setPlainText("\n".join(_broken_lines(full)))
-        copy = QPushButton(self.tr("Copy"), dialog)
+        copy = QPushButton(_("Copy"), dialog)
         copy.setObjectName("fullValueCopyButton")
         copy.clicked.connect(lambda: QGuiApplication.clipboard().setText(full))
         layout = QVBoxLayout(dialog)
@@ -433,7 +434,7 @@ class ResultPane(QWidget):
             return
         value = index.siblingAtColumn(VALUE_COLUMN).data(Qt.ItemDataRole.DisplayRole) or ""
         QGuiApplication.clipboard().setText(str(value))
-        self.notice.emit(self.tr("Copied the value"))
+        self.notice.emit(_("Copied the value"))
 
     def copy_row(self) -> None:
         index = self._current_index()
@@ -444,7 +445,7 @@ class ResultPane(QWidget):
         else:
             text = str(index.data(CopyTextRole) or "")
         QGuiApplication.clipboard().setText(text)
-        self.notice.emit(self.tr("Copied the row"))
+        self.notice.emit(_("Copied the row"))
 
     def context_menu(self, index: QModelIndex) -> QMenu:
         """The tree's right-click menu for ``index`` (made current, so the actions work on it)."""
@@ -478,9 +479,9 @@ class ResultPane(QWidget):
         start = str(Path(folder) / self._default_file_name()) if folder else self._default_file_name()
         path_text, chosen = QFileDialog.getSaveFileName(
             self,
-            self.tr("Save the result"),
+            _("Save the result"),
             start,
-            f"{self.tr(TEXT_FILTER)};;{self.tr(JSON_FILTER)}",
+            f"{_(TEXT_FILTER)};;{_(JSON_FILTER)}",
         )
         if not path_text:
             return
@@ -502,9 +503,9 @@ class ResultPane(QWidget):
             log.warning("Could not save the result to %s: %s", path, exc)
             reason = exc.strerror or type(exc).__name__
             self.notice.emit(
-                self.tr("Couldn't save the file (%1). Choose another folder and try again.").replace(
-                    "%1", reason
+                _("Couldn't save the file ({reason}). Choose another folder and try again.").format(
+                    reason=reason
                 )
             )
             return
-        self.notice.emit(self.tr("Saved to %1").replace("%1", path.name))
+        self.notice.emit(_("Saved to {name}").format(name=path.name))

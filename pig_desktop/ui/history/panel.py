@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from pig_desktop.i18n import _, ngettext
 from pig_desktop.store.history import HistoryEntry, HistoryStore, ListRow
 from pig_desktop.ui.history.model import HistoryDelegate, HistoryModel, summary_of
 from pig_desktop.ui.system.task_group import TaskGroup
@@ -116,13 +117,11 @@ class HistoryPanel(QWidget):
 
         self.filter_edit = QLineEdit(self)
         self.filter_edit.setObjectName("historyFilter")
-        self.filter_edit.setPlaceholderText(self.tr("Filter history"))
+        self.filter_edit.setPlaceholderText(_("Filter history"))
         self.filter_edit.setClearButtonEnabled(True)
-        self.filter_edit.setAccessibleName(self.tr("Filter history"))
+        self.filter_edit.setAccessibleName(_("Filter history"))
         self.filter_edit.setAccessibleDescription(
-            self.tr(
-                "Shows only the checks whose job id, result, app, status or organisation contain this text"
-            )
+            _("Shows only the checks whose job id, result, app, status or organisation contain this text")
         )
         self.filter_edit.textChanged.connect(self._filter_changed)
 
@@ -137,34 +136,34 @@ class HistoryPanel(QWidget):
         self.view.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.view.customContextMenuRequested.connect(self._show_menu)
         self.view.activated.connect(self._activated)
-        self.view.setAccessibleName(self.tr("Recent checks"))
+        self.view.setAccessibleName(_("Recent checks"))
         self.view.setAccessibleDescription(
-            self.tr("Jobs you checked before, newest first. Press Enter to open one, Delete to remove it.")
+            _("Jobs you checked before, newest first. Press Enter to open one, Delete to remove it.")
         )
 
-        self.open_action = QAction(self.tr("Open"), self)
+        self.open_action = QAction(_("Open"), self)
         self.open_action.triggered.connect(self.open_current)
-        self.refresh_action = QAction(self.tr("Refresh list"), self)
+        self.refresh_action = QAction(_("Refresh list"), self)
         self.refresh_action.triggered.connect(self.reload)
-        self.watch_action = QAction(self.tr("Watch until finished"), self)
+        self.watch_action = QAction(_("Watch until finished"), self)
         self.watch_action.triggered.connect(self.watch_current)
-        self.copy_id_action = QAction(self.tr("Copy job id"), self)
+        self.copy_id_action = QAction(_("Copy job id"), self)
         self.copy_id_action.triggered.connect(self.copy_job_id)
-        self.delete_action = QAction(self.tr("Delete"), self.view)
+        self.delete_action = QAction(_("Delete"), self.view)
         self.delete_action.setShortcut(QKeySequence(QKeySequence.StandardKey.Delete))
         self.delete_action.setShortcutContext(Qt.ShortcutContext.WidgetShortcut)
         self.delete_action.triggered.connect(self.delete_selected)
         self.view.addAction(self.delete_action)
 
-        self.delete_button = QPushButton(self.tr("Delete"), self)
+        self.delete_button = QPushButton(_("Delete"), self)
         self.delete_button.setObjectName("historyDeleteButton")
-        self.delete_button.setToolTip(self.tr("Remove the selected checks from the list (Del)"))
-        self.delete_button.setAccessibleName(self.tr("Delete selected checks"))
+        self.delete_button.setToolTip(_("Remove the selected checks from the list (Del)"))
+        self.delete_button.setAccessibleName(_("Delete selected checks"))
         self.delete_button.clicked.connect(self.delete_selected)
-        self.clear_button = QPushButton(self.tr("Clear all"), self)
+        self.clear_button = QPushButton(_("Clear all"), self)
         self.clear_button.setObjectName("historyClearButton")
-        self.clear_button.setToolTip(self.tr("Remove every check from the list"))
-        self.clear_button.setAccessibleName(self.tr("Clear all history"))
+        self.clear_button.setToolTip(_("Remove every check from the list"))
+        self.clear_button.setAccessibleName(_("Clear all history"))
         self.clear_button.clicked.connect(self.clear_all)
 
         buttons = QHBoxLayout()
@@ -208,7 +207,7 @@ class HistoryPanel(QWidget):
             rows = self._store.list_rows()
         except (sqlite3.Error, OSError) as exc:
             log.warning("Could not read the history: %s", exc)
-            self.notice.emit(self.tr("PIG Desktop couldn't read the list of recent checks. Try again later."))
+            self.notice.emit(_("PIG Desktop couldn't read the list of recent checks. Try again later."))
             return
         self.model.set_rows(rows)
 
@@ -228,11 +227,9 @@ class HistoryPanel(QWidget):
 
     def _update_state(self, *_args: object) -> None:
         if self.model.total_count() == 0:
-            self.view.empty_text = self.tr("No jobs checked yet")
+            self.view.empty_text = _("No jobs checked yet")
         else:
-            self.view.empty_text = self.tr("No checks match “%1”").replace(
-                "%1", self.filter_edit.text().strip()
-            )
+            self.view.empty_text = _("No checks match “{text}”").format(text=self.filter_edit.text().strip())
         has_selection = bool(self.view.selectionModel().selectedRows())
         self.delete_button.setEnabled(has_selection)
         self.delete_action.setEnabled(has_selection)
@@ -264,11 +261,11 @@ class HistoryPanel(QWidget):
             entry = self._store.get(entry_id)
         except (sqlite3.Error, OSError) as exc:
             log.warning("Could not read history entry %d: %s", entry_id, exc)
-            self.notice.emit(self.tr("PIG Desktop couldn't read that check from the history."))
+            self.notice.emit(_("PIG Desktop couldn't read that check from the history."))
             return None
         if entry is None:
             self.model.remove_ids({entry_id})
-            self.notice.emit(self.tr("That check is no longer in the history."))
+            self.notice.emit(_("That check is no longer in the history."))
         return entry
 
     # --- actions ---
@@ -300,7 +297,7 @@ class HistoryPanel(QWidget):
         summary = self.model.summary(self.view.currentIndex())
         if summary is not None:
             QGuiApplication.clipboard().setText(summary.job_id)
-            self.notice.emit(self.tr("Copied the job id"))
+            self.notice.emit(_("Copied the job id"))
 
     def delete_selected(self) -> None:
         """Delete the selected entries, in a worker (no SQLite write on the GUI thread)."""
@@ -313,16 +310,14 @@ class HistoryPanel(QWidget):
     def _on_deleted(self, outcome: tuple[set[int], bool]) -> None:
         deleted, failed = outcome
         if failed:
-            self.notice.emit(self.tr("PIG Desktop couldn't delete that check. Try again."))
+            self.notice.emit(_("PIG Desktop couldn't delete that check. Try again."))
         for entry_id in deleted:
             self._recent.pop(entry_id, None)
         self.model.remove_ids(deleted)
         if deleted:
             count = len(deleted)
             self.notice.emit(
-                self.tr("Deleted 1 check")
-                if count == 1
-                else self.tr("Deleted %1 checks").replace("%1", str(count))
+                ngettext("Deleted {count} check", "Deleted {count} checks", count).format(count=count)
             )
 
     def clear_all(self) -> None:
@@ -331,10 +326,12 @@ class HistoryPanel(QWidget):
             return
         answer = QMessageBox.question(
             self,
-            self.tr("Clear history"),
-            self.tr("Remove all %1 checks from the history? This can't be undone.").replace(
-                "%1", str(self.model.total_count())
-            ),
+            _("Clear history"),
+            ngettext(
+                "Remove the {count} check from the history? This can't be undone.",
+                "Remove all {count} checks from the history? This can't be undone.",
+                self.model.total_count(),
+            ).format(count=self.model.total_count()),
             QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel,
             QMessageBox.StandardButton.Cancel,
         )
@@ -345,11 +342,11 @@ class HistoryPanel(QWidget):
 
     def _on_cleared(self, cleared: bool) -> None:
         if not cleared:
-            self.notice.emit(self.tr("PIG Desktop couldn't clear the history. Try again."))
+            self.notice.emit(_("PIG Desktop couldn't clear the history. Try again."))
             return
         self._recent.clear()
         self.model.clear()
-        self.notice.emit(self.tr("History cleared"))
+        self.notice.emit(_("History cleared"))
 
     def shutdown(self, timeout_ms: int = 5000) -> None:
         """Wait for a delete or clear still running (before the store is closed)."""

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import QWidget
 
+from pig_desktop.i18n import _
 from pig_desktop.store.settings import LoadedSettings, Settings, load_settings, save_settings
 from pig_desktop.ui.account.app_state import DemoAccount
 
@@ -75,7 +76,7 @@ class SettingsController(QObject):
             save_settings(settings, self._file)
         except OSError as exc:
             log.warning("could not save settings: %s", exc)
-            self.save_failed.emit(self.tr(MSG_SAVE_FAILED), str(exc))
+            self.save_failed.emit(_(MSG_SAVE_FAILED), str(exc))
 
     def apply(self, new: Settings) -> None:
         """Settings the user chose: save them, then tell the features (``applied``)."""

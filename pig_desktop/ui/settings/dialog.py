@@ -31,6 +31,7 @@ from PySide6.QtWidgets import (
 
 from pig_desktop.core.errors import ConfigError
 from pig_desktop.core.servers import SERVER_NAMES, normalize_server
+from pig_desktop.i18n import _
 
 if TYPE_CHECKING:
     from pig_desktop.store.settings import Settings
@@ -40,102 +41,102 @@ class SettingsDialog(QDialog):
     def __init__(self, settings: Settings, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("settingsDialog")
-        self.setWindowTitle(self.tr("Settings"))
+        self.setWindowTitle(_("Settings"))
         self._settings = settings
         self._result: Settings | None = None
 
         # -- connection --
         self.server = QComboBox(self)
         self.server.setObjectName("settingsServer")
-        self.server.setAccessibleName(self.tr("Server"))
+        self.server.setAccessibleName(_("Server"))
         for kind in ("production", "development", "custom"):
-            self.server.addItem(self.tr(SERVER_NAMES[kind]), kind)
+            self.server.addItem(_(SERVER_NAMES[kind]), kind)
         self.server.setCurrentIndex(max(0, self.server.findData(settings.server_kind)))
         self.custom_url = QLineEdit(settings.custom_server, self)
         self.custom_url.setObjectName("settingsCustomUrl")
-        self.custom_url.setAccessibleName(self.tr("Custom server address"))
+        self.custom_url.setAccessibleName(_("Custom server address"))
         self.custom_url.setPlaceholderText("https://cinx.example.com")
         self.ca_bundle = QLineEdit(settings.ca_bundle, self)
         self.ca_bundle.setObjectName("settingsCaBundle")
-        self.ca_bundle.setAccessibleName(self.tr("Extra certificate file"))
-        self.ca_bundle.setPlaceholderText(self.tr("Only if IT gave you one"))
-        browse = QPushButton(self.tr("Browse\u2026"), self)
-        browse.setAccessibleName(self.tr("Choose a certificate file"))
+        self.ca_bundle.setAccessibleName(_("Extra certificate file"))
+        self.ca_bundle.setPlaceholderText(_("Only if IT gave you one"))
+        browse = QPushButton(_("Browse\u2026"), self)
+        browse.setAccessibleName(_("Choose a certificate file"))
         browse.clicked.connect(self._browse_ca)
         ca_row = QHBoxLayout()
         ca_row.addWidget(self.ca_bundle, 1)
         ca_row.addWidget(browse)
         self.connect_timeout = self._seconds(settings.connect_timeout, "settingsConnectTimeout")
-        self.connect_timeout.setAccessibleName(self.tr("Connection time limit in seconds"))
+        self.connect_timeout.setAccessibleName(_("Connection time limit in seconds"))
         self.read_timeout = self._seconds(settings.read_timeout, "settingsReadTimeout")
-        self.read_timeout.setAccessibleName(self.tr("Answer time limit in seconds"))
+        self.read_timeout.setAccessibleName(_("Answer time limit in seconds"))
 
-        connection = QGroupBox(self.tr("Connection"), self)
+        connection = QGroupBox(_("Connection"), self)
         form = QFormLayout(connection)
-        form.addRow(self.tr("&Server:"), self.server)
-        self._custom_label = QLabel(self.tr("Server &address:"), self)
+        form.addRow(_("&Server:"), self.server)
+        self._custom_label = QLabel(_("Server &address:"), self)
         self._custom_label.setBuddy(self.custom_url)
         form.addRow(self._custom_label, self.custom_url)
-        ca_label = QLabel(self.tr("&Certificate file:"), self)
+        ca_label = QLabel(_("&Certificate file:"), self)
         ca_label.setBuddy(self.ca_bundle)
         form.addRow(ca_label, ca_row)
-        form.addRow(self.tr("Wait for a &connection:"), self.connect_timeout)
-        form.addRow(self.tr("Wait for an &answer:"), self.read_timeout)
+        form.addRow(_("Wait for a &connection:"), self.connect_timeout)
+        form.addRow(_("Wait for an &answer:"), self.read_timeout)
 
         # -- history, notifications, watching --
         self.history_limit = QSpinBox(self)
         self.history_limit.setObjectName("settingsHistoryLimit")
-        self.history_limit.setAccessibleName(self.tr("Number of lookups to keep"))
+        self.history_limit.setAccessibleName(_("Number of lookups to keep"))
         self.history_limit.setRange(10, 100_000)
         self.history_limit.setSingleStep(100)
         self.history_limit.setValue(settings.history_limit)
-        self.notifications = QCheckBox(self.tr("Show a notification when a watched job finishes"), self)
+        self.notifications = QCheckBox(_("Show a notification when a watched job finishes"), self)
         self.notifications.setObjectName("settingsNotifications")
         self.notifications.setChecked(settings.notifications)
-        self.failures_only = QCheckBox(self.tr("Only for failed jobs"), self)
+        self.failures_only = QCheckBox(_("Only for failed jobs"), self)
         self.failures_only.setObjectName("settingsFailuresOnly")
         self.failures_only.setChecked(settings.notify_failures_only)
         self.notifications.toggled.connect(self.failures_only.setEnabled)
         self.failures_only.setEnabled(settings.notifications)
         self.watch_rate = QDoubleSpinBox(self)
         self.watch_rate.setObjectName("settingsWatchRate")
-        self.watch_rate.setAccessibleName(self.tr("Most checks per second while watching"))
+        self.watch_rate.setAccessibleName(_("Most checks per second while watching"))
         self.watch_rate.setRange(0.1, 20.0)
         self.watch_rate.setDecimals(1)
         self.watch_rate.setSingleStep(0.5)
-        self.watch_rate.setSuffix(self.tr(" per second"))
+        self.watch_rate.setSuffix(_(" per second"))
         self.watch_rate.setValue(settings.watch_rate_limit)
         self.watch_hours = QDoubleSpinBox(self)
         self.watch_hours.setObjectName("settingsWatchHours")
-        self.watch_hours.setAccessibleName(self.tr("Longest watch in hours"))
+        self.watch_hours.setAccessibleName(_("Longest watch in hours"))
         self.watch_hours.setRange(0.1, 24.0 * 30)
         self.watch_hours.setDecimals(1)
-        self.watch_hours.setSuffix(self.tr(" hours"))
+        self.watch_hours.setSuffix(_(" hours"))
         self.watch_hours.setValue(settings.watch_max_hours)
 
-        general = QGroupBox(self.tr("History and watching"), self)
+        general = QGroupBox(_("History and watching"), self)
         form2 = QFormLayout(general)
-        form2.addRow(self.tr("&Keep the last:"), self._with_unit(self.history_limit, self.tr("lookups")))
-        form2.addRow(self.tr("Notifications:"), self.notifications)
+        form2.addRow(_("&Keep the last:"), self._with_unit(self.history_limit, _("lookups")))
+        form2.addRow(_("Notifications:"), self.notifications)
         form2.addRow("", self.failures_only)
-        form2.addRow(self.tr("Check at &most:"), self.watch_rate)
-        form2.addRow(self.tr("Stop watching &after:"), self.watch_hours)
+        form2.addRow(_("Check at &most:"), self.watch_rate)
+        form2.addRow(_("Stop watching &after:"), self.watch_hours)
 
         # -- advanced --
         self.status_path = QLineEdit(settings.status_path_template, self)
         self.status_path.setObjectName("settingsStatusPath")
-        self.status_path.setAccessibleName(self.tr("Status address template"))
-        reset = QPushButton(self.tr("Reset"), self)
-        reset.setAccessibleName(self.tr("Reset the status address template"))
+        self.status_path.setAccessibleName(_("Status address template"))
+        reset = QPushButton(_("Reset"), self)
+        reset.setAccessibleName(_("Reset the status address template"))
         reset.clicked.connect(self._reset_template)
-        advanced = QGroupBox(self.tr("Advanced (change only when support asks)"), self)
+        advanced = QGroupBox(_("Advanced (change only when support asks)"), self)
         advanced.setCheckable(True)
         advanced.setChecked(False)
         adv_row = QHBoxLayout()
         adv_row.addWidget(self.status_path, 1)
         adv_row.addWidget(reset)
         form3 = QFormLayout(advanced)
-        path_label = QLabel(self.tr("Status &path:"), self)
+        path_label = QLabel(_("Status &path:"), self)
         path_label.setBuddy(self.status_path)
         form3.addRow(path_label, adv_row)
         advanced.toggled.connect(self.status_path.setEnabled)
@@ -186,7 +187,7 @@ class SettingsDialog(QDialog):
         box.setObjectName(name)
         box.setRange(1.0, 120.0)
         box.setDecimals(0)
-        box.setSuffix(self.tr(" seconds"))
+        box.setSuffix(_(" seconds"))
         box.setValue(value)
         return box
 
@@ -194,9 +195,9 @@ class SettingsDialog(QDialog):
         start = str(Path(self.ca_bundle.text()).parent) if self.ca_bundle.text() else str(Path.home())
         name, _filter = QFileDialog.getOpenFileName(
             self,
-            self.tr("Certificate file"),
+            _("Certificate file"),
             start,
-            self.tr("Certificates (*.pem *.crt *.cer);;All files (*)"),
+            _("Certificates (*.pem *.crt *.cer);;All files (*)"),
         )
         if name:
             self.ca_bundle.setText(name)
@@ -220,13 +221,13 @@ class SettingsDialog(QDialog):
                 return exc.message
         template = self.status_path.text().strip()
         if "{job}" not in template or "{token}" not in template or not template.startswith("/"):
-            return self.tr(
+            return _(
                 "The status path must start with / and contain {token} and {job}. "
                 "Use Reset to go back to the default."
             )
         ca = self.ca_bundle.text().strip()
         if ca and not Path(ca).is_file():
-            return self.tr("The certificate file can't be found. Choose it again, or clear the field.")
+            return _("The certificate file can't be found. Choose it again, or clear the field.")
         return ""
 
     def _validate(self, *_args: object) -> None:

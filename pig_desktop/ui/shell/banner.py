@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from pig_desktop.i18n import _
 from pig_desktop.ui.system.qt_startup import set_by_name
 
 KIND_ERROR = "error"
@@ -56,7 +57,7 @@ class Banner(QFrame):
         super().__init__(parent)
         self.setObjectName(object_name)
         self.setFrameShape(QFrame.Shape.StyledPanel)
-        self.setAccessibleName(self.tr("Message"))
+        self.setAccessibleName(_("Message"))
         self._queue: list[BannerMessage] = []
         self._current: BannerMessage | None = None
 
@@ -73,17 +74,17 @@ class Banner(QFrame):
 
         self._actions = QHBoxLayout()
         self._actions.setSpacing(6)
-        self._copy = QPushButton(self.tr("Copy details"), self)
+        self._copy = QPushButton(_("Copy details"), self)
         self._copy.setObjectName(f"{object_name}CopyDetails")
-        self._copy.setAccessibleName(self.tr("Copy details of this message"))
+        self._copy.setAccessibleName(_("Copy details of this message"))
         self._copy.clicked.connect(self.copy_details)
         self._close = QToolButton(self)
         self._close.setObjectName(f"{object_name}Close")
         self._close.setAutoRaise(True)
         # Its icon is set when a message is first shown (_present): QStyle's Python enums cost ~4 ms to
         # create, and the window builds two banners, hidden, before its first paint.
-        self._close.setToolTip(self.tr("Close this message"))
-        self._close.setAccessibleName(self.tr("Close message"))
+        self._close.setToolTip(_("Close this message"))
+        self._close.setAccessibleName(_("Close message"))
         self._close.clicked.connect(self.dismiss)
 
         layout = QHBoxLayout(self)

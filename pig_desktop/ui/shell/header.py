@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 )
 
 from pig_desktop import APP_DISPLAY_NAME
+from pig_desktop.i18n import _
 from pig_desktop.ui.system.icons import header_logo
 from pig_desktop.ui.system.plain_text import plain_tooltip
 from pig_desktop.ui.system.qt_startup import set_by_name
@@ -65,14 +66,14 @@ class AppHeader(QFrame):
         layout.setSpacing(10)
         logo = QLabel(self)
         logo.setPixmap(header_logo().pixmap(32, 32))
-        logo.setAccessibleName(self.tr("PIG Desktop logo"))
+        logo.setAccessibleName(_("PIG Desktop logo"))
         title = QLabel(APP_DISPLAY_NAME, self)
         title.setObjectName("appTitle")
         font = QFont(title.font())
         font.setPointSizeF(font.pointSizeF() * 1.35)
         font.setBold(True)
         title.setFont(font)
-        subtitle = QLabel(self.tr("CINX job status"), self)
+        subtitle = QLabel(_("CINX job status"), self)
         subtitle.setObjectName("appSubtitle")
         subtitle.setEnabled(False)
         titles = QVBoxLayout()
@@ -85,16 +86,16 @@ class AppHeader(QFrame):
         # The organisation's name comes from the server: text, never markup (it rendered <font> and <u>).
         set_by_name(self.account_label, "textFormat", "PlainText")
         set_by_name(self.account_label, "alignment", "AlignRight|AlignVCenter")
-        self.account_label.setAccessibleName(self.tr("Signed in as"))
-        self.sign_in_button = QPushButton(self.tr("Sign in\u2026"), self)
+        self.account_label.setAccessibleName(_("Signed in as"))
+        self.sign_in_button = QPushButton(_("Sign in\u2026"), self)
         self.sign_in_button.setObjectName("headerSignInButton")
-        self.sign_in_button.setAccessibleName(self.tr("Sign in"))
+        self.sign_in_button.setAccessibleName(_("Sign in"))
         self.sign_in_button.clicked.connect(self.sign_in_requested.emit)
         self.switch_button = self._link_button(
-            "switchOrganisationButton", self.tr("Switch organisation\u2026"), self.tr("Switch organisation")
+            "switchOrganisationButton", _("Switch organisation\u2026"), _("Switch organisation")
         )
         self.switch_button.clicked.connect(self.switch_requested.emit)
-        self.sign_out_button = self._link_button("signOutButton", self.tr("Sign out"), self.tr("Sign out"))
+        self.sign_out_button = self._link_button("signOutButton", _("Sign out"), _("Sign out"))
         self.sign_out_button.clicked.connect(self.sign_out_requested.emit)
 
         layout.addWidget(logo)
@@ -110,12 +111,12 @@ class AppHeader(QFrame):
         """``signed_in_as``: "email · organisation · server", or None when nobody is signed in."""
         if signed_in_as is not None:
             self.account_label.setText(signed_in_as)
-            self.account_label.setToolTip(plain_tooltip(self.tr("Signed in as %s") % signed_in_as))
+            self.account_label.setToolTip(plain_tooltip(_("Signed in as %s") % signed_in_as))
             self.account_label.setAccessibleDescription(signed_in_as)
         else:
-            self.account_label.setText(self.tr("Not signed in"))
-            self.account_label.setToolTip(self.tr("Sign in to check jobs"))
-            self.account_label.setAccessibleDescription(self.tr("Not signed in"))
+            self.account_label.setText(_("Not signed in"))
+            self.account_label.setToolTip(_("Sign in to check jobs"))
+            self.account_label.setAccessibleDescription(_("Not signed in"))
         signed_in = signed_in_as is not None
         self.sign_in_button.setVisible(not signed_in)
         self.switch_button.setVisible(signed_in and can_switch)

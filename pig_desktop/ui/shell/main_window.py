@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 
 from pig_desktop import APP_DISPLAY_NAME
 from pig_desktop.core.session import Session
+from pig_desktop.i18n import _
 from pig_desktop.store.settings import Settings
 from pig_desktop.ui.account.app_state import ClientHolder, StartOptions
 from pig_desktop.ui.account.controller import AccountController
@@ -78,7 +79,7 @@ class MainWindow(QMainWindow):
         self.options = options
         demo = options.demo
         # Qt appends the application display name to a title that does not end with it.
-        demo_title = self.tr("Demo with a sandbox server") + " \u2014 " + APP_DISPLAY_NAME
+        demo_title = _("Demo with a sandbox server") + " \u2014 " + APP_DISPLAY_NAME
         self.setWindowTitle(demo_title if demo else APP_DISPLAY_NAME)
         self._result_pane: ResultPane | None = None
         self._polling: PollingService | None = None
@@ -228,7 +229,7 @@ class MainWindow(QMainWindow):
 
     def _on_history_failed(self, message: str, detail: str) -> None:
         self.banner.show_error(message, detail)
-        self.shell.history_placeholder.setText(self.tr("Recent lookups are not available."))
+        self.shell.history_placeholder.setText(_("Recent lookups are not available."))
 
     def add_panel(self, widget: QWidget, title: str) -> None:
         """Place an extra panel (the watch list) below history and result, a quarter of the height."""
@@ -272,9 +273,9 @@ class MainWindow(QMainWindow):
     def _update_account(self) -> None:
         self.header.show_account(self.account.signed_in_as(), can_switch=not self.account.is_demo)
         self.job_field.set_empty_hint(
-            self.tr("A whole link or a line from an email works too: the job id is found in it.")
+            _("A whole link or a line from an email works too: the job id is found in it.")
             if self.account.session() is not None
-            else self.tr("Sign in first (top right). Then paste a job id or a link here and press Enter.")
+            else _("Sign in first (top right). Then paste a job id or a link here and press Enter.")
         )
 
     def _update_actions(self) -> None:
@@ -285,9 +286,9 @@ class MainWindow(QMainWindow):
         has_service = self._polling is not None
         self.watch_button.setEnabled(has_service)
         self.watch_button.setToolTip(
-            self.tr("Keep checking in the background and tell me when the job finishes")
+            _("Keep checking in the background and tell me when the job finishes")
             if has_service
-            else self.tr("Watching is not available yet.")
+            else _("Watching is not available yet.")
         )
 
     def show_status(self, text: str, timeout_ms: int = 6000) -> None:

@@ -11,6 +11,7 @@ from PySide6.QtCore import QObject, QTimer
 from PySide6.QtWidgets import QLabel
 
 from pig_desktop.core.durations import format_elapsed, format_next_check
+from pig_desktop.i18n import _
 
 if TYPE_CHECKING:
     from pig_desktop.core.scheduler import WatchState
@@ -58,12 +59,12 @@ class WatchCountdown(QObject):
             return
         now = datetime.now(UTC)
         elapsed = format_elapsed((now - state.started_at).total_seconds())
-        parts = [self.tr("Watching this job for %s") % elapsed]
+        parts = [_("Watching this job for %s") % elapsed]
         if state.checking:
-            parts.append(self.tr("checking now\u2026"))
+            parts.append(_("checking now\u2026"))
         elif state.next_check_at is not None:
             left = format_next_check((state.next_check_at - now).total_seconds())
-            parts.append(self.tr("next check %s") % left)
+            parts.append(_("next check %s") % left)
         self._label.setText(" \u00b7 ".join(parts))
 
     def shutdown(self, timeout_ms: int = 0) -> None:

@@ -16,6 +16,7 @@ from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersisten
 from pig_desktop.core.durations import format_elapsed, format_next_check
 from pig_desktop.core.outcome import Outcome
 from pig_desktop.core.scheduler import WatchState
+from pig_desktop.i18n import _
 from pig_desktop.ui.system.plain_text import plain_tooltip
 
 COL_STATUS, COL_JOB, COL_APP, COL_ELAPSED, COL_LAST, COL_NEXT = range(6)
@@ -57,7 +58,7 @@ class WatchModel(QAbstractTableModel):
     ) -> Any:
         if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
             if 0 <= section < len(HEADERS):
-                return self.tr(HEADERS[section])  # noqa: PLE1205  # the words are listed in HEADERS
+                return _(HEADERS[section])  # noqa: PLE1205  # the words are listed in HEADERS
         return None
 
     def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
@@ -77,7 +78,7 @@ class WatchModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.ToolTipRole:
             if state.last_report is not None:
                 return plain_tooltip(state.last_report.message)
-            return self.tr("Not checked yet.")
+            return _("Not checked yet.")
         if role == Qt.ItemDataRole.AccessibleTextRole:
             return self._text(state, column)
         if role == JOB_ID_ROLE:
@@ -97,8 +98,8 @@ class WatchModel(QAbstractTableModel):
         now = self._now()
         if column == COL_STATUS:
             if state.outcome is None:
-                return self.tr("Checking…") if state.checking else self.tr("Waiting")
-            return state.outcome.label if state.outcome is not Outcome.RUNNING else self.tr("In progress")
+                return _("Checking…") if state.checking else _("Waiting")
+            return state.outcome.label if state.outcome is not Outcome.RUNNING else _("In progress")
         if column == COL_JOB:
             return state.job_id
         if column == COL_APP:
@@ -107,13 +108,13 @@ class WatchModel(QAbstractTableModel):
             return format_elapsed(now - state.started_at.timestamp())
         if column == COL_LAST:
             if state.last_checked_at is None:
-                return self.tr("Not yet")
+                return _("Not yet")
             return f"{format_elapsed(now - state.last_checked_at.timestamp())} ago"
         if column == COL_NEXT:
             if state.checking:
-                return self.tr("Checking now…")
+                return _("Checking now…")
             if self.paused:
-                return self.tr("Paused")
+                return _("Paused")
             if state.next_check_at is None:
                 return "—"
             return format_next_check(state.next_check_at.timestamp() - now)

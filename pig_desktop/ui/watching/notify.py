@@ -166,7 +166,7 @@ def compose(items: list[Finished]) -> Message:
     ]
     if len(items) == 1:
         item = items[0]
-        _, title, sentence = _WORDS[item.kind]
+        _kind, title, sentence = _WORDS[item.kind]
         app = f"{item.app} job" if item.app else "The job"
         body = f"{app} {item.job_id} {sentence}"
         return Message(title, body, item.job_id, item.is_problem, item.kind, item.server, (item,))

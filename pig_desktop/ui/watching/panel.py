@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from pig_desktop.i18n import _, ngettext
 from pig_desktop.ui.watching.model import COL_JOB, COL_STATUS, JOB_ID_ROLE, WatchModel
 
 
@@ -39,7 +40,7 @@ class WatchPanel(QWidget):
         self.view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.view.verticalHeader().setVisible(False)
         self.view.setWordWrap(False)
-        self.view.setAccessibleName(self.tr("Watched jobs"))
+        self.view.setAccessibleName(_("Watched jobs"))
         header = self.view.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setSectionResizeMode(COL_JOB, QHeaderView.ResizeMode.Stretch)
@@ -51,13 +52,13 @@ class WatchPanel(QWidget):
         self.info.setWordWrap(True)
         self.info.setTextFormat(Qt.TextFormat.PlainText)
 
-        self.stop_button = QPushButton(self.tr("Stop watching"), self)
+        self.stop_button = QPushButton(_("Stop watching"), self)
         self.stop_button.setObjectName("stopWatchButton")
-        self.stop_button.setToolTip(self.tr("Stop watching the selected jobs"))
+        self.stop_button.setToolTip(_("Stop watching the selected jobs"))
         self.stop_button.clicked.connect(self._stop_selected)
-        self.stop_all_button = QPushButton(self.tr("Stop all"), self)
+        self.stop_all_button = QPushButton(_("Stop all"), self)
         self.stop_all_button.setObjectName("stopAllButton")
-        self.stop_all_button.setToolTip(self.tr("Stop watching every job"))
+        self.stop_all_button.setToolTip(_("Stop watching every job"))
         self.stop_all_button.clicked.connect(self.stop_all_requested.emit)
 
         buttons = QHBoxLayout()
@@ -101,7 +102,7 @@ class WatchPanel(QWidget):
             self.stop_requested.emit(job_id)
 
     def _empty_text(self) -> str:
-        return self.tr(
+        return _(
             "No jobs are being watched. Check a job and press Watch, "
             "and PIG Desktop tells you when it finishes."
         )
@@ -111,14 +112,13 @@ class WatchPanel(QWidget):
         self.stop_button.setEnabled(bool(self.view.selectionModel().selectedRows()))
         self.stop_all_button.setEnabled(count > 0)
         if self.model.paused:
-            self.info.setText(
-                self.tr("Watching is paused. Choose Resume watching in the tray menu to carry on.")
-            )
+            self.info.setText(_("Watching is paused. Choose Resume watching in the tray menu to carry on."))
         elif count == 0:
             self.info.setText(self._empty_text())
         else:
-            one = self.tr("Watching 1 job.")
-            self.info.setText(one if count == 1 else self.tr("Watching %n jobs.", "", count))
+            self.info.setText(
+                ngettext("Watching {count} job.", "Watching {count} jobs.", count).format(count=count)
+            )
         self._update_timer()
 
     def _update_timer(self) -> None:

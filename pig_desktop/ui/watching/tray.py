@@ -131,7 +131,9 @@ class TrayController(QObject):
                 label = f"{state.job_id[:8]}…  {app + '  ' if app else ''}({word})"
                 action = menu.addAction(label)
                 action.setToolTip(state.job_id)
-                action.triggered.connect(lambda _=False, job=state.job_id: self.job_requested.emit(job))
+                action.triggered.connect(
+                    lambda _checked=False, job=state.job_id: self.job_requested.emit(job)
+                )
             if len(states) > MAX_MENU_JOBS:
                 more = menu.addAction(f"…and {len(states) - MAX_MENU_JOBS} more (Show window)")
                 more.triggered.connect(self.show_window_requested.emit)
@@ -144,7 +146,7 @@ class TrayController(QObject):
         show.triggered.connect(self.show_window_requested.emit)
         pause: QAction = menu.addAction("Resume watching" if self.paused else "Pause watching")
         pause.setObjectName("trayPause")
-        pause.triggered.connect(lambda _=False: self.pause_requested.emit(not self.paused))
+        pause.triggered.connect(lambda _checked=False: self.pause_requested.emit(not self.paused))
         menu.addSeparator()
         quit_action = menu.addAction("Quit")
         quit_action.setObjectName("trayQuit")
