@@ -314,7 +314,10 @@ class SignInDialog(QDialog):
         if isinstance(result, _Failure):
             self._fail(result.step, result.message, result.detail)
             return
-        organisations = tuple(getattr(result, "organisations", ()))
+        from pig_desktop.core.signin import SignInResult  # loaded by the worker already (the client's module)
+
+        assert isinstance(result, SignInResult), type(result)  # _sign_in_job returns nothing else
+        organisations = result.organisations
         self._organisations = organisations
         self._last_selected = None
         self.org_list.clear()

@@ -23,6 +23,7 @@ import getpass
 import json
 import logging
 import os
+import sys
 import zlib
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -56,7 +57,7 @@ def socket_name(data_dir: Path | str) -> str:
     try:
         user = getpass.getuser()
     except Exception:  # no user name in the environment (rare, e.g. in containers)
-        user = str(os.getuid()) if hasattr(os, "getuid") else "user"
+        user = str(os.getuid()) if sys.platform != "win32" else "user"
     digest = f"{zlib.crc32(str(Path(data_dir).expanduser().absolute()).encode()):08x}"
     safe_user = "".join(ch for ch in user if ch.isalnum())[:16] or "user"
     return f"pig-desktop-{safe_user}-{digest}"

@@ -29,7 +29,7 @@ from typing import Any
 
 from PySide6.QtCore import QObject, QThread, Signal, Slot
 
-from pig_desktop.core.errors import Cancelled
+from pig_desktop.core.errors import Cancelled, PigError
 
 log = logging.getLogger(__name__)
 
@@ -110,11 +110,9 @@ class _Worker(QThread):
                 log.debug("task %s ended after cancel: %r", self.objectName(), exc)
                 self.stopped.emit()
                 return
-            message = getattr(exc, "message", None)
-            detail = getattr(exc, "detail", None)
-            if isinstance(message, str) and message and isinstance(detail, str):
-                log.info("task %s failed: %s (%s)", self.objectName(), message, detail)
-                self.error.emit(message, _redact(detail))
+            if isinstance(exc, PigError) and exc.message:
+                log.info("task %s failed: %s (%s)", self.objectName(), exc.message, exc.detail)
+                self.error.emit(exc.message, _redact(exc.detail))
             else:
                 log.error("task %s raised an unexpected error", self.objectName(), exc_info=True)
                 text = "".join(traceback.format_exception(exc))
