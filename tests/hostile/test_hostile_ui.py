@@ -120,6 +120,11 @@ def test_a_huge_field_is_shown_cut_with_show_all(hostile: HostileServer, qtbot: 
     pane.tree.setCurrentIndex(pane.model.find("job", "partner"))
     assert not pane.show_all_button.isVisible()
     assert pane.model.find("job", "partner").siblingAtColumn(VALUE_COLUMN).data(ElidedRole) is False
+    # Raw JSON: the whole answer, in lines short enough for Qt to lay out.
+    pane.raw_button.click()
+    raw = pane.raw_view.toPlainText()
+    assert len(raw.replace("\n", "")) > HUGE_FIELD_BYTES
+    assert max(len(line) for line in raw.split("\n")) <= 1000
 
 
 def test_a_900_deep_answer_copies_as_json_and_for_a_ticket(hostile: HostileServer, qtbot: Any) -> None:

@@ -360,7 +360,8 @@ class ResultPane(QWidget):
 
     def _fill_raw(self) -> None:
         if self._raw_for is not self._report:
-            self.raw_view.setPlainText(self.raw_text())
+            # One 3.5 MB line would take Qt minutes to lay out: shown in pieces ("Copy JSON" copies it exact).
+            self.raw_view.setPlainText("\n".join(_broken_lines(self.raw_text())))
             self._raw_for = self._report
 
     def _show_raw(self, on: bool) -> None:
