@@ -25,6 +25,7 @@ TEST_PACKAGES=(
     xvfb xauth x11-utils xdotool imagemagick
     dbus dbus-x11 gnome-keyring dunst libnotify-bin trayer
     desktop-file-utils appstream
+    dpkg-dev binutils patchelf lintian  # packaging/build-deb.sh (dpkg-shlibdeps, strip) and its lintian check
 )
 
 say() { printf 'install-system-deps: %s\n' "$*" >&2; }
