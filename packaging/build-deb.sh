@@ -71,20 +71,24 @@ rm -f "$PKG$PREFIX/install-desktop-entry.sh"
 # a file an installed Debian package owns is dropped, and dpkg-shlibdeps turns it into a dependency instead.
 # What stays bundled is what Debian does not ship in that exact build: Qt 6 from the PySide6 wheel, its ICU,
 # the bundle's own Python, and the Python extension modules.
-dropped=0
+# One dpkg-query for all candidates: it answers "package: path" for each path a package owns.
+candidates=()
 for lib in "$PKG$PREFIX"/_internal/lib*.so*; do
     [[ -f "$lib" && ! -L "$lib" ]] || continue
-    name="$(basename "$lib")"
+    # Both spellings of each folder: with merged /usr, dpkg knows a file under the name its package used.
     for dir in "/lib/$MULTIARCH" "/usr/lib/$MULTIARCH" /lib /usr/lib; do
-        system="$dir/$name"
-        if [[ -e "$system" ]] && cmp -s "$lib" "$system" \
-            && { dpkg-query -S "$system" >/dev/null 2>&1 || dpkg-query -S "$(realpath "$system")" >/dev/null 2>&1; }; then
-            rm -f "$lib"
-            dropped=$((dropped + 1))
-            break
+        if [[ -e "$dir/${lib##*/}" ]] && cmp -s "$lib" "$dir/${lib##*/}"; then
+            candidates+=("$dir/${lib##*/}")
         fi
     done
 done
+dropped=0
+if [[ ${#candidates[@]} -gt 0 ]]; then
+    while IFS= read -r owned; do
+        rm -f "$PKG$PREFIX/_internal/$owned"
+        dropped=$((dropped + 1))
+    done < <(dpkg-query -S "${candidates[@]}" 2>/dev/null | sed -n 's|^[^:]*\(:[^:]*\)\{0,1\}: .*/||p' | sort -u)
+fi
 echo "build-deb.sh: $dropped bundled copies of Debian libraries left out (they become dependencies)"
 
 # Shared libraries and Python extension modules lose their debugging symbols (a third of their size), and
@@ -92,13 +96,12 @@ echo "build-deb.sh: $dropped bundled copies of Debian libraries left out (they b
 # office PC that path means nothing, or worse, something else. $ORIGIN search paths (Qt's) stay. The
 # program itself is left alone: PyInstaller appends its archive to it, which strip would cut off.
 while IFS= read -r -d '' file; do
-    [[ "$(head -c 4 "$file" | od -An -c | tr -d ' ')" == '177ELF' ]] || continue
     strip --strip-unneeded --remove-section=.comment --remove-section=.note "$file"
     runpath="$(patchelf --print-rpath "$file")"
     if [[ -n "$runpath" && "$runpath" != *'$ORIGIN'* ]]; then
         patchelf --remove-rpath "$file"
     fi
-done < <(find "$PKG$PREFIX/_internal" -type f -name '*.so*' -print0)
+done < <(find "$PKG$PREFIX/_internal" -type f \( -name '*.so' -o -name '*.so.*' \) -print0)
 
 # Everything root-owned (dpkg-deb --root-owner-group), readable, nothing group/world-writable; only the
 # program itself is executable (shared libraries and Python extension modules do not need the bit).
@@ -148,13 +151,13 @@ install -D -m 0644 "$ROOT/packaging/linux/lintian-overrides" "$PKG/usr/share/lin
 # KDE or Xfce desktop, so its libraries become Recommends.
 optional=()
 required=()
+# The ELF files are the program and the shared objects (libraries, Qt plugins, Python extension modules).
 while IFS= read -r -d '' file; do
-    if [[ "$(head -c 4 "$file" | od -An -c | tr -d ' ')" != '177ELF' ]]; then continue; fi
     case "$file" in
         */plugins/platformthemes/libqgtk3.so) optional+=("$file") ;;
         *) required+=("$file") ;;
     esac
-done < <(find "$PKG$PREFIX" -type f -print0)
+done < <(find "$PKG$PREFIX" -type f \( -name '*.so' -o -name '*.so.*' -o -path "$PKG$PREFIX/pig-desktop" \) -print0)
 (
     cd "$WORK"
     # -l: the bundle's own library folders (the loader finds them there through PyInstaller's RPATH/
