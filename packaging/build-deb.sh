@@ -208,6 +208,6 @@ rm -f "$DEB"
 # No maintainer scripts: dpkg's file triggers refresh the desktop database, icon cache, AppStream cache and
 # man-db when files land in those folders.
 # xz at level 1: ~41 MB in ~15 s, where the default level 6 takes ~55 s for ~37 MB. Not zstd (~50 MB in a
-# second): Debian 12's lintian and its archive tools accept only gzip or xz members.
+# second): Debian 12's lintian calls a zstd member a malformed archive.
 dpkg-deb --root-owner-group -Zxz -z1 --build "$PKG" "$DEB" >/dev/null
 echo "Built $DEB"
