@@ -91,7 +91,7 @@ if [[ ${#candidates[@]} -gt 0 ]]; then
 fi
 echo "build-deb.sh: $dropped bundled copies of Debian libraries left out (they become dependencies)"
 
-# Shared libraries and Python extension modules lose their debugging symbols (a third of their size), and
+# Shared libraries and Python extension modules lose their debugging symbols (lintian: unstripped), and
 # the build machine's library folder (a pyenv or /usr/local Python's RUNPATH) is taken out of them: on an
 # office PC that path means nothing, or worse, something else. $ORIGIN search paths (Qt's) stay. The
 # program itself is left alone: PyInstaller appends its archive to it, which strip would cut off.
