@@ -1,5 +1,5 @@
 # Thin aliases of the scripts in scripts/; the scripts are the real commands (the README names them).
-.PHONY: run test lint format bench bundle
+.PHONY: run test lint format bench bundle deb
 
 run:
 	./scripts/run-demo.sh
@@ -19,3 +19,7 @@ bench:
 
 bundle:
 	./scripts/setup-venv.sh && bash packaging/build.sh
+
+# dist/pig-desktop_<version>_<arch>.deb (needs dpkg-dev, binutils and patchelf: scripts/install-system-deps.sh test)
+deb:
+	./scripts/setup-venv.sh && bash packaging/build.sh --deb

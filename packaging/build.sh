@@ -5,6 +5,8 @@
 #                                 (with install-desktop-entry.sh beside it) and the same folder as .tar.gz
 #   packaging/build.sh --onefile  single file:       dist/pig-desktop-<version>-<os>-<arch>
 #   packaging/build.sh --wheel    wheel (for pip/pipx): dist/pig_desktop-<version>-py3-none-any.whl
+#   packaging/build.sh --deb      the one-folder bundle, then the Debian package made from it by
+#                                 packaging/build-deb.sh: dist/pig-desktop_<version>_<arch>.deb
 #   --dist DIR                    put the result in DIR instead of dist/
 #   --work DIR                    PyInstaller's scratch folder instead of build/pyinstaller
 #
@@ -16,15 +18,17 @@ SELF="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)/$(basename "${BASH_SOURCE[0]
 ROOT="$(dirname "$(dirname "$SELF")")"
 cd "$ROOT"
 
-usage() { sed -n '2,12p' "$SELF" | sed 's/^# \{0,1\}//'; }
+usage() { sed -n '2,14p' "$SELF" | sed 's/^# \{0,1\}//'; }
 
 MODE=onedir
+DEB=0
 DIST="$ROOT/dist"
 WORK="$ROOT/build/pyinstaller"
 while [[ $# -gt 0 ]]; do
     case "$1" in
         --onefile) MODE=onefile ;;
         --wheel) MODE=wheel ;;
+        --deb) DEB=1 ;;
         --dist|--work)
             if [[ $# -lt 2 || -z "$2" ]]; then
                 echo "build.sh: $1 needs a folder" >&2; usage >&2; exit 2
@@ -38,6 +42,9 @@ while [[ $# -gt 0 ]]; do
     esac
     shift
 done
+if [[ "$DEB" == 1 && "$MODE" != onedir ]]; then
+    echo "build.sh: --deb is made from the one-folder bundle; leave out --onefile/--wheel" >&2; exit 2
+fi
 
 # An explicit $PYTHON wins (the bundle test passes the interpreter that runs pytest).
 if [[ -n "${PYTHON:-}" ]]; then
@@ -103,4 +110,9 @@ else
     cp "$ROOT/packaging/linux/install-desktop-entry.sh" "$DIST/$NAME/"
     tar -C "$DIST" -czf "$DIST/$NAME.tar.gz" "$NAME"
     echo "Built $DIST/$NAME/ (run $DIST/$NAME/pig-desktop) and $DIST/$NAME.tar.gz"
+fi
+
+# ---- --deb: the Debian package, made from the one-folder bundle just built (all of it in build-deb.sh) ----
+if [[ "$DEB" == 1 ]]; then
+    "$ROOT/packaging/build-deb.sh" --bundle "$DIST/$NAME" --dist "$DIST"
 fi

@@ -26,6 +26,7 @@ TEST_PACKAGES=(
     dbus dbus-x11 gnome-keyring dunst libnotify-bin trayer
     desktop-file-utils appstream
     at-spi2-core python3-pyatspi gir1.2-atspi-2.0
+    dpkg-dev binutils patchelf lintian  # packaging/build-deb.sh (dpkg-shlibdeps, strip) and its lintian check
 )
 
 say() { printf 'install-system-deps: %s\n' "$*" >&2; }

@@ -178,6 +178,15 @@ def real_keychain(monkeypatch: pytest.MonkeyPatch) -> Any:
 # ---- shared fixtures ---------------------------------------------------------------------------------------
 
 
+@pytest.fixture(scope="session")
+def pyinstaller_bundle(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The one-folder bundle, built once per session by packaging/build.sh into a temporary folder (the
+    costliest step of the suite): tests/test_bundle.py runs it, tests/test_deb.py packages it."""
+    from helpers.bundle import build_bundle
+
+    return build_bundle(tmp_path_factory.mktemp("bundle"))
+
+
 @pytest.fixture
 def fixture_body() -> Callable[[str], bytes]:
     """``fixture_body("status-processed")`` -> the bytes of tests/fixtures/status-processed.json."""

@@ -15,96 +15,35 @@
 from __future__ import annotations
 
 import os
-import platform
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
+from helpers.bundle import (
+    BUILD_TIMEOUT,
+    VERSION,
+    check_pig_status_demo,
+    check_self_test_output,
+    files_under,
+    isolated_env,
+    run,
+    run_build_sh,
+)
 
-import pig_desktop
-from pig_desktop import assets
 from pig_desktop.demo import PROCESSED_JOB
 
 pytestmark = pytest.mark.slow
-
-REPO = Path(__file__).resolve().parent.parent
-BUILD_SH = REPO / "packaging" / "build.sh"
-VERSION = pig_desktop.__version__
-BUILD_TIMEOUT = 600
-RUN_TIMEOUT = 90
-
-
-def _arch() -> str:
-    machine = platform.machine().lower()
-    return {"aarch64": "arm64", "amd64": "x86_64", "x64": "x86_64"}.get(machine, machine)
-
-
-def _build(tmp: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    env = dict(os.environ, PYTHON=sys.executable)  # build with the interpreter that runs the tests
-    run = subprocess.run(
-        [str(BUILD_SH), "--dist", str(tmp / "dist"), "--work", str(tmp / "work"), *args],
-        cwd=tmp,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=BUILD_TIMEOUT,
-    )
-    assert run.returncode == 0, f"build.sh {' '.join(args)} failed:\n{run.stdout}\n{run.stderr}"
-    return run
-
-
-def isolated_env(tmp: Path, **changes: str) -> dict[str, str]:
-    """No display, and a home, XDG folders and PIG_DESKTOP_HOME that are empty folders of their own."""
-    env = {k: v for k, v in os.environ.items() if k not in {"DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM"}}
-    for name in ("HOME", "XDG_CONFIG_HOME", "XDG_DATA_HOME", "XDG_CACHE_HOME", "XDG_STATE_HOME"):
-        folder = tmp / name.lower()
-        folder.mkdir()
-        env[name] = str(folder)
-    (tmp / "pig-home").mkdir()
-    env["PIG_DESKTOP_HOME"] = str(tmp / "pig-home")
-    env.update(changes)
-    return env
-
-
-def files_under(folder: Path) -> list[str]:
-    return sorted(p.relative_to(folder).as_posix() for p in folder.rglob("*") if p.is_file())
-
-
-def run(cmd: list[str], cwd: Path, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(cmd, cwd=cwd, env=env, capture_output=True, text=True, timeout=RUN_TIMEOUT)
-
-
-def check_self_test_output(
-    result: subprocess.CompletedProcess[str], installed_as: str, icons_from: Path
-) -> None:
-    output = result.stdout + result.stderr
-    assert result.returncode == 0, output
-    assert "Traceback" not in output, output
-    lines = [line for line in result.stdout.splitlines() if line.strip()]
-    assert lines[-1] == "Self-test passed: PIG Desktop is ready to use.", output
-    expected = [
-        f"ok   PIG Desktop {VERSION} ({installed_as}",
-        "(display: offscreen)",
-        f"all {len(assets.all_icon_paths())} icons load (from {icons_from})",
-        "password keychain works (keyring.backends.SecretService.Keyring)",
-        "secure connections: the system's certificate store loads",
-        f"practice server check: job {PROCESSED_JOB} is Processed",
-    ]
-    for text in expected:
-        assert [line for line in lines if line.startswith("ok   ") and text in line], (
-            f"{text!r} in:\n{output}"
-        )
 
 
 # ---- the PyInstaller one-folder bundle ---------------------------------------------------------------------
 
 
 @pytest.fixture(scope="module")
-def bundle(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    tmp = tmp_path_factory.mktemp("bundle")
-    _build(tmp)
-    folder = tmp / "dist" / f"pig-desktop-{VERSION}-linux-{_arch()}"
+def bundle(pyinstaller_bundle: Path) -> Path:
+    """The session's one bundle build (conftest.py), which tests/test_deb.py packages as well."""
+    folder = pyinstaller_bundle
+    tmp = folder.parent.parent
     assert (folder / "pig-desktop").is_file() and os.access(folder / "pig-desktop", os.X_OK)
     # Only the bundle and its archive in the dist folder; scratch files went to --work, not the checkout.
     assert sorted(p.name for p in (tmp / "dist").iterdir()) == [folder.name, f"{folder.name}.tar.gz"]
@@ -134,6 +73,20 @@ def test_bundle_answers_version_without_a_display(bundle: Path, tmp_path: Path) 
     assert result.stdout.strip() == f"pig-desktop {VERSION}"
 
 
+def test_bundle_pig_status_is_the_same_program_under_the_cli_name(bundle: Path, tmp_path: Path) -> None:
+    import tarfile
+
+    # A relative symlink, so it survives unpacking the archive anywhere; entry.py picks the CLI by argv[0].
+    assert os.readlink(bundle / "pig-status") == "pig-desktop"
+    with tarfile.open(bundle.parent / f"{bundle.name}.tar.gz") as archive:
+        link = archive.getmember(f"{bundle.name}/pig-status")
+    assert link.issym() and link.linkname == "pig-desktop"
+    env = isolated_env(tmp_path)
+    check_pig_status_demo(run([str(bundle / "pig-status"), "--demo", PROCESSED_JOB], tmp_path, env))
+    usage = run([str(bundle / "pig-status")], tmp_path, env)
+    assert usage.returncode == 64 and "pig-status: " in usage.stderr, usage.stdout + usage.stderr
+
+
 @pytest.mark.keychain
 def test_bundle_self_test_passes_and_writes_only_its_own_folders(bundle: Path, tmp_path: Path) -> None:
     env = isolated_env(tmp_path)
@@ -160,7 +113,7 @@ def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The wheel ``packaging/build.sh --wheel`` builds, beside ``constraints.txt``: the versions of this test
     environment, so what gets installed from the registry is what the suite runs with."""
     tmp = tmp_path_factory.mktemp("wheel")
-    _build(tmp, "--wheel")
+    run_build_sh(tmp, "--wheel")
     (built,) = (tmp / "dist").glob("*.whl")
     assert built.name == f"pig_desktop-{VERSION}-py3-none-any.whl"
     constraints = built.parent / "constraints.txt"

@@ -87,6 +87,28 @@ def test_build_script_is_executable_and_parses() -> None:
     assert refused.returncode == 2 and "--bogus" in refused.stderr
 
 
+def test_deb_build_is_wired_into_build_sh_and_refuses_what_is_not_a_bundle(tmp_path: Path) -> None:
+    build_deb = PACKAGING / "build-deb.sh"
+    assert os.access(build_deb, os.X_OK)
+    subprocess.run(["bash", "-n", str(build_deb)], check=True)
+    shown = subprocess.run([str(BUILD_SH), "--help"], capture_output=True, text=True, check=True)
+    assert "--deb" in shown.stdout and "build-deb.sh" in shown.stdout
+    # --deb is made from the one-folder bundle: refused with the other modes before anything is built.
+    refused = subprocess.run([str(BUILD_SH), "--deb", "--wheel"], capture_output=True, text=True)
+    assert refused.returncode == 2 and "--deb" in refused.stderr
+    not_a_bundle = subprocess.run(
+        [str(build_deb), "--bundle", str(tmp_path), "--dist", str(tmp_path / "out")],
+        capture_output=True,
+        text=True,
+    )
+    assert not_a_bundle.returncode == 2 and "one-folder bundle" in not_a_bundle.stderr
+    assert not (tmp_path / "out").exists() or not any((tmp_path / "out").iterdir())
+    unknown = subprocess.run([str(build_deb), "--bogus"], capture_output=True, text=True)
+    assert unknown.returncode == 2 and "--bogus" in unknown.stderr
+    makefile = (REPO / "Makefile").read_text()
+    assert re.search(r"^deb:\n\t.*packaging/build\.sh --deb$", makefile, re.M)
+
+
 def test_macos_info_plist_settings() -> None:
     with open(PACKAGING / "macos" / "Info.plist", "rb") as fh:
         info = plistlib.load(fh)
