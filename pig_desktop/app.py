@@ -45,12 +45,13 @@ class _EarlyLogBuffer(logging.Handler):
         self.records.append(record)
 
 
-def _open_log_file(log_dir: Any, early: _EarlyLogBuffer) -> None:
+def _open_log_file(log_dir: Any, early: _EarlyLogBuffer) -> str:
     """Start the real log file (``store.logsetup``, which pulls in ``logging.handlers``: ~8 ms, so not before
-    the first paint) and write the buffered early records to it. Safe to call twice."""
+    the first paint) and write the buffered early records to it. Safe to call twice. Returns a plain
+    sentence when no log is kept this time ("" otherwise), for the window's banner."""
     logger = logging.getLogger("pig_desktop")  # logsetup.APP_LOGGER, without importing it early
     if early not in logger.handlers:
-        return
+        return ""
     from pig_desktop.store.logsetup import configure_logging
 
     # The file handler first, then the buffer off: a record logged in between (a worker thread) is written
@@ -60,14 +61,16 @@ def _open_log_file(log_dir: Any, early: _EarlyLogBuffer) -> None:
     except OSError as exc:  # a link planted at the log path (LogFileRefused) or an unwritable folder
         logger.removeHandler(early)
         early.records.clear()
-        print(getattr(exc, "message", f"PIG Desktop isn't keeping a log this time: {exc}"), file=sys.stderr)
-        return
+        message = str(getattr(exc, "message", "") or f"PIG Desktop isn't keeping a log this time: {exc}")
+        print(message, file=sys.stderr)
+        return message
     logger.removeHandler(early)
     for record in list(early.records):
         for handler in logger.handlers:
             if record.levelno >= handler.level:
                 handler.handle(record)
     early.records.clear()
+    return ""
 
 
 @dataclass(frozen=True)
@@ -170,9 +173,6 @@ def main(argv: Sequence[str] | None = None) -> int:
     app.previous_crash = install_crash_handlers(dirs.log)  # type: ignore[attr-defined]
     install_qt_message_handler()
 
-    from pig_desktop.ui.shell.main_window import MainWindow
-    from pig_desktop.ui.system.excepthook import install_excepthook
-
     # The demo's sandbox server starts after the first paint; until then its socket already listens (so its
     # address is known now) and holds any connection in its backlog.
     sandbox: list[SandboxServer] = []
@@ -184,6 +184,19 @@ def main(argv: Sequence[str] | None = None) -> int:
         listener = listen_on_loopback()
         host, port = listener.getsockname()[:2]
         demo = DemoAccount(f"http://{host}:{port}", DEMO_EMAIL, DEMO_PASSWORD, ACTIVE_TOKEN, ACTIVE_ORG)
+
+    # The language and the looks before any widget exists: every string is translated when it is built.
+    from pig_desktop import i18n
+    from pig_desktop.ui.settings.appearance import apply_appearance
+    from pig_desktop.ui.settings.controller import load_start_settings
+
+    loaded_settings = load_start_settings(dirs.settings_file, demo)
+    i18n.setup(loaded_settings.settings.language)
+    if loaded_settings.settings.appearance != "system":  # "system" is what Qt already shows
+        apply_appearance(app, loaded_settings.settings.appearance)
+
+    from pig_desktop.ui.shell.main_window import MainWindow
+    from pig_desktop.ui.system.excepthook import install_excepthook
 
     def stop_sandbox() -> None:
         for server in sandbox:
@@ -204,7 +217,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         stop_sandbox()
         return 0
 
-    window = MainWindow(StartOptions(dirs=dirs, demo=demo, jobs=args.jobs))
+    window = MainWindow(StartOptions(dirs=dirs, demo=demo, jobs=args.jobs, settings=loaded_settings))
     reporter = install_excepthook(window.show_unexpected_error, window)
     controller: list[Any] = []  # the WatchController, once attached
 
@@ -216,7 +229,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         try:
             from pig_desktop.ui.watching.controller import WatchController
 
-            controller.append(WatchController.for_window(window, single_instance=instance))
+            watch = WatchController.for_window(window, single_instance=instance)
+            controller.append(watch)
+            if args.hidden:
+                watch.start_hidden()
         except Exception:  # watching is an extra: the window still works without it
             log.exception("watching could not start")
             window.banner.show_error(
@@ -233,9 +249,13 @@ def main(argv: Sequence[str] | None = None) -> int:
             sandbox.append(server)
 
     def after_first_paint() -> None:
+        from pig_desktop.ui.system.crash_notice import show_crash_notice
         from pig_desktop.ui.system.icons import app_icon
 
-        _open_log_file(dirs.log, early_log)
+        refused = _open_log_file(dirs.log, early_log)
+        if refused:
+            window.banner.show_notice(refused, key="log-refused")
+        show_crash_notice(window.banner, app.previous_crash)  # type: ignore[attr-defined]
         if instance.server is None and not instance.listen():
             log.info("another PIG Desktop started at the same moment; this one runs on its own")
         # All sizes of the app icon (for dialogs and the task bar); decoding them is ~9 ms.
@@ -244,7 +264,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     window.first_painted.connect(start_sandbox)
     window.first_painted.connect(after_first_paint)
     window.ready.connect(attach_watching)
-    window.show()
+    if args.hidden:
+        # Started at sign-in: no window on screen; the deferred start runs on its fallback timer, and the
+        # watch feature lives in the tray (or, with no tray, the window shows minimised: start_hidden()).
+        log.info("started hidden")
+    else:
+        window.show()
     try:
         return int(app.exec())
     finally:

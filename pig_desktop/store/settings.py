@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any, Final, Literal
 
 from pig_desktop.core.servers import DEFAULT_STATUS_PATH
+from pig_desktop.i18n import CHOICES as I18N_CHOICES
 from pig_desktop.store.atomic import write_text_atomically
 from pig_desktop.store.paths import backup_path
 
@@ -35,6 +36,10 @@ HISTORY_LIMIT_RANGE: Final = (10, 100_000)
 RATE_RANGE: Final = (0.1, 20.0)
 WATCH_HOURS_RANGE: Final = (0.1, 24.0 * 30)
 POLL_INTERVAL_RANGE: Final = (1.0, 3600.0)
+PROXY_PORT_RANGE: Final = (1, 65535)
+LANGUAGE_CHOICES: Final[tuple[str, ...]] = I18N_CHOICES
+# The same words as ui.settings.appearance.CHOICES (a Qt module this one must not import).
+APPEARANCE_CHOICES: Final[tuple[str, ...]] = ("system", "light", "dark")
 
 # Key fragments that mark a password-like key; such keys are never read or written.
 _PASSWORD_KEY_MARKERS: Final = ("password", "passwd", "passwort", "pwd")
@@ -83,6 +88,8 @@ class Settings:
     proxy_port: int = 8080
     proxy_user: str = ""
     start_at_sign_in: bool = False  # "Start PIG Desktop when I sign in" (store/autostart.py writes the entry)
+    language: str = "system"  # "system" or a code of LANGUAGE_CHOICES; applies at the next start
+    appearance: str = "system"  # "system", "light" or "dark"; applies at once
     # Unknown keys from the file (e.g. written by a newer version), written back unchanged. Not hashed, so a
     # Settings value stays hashable.
     extra: dict[str, Any] = field(default_factory=dict, hash=False)
@@ -220,9 +227,15 @@ def _parse(data: Mapping[str, Any]) -> tuple[Settings, list[str]]:
     values["watch_rate_limit"] = _clamp(take("watch_rate_limit", _as_float), RATE_RANGE)
     values["watch_max_hours"] = _clamp(take("watch_max_hours", _as_float), WATCH_HOURS_RANGE)
     values["poll_interval"] = _clamp(take("poll_interval", _as_float), POLL_INTERVAL_RANGE)
-    values["proxy_port"] = int(_clamp(round(take("proxy_port", _as_float) or 8080), (1, 65535)))
+    values["proxy_port"] = int(_clamp(round(take("proxy_port", _as_float) or 8080), PROXY_PORT_RANGE))
     limit = take("history_limit", _as_float)
     values["history_limit"] = int(_clamp(round(limit), HISTORY_LIMIT_RANGE))
+    for name, choices in (("language", LANGUAGE_CHOICES), ("appearance", APPEARANCE_CHOICES)):
+        choice = take(name, _as_str)
+        if choice not in choices:
+            problems.append(name)
+            choice = getattr(defaults, name)
+        values[name] = choice
 
     notices = data.get("shown_notices", [])
     if isinstance(notices, list | tuple):
@@ -281,6 +294,8 @@ _FIELD_LABELS: Final = {
     "proxy_port": "proxy port",
     "proxy_user": "proxy user",
     "start_at_sign_in": "start when I sign in",
+    "language": "language",
+    "appearance": "appearance",
 }
 _PARTIAL_BACKUP_NOTICE = " A copy of the old file was kept as {name}."
 
@@ -357,7 +372,10 @@ def save_settings(settings: Settings, path: Path) -> None:
 
 
 __all__ = [
+    "APPEARANCE_CHOICES",
     "DEFAULT_STATUS_PATH_TEMPLATE",
+    "LANGUAGE_CHOICES",
+    "PROXY_PORT_RANGE",
     "LoadedSettings",
     "SERVER_KINDS",
     "ServerKind",

@@ -24,8 +24,9 @@ from pig_desktop.store.paths import AppDirs
 if TYPE_CHECKING:
     from pig_desktop.core.client import CinxClient
     from pig_desktop.core.policy import RetryPolicy
+    from pig_desktop.core.proxy import ResolvedProxy
     from pig_desktop.store.credentials import SessionPasswords
-    from pig_desktop.store.settings import Settings
+    from pig_desktop.store.settings import LoadedSettings, Settings
 
 log = logging.getLogger(__name__)
 
@@ -53,6 +54,8 @@ class StartOptions:
     demo: DemoAccount | None = None
     jobs: tuple[str, ...] = ()
     restore_session: bool = True  # look for a saved password and sign in silently
+    #: The settings already read at start-up (for the language and appearance); None: the window reads them.
+    settings: LoadedSettings | None = None
 
 
 def demo_dirs(dirs: AppDirs) -> AppDirs:
@@ -76,8 +79,24 @@ def settings_server(settings: Settings) -> str:
     return server_for(settings.server_kind, settings.custom_server)
 
 
+def proxy_for(settings: Settings, server: str) -> ResolvedProxy | None:
+    """The proxy for ``server``: the manual one from Settings (its password from the keychain), else the
+    desktop's (Qt's system proxy for this URL), else none."""
+    # Lazy: QtNetwork and urllib.request are not needed for the first frame.
+    from pig_desktop.core.proxy import ManualProxy
+    from pig_desktop.store.proxy_password import PROXY_PASSWORDS
+    from pig_desktop.ui.system.system_proxy import proxy_for_server
+
+    manual = None
+    password = ""
+    if settings.proxy_host.strip():
+        manual = ManualProxy(settings.proxy_host.strip(), settings.proxy_port, settings.proxy_user)
+        password = PROXY_PASSWORDS.get(settings.proxy_host, settings.proxy_port, settings.proxy_user)
+    return proxy_for_server(server, manual, password)
+
+
 def connection_for(settings: Settings, server: str, email: str, password: str, api_token: str) -> Connection:
-    """A Connection with the network preferences from ``settings``."""
+    """A Connection with the network preferences from ``settings`` (the proxy included)."""
     return Connection(
         server=server,
         email=email,
@@ -87,17 +106,19 @@ def connection_for(settings: Settings, server: str, email: str, password: str, a
         connect_timeout=settings.connect_timeout,
         read_timeout=settings.read_timeout,
         ca_bundle=settings.ca_bundle,
+        proxy=proxy_for(settings, server),
     )
 
 
 def with_preferences(session: Session, settings: Settings) -> Session:
-    """The same sign-in with new network preferences (timeouts, CA file, status path)."""
+    """The same sign-in with new network preferences (timeouts, CA file, status path, proxy)."""
     conn = replace(
         session.connection,
         status_path_template=settings.status_path_template,
         connect_timeout=settings.connect_timeout,
         read_timeout=settings.read_timeout,
         ca_bundle=settings.ca_bundle,
+        proxy=proxy_for(settings, session.connection.server),
     )
     return replace(session, connection=conn)
 
@@ -213,6 +234,23 @@ def find_saved_password(memory: PasswordMemory, server: str, email: str) -> Keyc
         log.warning("no keychain at start: %s", exc.detail)
         return KeychainResult(notice=exc.message, detail=exc.detail)
     return KeychainResult(password=password)
+
+
+def warm_proxy_password(settings: Settings) -> None:
+    """Read the manual proxy's password from the keychain now (in a worker), so building the connection on
+    the GUI thread finds it in memory."""
+    if settings.proxy_host.strip() and settings.proxy_user:
+        from pig_desktop.store.proxy_password import PROXY_PASSWORDS
+
+        PROXY_PASSWORDS.get(settings.proxy_host, settings.proxy_port, settings.proxy_user)
+
+
+def find_saved_password_and_proxy(
+    memory: PasswordMemory, settings: Settings, server: str, email: str
+) -> KeychainResult:
+    """:func:`find_saved_password`, after reading the proxy's password too (both from the keychain)."""
+    warm_proxy_password(settings)
+    return find_saved_password(memory, server, email)
 
 
 def forget_password(memory: PasswordMemory, server: str, email: str) -> KeychainResult:

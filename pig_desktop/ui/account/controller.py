@@ -26,7 +26,7 @@ from pig_desktop.ui.account.app_state import (
     KeychainResult,
     PasswordMemory,
     connection_for,
-    find_saved_password,
+    find_saved_password_and_proxy,
     forget_password,
     remember_password,
     server_display_name,
@@ -126,7 +126,9 @@ class AccountController(QObject):
             self.error.emit(exc.message, exc.detail)
             self.restore_done.emit()
             return
-        task = self._tasks.run(find_saved_password, self._memory, server, settings.email, name="keychain-get")
+        task = self._tasks.run(
+            find_saved_password_and_proxy, self._memory, settings, server, settings.email, name="keychain-get"
+        )
         task.succeeded.connect(lambda result: self._on_password_found(server, result))
         task.failed.connect(self._on_restore_failed)
 

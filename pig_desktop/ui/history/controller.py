@@ -23,6 +23,7 @@ from pig_desktop.ui.system.task_group import TaskGroup
 
 if TYPE_CHECKING:
     from pig_desktop.core.outcome import StatusReport
+    from pig_desktop.store.database import StoreProblem
     from pig_desktop.store.history import HistoryEntry, HistoryStore
     from pig_desktop.ui.history.panel import HistoryPanel
 
@@ -60,6 +61,9 @@ class HistoryController(QObject):
     open_done = Signal()
     #: A notice for the banner: (text, detail, key).
     notice = Signal(str, str, str)
+    #: The history file's write problem started (message, detail) or ended ("", ""). Emitted from the writing
+    #: thread; Qt queues it to the GUI thread.
+    problem_changed = Signal(str, str)
 
     def __init__(
         self, history_file: Path, settings: SettingsController, parent: QObject | None = None
@@ -93,12 +97,23 @@ class HistoryController(QObject):
             store.close()
             return
         self._store = store
+        store.on_problem = self._on_store_problem
         # No parent yet: the shell's splitter.replaceWidget() refuses a widget already in it.
         self.panel = HistoryPanel(store, listing=opened.listing)
         self.panel_ready.emit(self.panel)
         if store.notice:
             self.notice.emit(store.notice, store.detail, "history-notice")
         self.open_done.emit()
+
+    def _on_store_problem(self, problem: StoreProblem | None) -> None:
+        # On the thread that wrote: only a signal, nothing else of Qt. A problem from how the file was opened
+        # (moved aside, memory only) is already the start notice; only write problems come and go.
+        from pig_desktop.store.database import WRITE_KINDS
+
+        if problem is not None and problem.kind in WRITE_KINDS:
+            self.problem_changed.emit(problem.message, problem.detail)
+        else:
+            self.problem_changed.emit("", "")
 
     def _on_open_failed(self, message: str, detail: str) -> None:
         self.open_failed.emit(message, detail)

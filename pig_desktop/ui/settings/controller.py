@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import QWidget
 
-from pig_desktop.i18n import _
+from pig_desktop.i18n import N_, _
 from pig_desktop.store.settings import LoadedSettings, Settings, load_settings, save_settings
 from pig_desktop.ui.account.app_state import DemoAccount
 
@@ -24,9 +24,28 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-__all__ = ["MSG_SAVE_FAILED", "SettingsController", "load_start_settings"]
+__all__ = [
+    "MSG_AUTOSTART_FAILED",
+    "MSG_SAVE_FAILED",
+    "NOTICE_OFFER_AUTOSTART",
+    "SettingsController",
+    "load_start_settings",
+]
 
 MSG_SAVE_FAILED = "PIG Desktop couldn't save your settings. They apply until you close it."
+MSG_AUTOSTART_FAILED = N_(
+    "PIG Desktop couldn't change whether it starts when you sign in, because the start-up entry couldn't be "
+    "written. Please check that your account may change files in your settings folder, then try again."
+)
+MSG_PROXY_PASSWORD_FAILED = N_(
+    "The proxy password couldn't be kept in the keychain, so it is used only until you close PIG Desktop. "
+    "{reason}"
+)
+#: The one-time offer, shown when the user first watches a job.
+NOTICE_OFFER_AUTOSTART = "offer-autostart"
+TEXT_OFFER_AUTOSTART = N_(
+    "PIG Desktop can start when you sign in, so it goes on watching your jobs after the computer restarts."
+)
 
 
 def load_start_settings(settings_file: Path, demo: DemoAccount | None) -> LoadedSettings:
@@ -52,6 +71,8 @@ class SettingsController(QObject):
     save_failed = Signal(str, str)
     #: A notice for the banner: (text, detail, key).
     notice = Signal(str, str, str)
+    #: A one-time question for the banner: (text, button label, key); the button calls ``accept_offer(key)``.
+    offer = Signal(str, str, str)
 
     def __init__(self, settings_file: Path, loaded: LoadedSettings, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -84,6 +105,69 @@ class SettingsController(QObject):
         self.save(new)
         self.applied.emit(old, new)
 
+    def apply_changes(self, new: Settings, proxy_password: str | None = None) -> None:
+        """What the dialog's OK does: the proxy password to the keychain, the start-up entry, the appearance
+        at once, then :meth:`apply`. A part that fails is told plainly and the rest still applies."""
+        old = self._settings
+        if proxy_password is not None:
+            self._keep_proxy_password(new, proxy_password)
+        if new.start_at_sign_in != old.start_at_sign_in and not self._set_autostart(new.start_at_sign_in):
+            new = dataclasses.replace(new, start_at_sign_in=old.start_at_sign_in)
+        if new.appearance != old.appearance:
+            self._apply_appearance(new.appearance)
+        self.apply(new)
+
+    def _keep_proxy_password(self, new: Settings, password: str) -> None:
+        from pig_desktop.store.credentials import KeychainUnavailable
+        from pig_desktop.store.proxy_password import PROXY_PASSWORDS
+
+        try:
+            PROXY_PASSWORDS.set(new.proxy_host, new.proxy_port, new.proxy_user, password)
+        except KeychainUnavailable as exc:
+            log.warning("proxy password kept in memory only: %s", exc.detail)
+            self.notice.emit(
+                _(MSG_PROXY_PASSWORD_FAILED).format(reason=exc.message), exc.detail, "proxy-password"
+            )
+
+    def _set_autostart(self, enabled: bool) -> bool:
+        from pig_desktop.store.autostart import set_start_at_sign_in
+
+        try:
+            set_start_at_sign_in(enabled)
+        except OSError as exc:
+            log.warning("could not change the autostart entry: %s", exc)
+            self.save_failed.emit(_(MSG_AUTOSTART_FAILED), str(exc))
+            return False
+        return True
+
+    @staticmethod
+    def _apply_appearance(choice: str) -> None:
+        from PySide6.QtWidgets import QApplication
+
+        from pig_desktop.ui.settings.appearance import apply_appearance
+
+        app = QApplication.instance()
+        if isinstance(app, QApplication):
+            apply_appearance(app, choice)
+
+    def offer_autostart(self) -> None:
+        """The user watches a job: offer once to start at sign-in (not when it already does)."""
+        if self._settings.start_at_sign_in or self.was_shown(NOTICE_OFFER_AUTOSTART):
+            return
+        self.offer.emit(_(TEXT_OFFER_AUTOSTART), _("Start at sign-in"), NOTICE_OFFER_AUTOSTART)
+        self.remember_shown(NOTICE_OFFER_AUTOSTART)
+
+    def accept_offer(self, key: str) -> None:
+        """The button of an :attr:`offer` was pressed."""
+        if key == NOTICE_OFFER_AUTOSTART and not self._settings.start_at_sign_in:
+            if self._set_autostart(True):
+                self.apply(dataclasses.replace(self._settings, start_at_sign_in=True))
+                self.notice.emit(
+                    _("PIG Desktop now starts when you sign in. You can turn this off in Settings."),
+                    "",
+                    "autostart-on",
+                )
+
     def open_dialog(self, parent: QWidget) -> QWidget:
         from pig_desktop.ui.settings.dialog import SettingsDialog
 
@@ -97,7 +181,7 @@ class SettingsController(QObject):
     def _on_accepted(self, dialog: SettingsDialog) -> None:
         new = dialog.result_settings()
         if new is not None:
-            self.apply(new)
+            self.apply_changes(new, dialog.result_proxy_password())
 
     # -- one-time notices ------------------------------------------------------------------------------------
 

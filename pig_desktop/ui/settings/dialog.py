@@ -1,8 +1,11 @@
-"""The Settings dialog: server, certificate file, time limits, history size, notifications and watching.
+"""The Settings dialog: server, certificate file, time limits, proxy, history size, notifications, watching,
+starting at sign-in, language and appearance.
 
 It edits a copy of :class:`~pig_desktop.store.settings.Settings` and hands back the new value
 (:meth:`SettingsDialog.result_settings`); the window saves it atomically. Bad values are refused inline
-(the OK button stays disabled and a sentence says what to fix), never with a modal message box.
+(the OK button stays disabled and a sentence says what to fix), never with a modal message box. The proxy
+password is never part of the settings: :meth:`SettingsDialog.result_proxy_password` hands it to the
+controller, which keeps it in the keychain only.
 """
 
 from __future__ import annotations
@@ -31,10 +34,35 @@ from PySide6.QtWidgets import (
 
 from pig_desktop.core.errors import ConfigError
 from pig_desktop.core.servers import SERVER_NAMES, normalize_server
-from pig_desktop.i18n import _
+from pig_desktop.i18n import LANGUAGE_NAMES, _, format_decimal, ngettext
+from pig_desktop.store.settings import PROXY_PORT_RANGE
 
 if TYPE_CHECKING:
     from pig_desktop.store.settings import Settings
+
+
+class RateSpinBox(QDoubleSpinBox):
+    """Checks per second: "2 checks per second", "0.5 checks per second", "1 check per second"."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setDecimals(1)
+        self.valueChanged.connect(self._update_suffix)
+        self._update_suffix(self.value())
+
+    def textFromValue(self, value: float) -> str:  # noqa: N802 - Qt's name
+        places = 0 if float(value).is_integer() else 1
+        return format_decimal(value, places)
+
+    def valueFromText(self, text: str) -> float:  # noqa: N802 - Qt's name
+        number = text.replace(self.suffix(), "").strip().replace(",", ".")
+        try:
+            return float(number)
+        except ValueError:
+            return self.value()
+
+    def _update_suffix(self, value: float) -> None:
+        self.setSuffix(ngettext(" check per second", " checks per second", 1 if value == 1 else 2))
 
 
 class SettingsDialog(QDialog):
@@ -44,6 +72,7 @@ class SettingsDialog(QDialog):
         self.setWindowTitle(_("Settings"))
         self._settings = settings
         self._result: Settings | None = None
+        self._proxy_password: str | None = None
 
         # -- connection --
         self.server = QComboBox(self)
@@ -86,7 +115,7 @@ class SettingsDialog(QDialog):
         # -- history, notifications, watching --
         self.history_limit = QSpinBox(self)
         self.history_limit.setObjectName("settingsHistoryLimit")
-        self.history_limit.setAccessibleName(_("Number of lookups to keep"))
+        self.history_limit.setAccessibleName(_("Number of recent checks to keep"))
         self.history_limit.setRange(10, 100_000)
         self.history_limit.setSingleStep(100)
         self.history_limit.setValue(settings.history_limit)
@@ -98,13 +127,11 @@ class SettingsDialog(QDialog):
         self.failures_only.setChecked(settings.notify_failures_only)
         self.notifications.toggled.connect(self.failures_only.setEnabled)
         self.failures_only.setEnabled(settings.notifications)
-        self.watch_rate = QDoubleSpinBox(self)
+        self.watch_rate = RateSpinBox(self)
         self.watch_rate.setObjectName("settingsWatchRate")
         self.watch_rate.setAccessibleName(_("Most checks per second while watching"))
         self.watch_rate.setRange(0.1, 20.0)
-        self.watch_rate.setDecimals(1)
         self.watch_rate.setSingleStep(0.5)
-        self.watch_rate.setSuffix(_(" per second"))
         self.watch_rate.setValue(settings.watch_rate_limit)
         self.watch_hours = QDoubleSpinBox(self)
         self.watch_hours.setObjectName("settingsWatchHours")
@@ -116,11 +143,75 @@ class SettingsDialog(QDialog):
 
         general = QGroupBox(_("History and watching"), self)
         form2 = QFormLayout(general)
-        form2.addRow(_("&Keep the last:"), self._with_unit(self.history_limit, _("lookups")))
+        form2.addRow(_("&Keep the last:"), self._with_unit(self.history_limit, _("checks")))
         form2.addRow(_("Notifications:"), self.notifications)
         form2.addRow("", self.failures_only)
-        form2.addRow(_("Check at &most:"), self.watch_rate)
+        form2.addRow(_("Watch at &most:"), self.watch_rate)
         form2.addRow(_("Stop watching &after:"), self.watch_hours)
+
+        # -- proxy --
+        self.proxy_host = QLineEdit(settings.proxy_host, self)
+        self.proxy_host.setObjectName("proxyHostEdit")
+        self.proxy_host.setAccessibleName(_("Proxy server"))
+        self.proxy_host.setPlaceholderText(_("Empty: use the computer's proxy settings"))
+        self.proxy_port = QSpinBox(self)
+        self.proxy_port.setObjectName("proxyPortSpin")
+        self.proxy_port.setAccessibleName(_("Proxy port"))
+        self.proxy_port.setRange(*PROXY_PORT_RANGE)
+        self.proxy_port.setValue(settings.proxy_port)
+        self.proxy_user = QLineEdit(settings.proxy_user, self)
+        self.proxy_user.setObjectName("proxyUserEdit")
+        self.proxy_user.setAccessibleName(_("Proxy user name"))
+        self.proxy_user.setPlaceholderText(_("Only if the proxy asks for one"))
+        self.proxy_password = QLineEdit(self)
+        self.proxy_password.setObjectName("proxyPasswordEdit")
+        self.proxy_password.setAccessibleName(_("Proxy password"))
+        self.proxy_password.setEchoMode(QLineEdit.EchoMode.Password)
+        self.proxy_password.setPlaceholderText(
+            _("Unchanged (kept in the keychain)") if settings.proxy_user else _("Kept in the keychain")
+        )
+        proxy = QGroupBox(_("Proxy"), self)
+        form_proxy = QFormLayout(proxy)
+        for text, widget in (
+            (_("Proxy &server:"), self.proxy_host),
+            (_("P&ort:"), self.proxy_port),
+            (_("&User:"), self.proxy_user),
+            (_("Pass&word:"), self.proxy_password),
+        ):
+            label = QLabel(text, self)
+            label.setBuddy(widget)
+            form_proxy.addRow(label, widget)
+        self.proxy_host.textChanged.connect(self._on_proxy_host)
+        self._on_proxy_host()
+
+        # -- starting and looks --
+        self.start_at_sign_in = QCheckBox(_("Start PIG Desktop when I sign in"), self)
+        self.start_at_sign_in.setObjectName("startAtSignInCheck")
+        self.start_at_sign_in.setAccessibleName(_("Start PIG Desktop when I sign in"))
+        self.start_at_sign_in.setToolTip(_("It starts in the tray and goes on watching your saved jobs."))
+        self.start_at_sign_in.setChecked(settings.start_at_sign_in)
+        self.language = QComboBox(self)
+        self.language.setObjectName("languageCombo")
+        self.language.setAccessibleName(_("Language (applies after a restart)"))
+        self.language.addItem(_("System"), "system")
+        for code, name in LANGUAGE_NAMES.items():
+            self.language.addItem(name, code)  # each language in its own words
+        self.language.setCurrentIndex(max(0, self.language.findData(settings.language)))
+        self.appearance = QComboBox(self)
+        self.appearance.setObjectName("appearanceCombo")
+        self.appearance.setAccessibleName(_("Appearance"))
+        for choice, name in (("system", _("System")), ("light", _("Light")), ("dark", _("Dark"))):
+            self.appearance.addItem(name, choice)
+        self.appearance.setCurrentIndex(max(0, self.appearance.findData(settings.appearance)))
+        looks = QGroupBox(_("Start and appearance"), self)
+        form_looks = QFormLayout(looks)
+        form_looks.addRow("", self.start_at_sign_in)
+        language_label = QLabel(_("&Language:"), self)
+        language_label.setBuddy(self.language)
+        form_looks.addRow(language_label, self._with_unit(self.language, _("Applies after a restart")))
+        appearance_label = QLabel(_("A&ppearance:"), self)
+        appearance_label.setBuddy(self.appearance)
+        form_looks.addRow(appearance_label, self.appearance)
 
         # -- advanced --
         self.status_path = QLineEdit(settings.status_path_template, self)
@@ -160,13 +251,15 @@ class SettingsDialog(QDialog):
         layout.setContentsMargins(16, 16, 16, 12)
         layout.setSpacing(12)
         layout.addWidget(connection)
+        layout.addWidget(proxy)
         layout.addWidget(general)
+        layout.addWidget(looks)
         layout.addWidget(advanced)
         layout.addWidget(self.error)
         layout.addWidget(self.buttons)
 
         self.server.currentIndexChanged.connect(self._on_server_kind)
-        for edit in (self.custom_url, self.status_path):
+        for edit in (self.custom_url, self.status_path, self.proxy_host):
             edit.textChanged.connect(self._validate)
         self.server.currentIndexChanged.connect(self._validate)
         self._on_server_kind()
@@ -190,6 +283,11 @@ class SettingsDialog(QDialog):
         box.setSuffix(_(" seconds"))
         box.setValue(value)
         return box
+
+    def _on_proxy_host(self, *_args: object) -> None:
+        manual = bool(self.proxy_host.text().strip())
+        for widget in (self.proxy_port, self.proxy_user, self.proxy_password):
+            widget.setEnabled(manual)
 
     def _browse_ca(self) -> None:
         start = str(Path(self.ca_bundle.text()).parent) if self.ca_bundle.text() else str(Path.home())
@@ -228,6 +326,12 @@ class SettingsDialog(QDialog):
         ca = self.ca_bundle.text().strip()
         if ca and not Path(ca).is_file():
             return _("The certificate file can't be found. Choose it again, or clear the field.")
+        host = self.proxy_host.text().strip()
+        if host and (any(c.isspace() for c in host) or "/" in host or "@" in host):
+            return _(
+                "The proxy server is a name or address only, such as proxy.example.com, without "
+                "http:// or a user name. Ask IT for it if you are not sure."
+            )
         return ""
 
     def _validate(self, *_args: object) -> None:
@@ -258,9 +362,21 @@ class SettingsDialog(QDialog):
             notify_failures_only=self.failures_only.isChecked(),
             watch_rate_limit=float(self.watch_rate.value()),
             watch_max_hours=float(self.watch_hours.value()),
+            proxy_host=self.proxy_host.text().strip(),
+            proxy_port=int(self.proxy_port.value()),
+            proxy_user=self.proxy_user.text().strip(),
+            start_at_sign_in=self.start_at_sign_in.isChecked(),
+            language=str(self.language.currentData()),
+            appearance=str(self.appearance.currentData()),
         )
+        if self.proxy_password.text() and self._result.proxy_host and self._result.proxy_user:
+            self._proxy_password = self.proxy_password.text()
         self.accept()
 
     def result_settings(self) -> Settings | None:
         """The edited settings after OK, else None."""
         return self._result
+
+    def result_proxy_password(self) -> str | None:
+        """The proxy password typed, for the keychain; None to leave the stored one as it is."""
+        return self._proxy_password if self._result is not None else None

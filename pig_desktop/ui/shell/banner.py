@@ -170,6 +170,12 @@ class Banner(QFrame):
             self.hide()
             self.closed.emit()
 
+    def withdraw(self, key: str) -> None:
+        """Take back the message with ``key`` (on screen or queued), e.g. a problem that has ended."""
+        self._queue = [m for m in self._queue if m.key != key]
+        if self._current is not None and self._current.key == key:
+            self.dismiss()
+
     def clear(self) -> None:
         self._queue.clear()
         self._current = None

@@ -31,6 +31,7 @@ from pig_desktop.ui.history.controller import HistoryController
 from pig_desktop.ui.settings.controller import SettingsController, load_start_settings
 from pig_desktop.ui.shell.about import show_about
 from pig_desktop.ui.shell.actions import MenuSlots, build_menus
+from pig_desktop.ui.shell.banner import KIND_INFO, BannerMessage
 from pig_desktop.ui.shell.layout import JobRowSlots, add_panel, build_shell
 from pig_desktop.ui.shell.staged_start import StagedStart
 from pig_desktop.ui.system.icons import app_icon
@@ -45,6 +46,9 @@ if TYPE_CHECKING:
     from pig_desktop.ui.watching.polling import PollingService
 
 log = logging.getLogger(__name__)
+
+#: The banner key of a history write problem (shown until a write works again).
+HISTORY_PROBLEM_KEY = "history-problem"
 
 
 class Stoppable(Protocol):
@@ -87,7 +91,7 @@ class MainWindow(QMainWindow):
         self._quitting = False
         self._shut_down = False
 
-        loaded = load_start_settings(options.dirs.settings_file, demo)
+        loaded = options.settings or load_start_settings(options.dirs.settings_file, demo)
         self.settings_controller = SettingsController(options.dirs.settings_file, loaded, self)
         self._build_shell()
         self.account = AccountController(
@@ -153,6 +157,7 @@ class MainWindow(QMainWindow):
         settings.save_failed.connect(
             lambda msg, detail: self.banner.show_error(msg, detail, key="settings-save")
         )
+        settings.offer.connect(self._show_settings_offer)
         account.session_changed.connect(self._on_session_changed)
         account.status.connect(self.show_status)
         account.error.connect(self.banner.show_error)
@@ -166,6 +171,7 @@ class MainWindow(QMainWindow):
         history.open_failed.connect(self._on_history_failed)
         history.notice.connect(lambda text, detail, key: self.banner.show_notice(text, detail, key=key))
         history.open_done.connect(lambda: self.start.step_done("history"))
+        history.problem_changed.connect(self._on_history_problem)
         self.start.first_painted.connect(self._start_after_first_paint)
         self.start.ready.connect(self._on_ready)
 
@@ -229,7 +235,21 @@ class MainWindow(QMainWindow):
 
     def _on_history_failed(self, message: str, detail: str) -> None:
         self.banner.show_error(message, detail)
-        self.shell.history_placeholder.setText(_("Recent lookups are not available."))
+        self.shell.history_placeholder.setText(_("Recent checks are not available."))
+
+    def _on_history_problem(self, message: str, detail: str) -> None:
+        """A history write failed (a full disk...): say so until a write works again; checking goes on."""
+        if message:
+            self.banner.show_error(message, detail, key=HISTORY_PROBLEM_KEY)
+        else:
+            self.banner.withdraw(HISTORY_PROBLEM_KEY)
+
+    def _show_settings_offer(self, text: str, label: str, key: str) -> None:
+        def accept() -> None:
+            self.banner.withdraw(key)
+            self.settings_controller.accept_offer(key)
+
+        self.banner.show_message(BannerMessage(KIND_INFO, text, "", ((label, accept),), key=key))
 
     def add_panel(self, widget: QWidget, title: str) -> None:
         """Place an extra panel (the watch list) below history and result, a quarter of the height."""
@@ -242,6 +262,7 @@ class MainWindow(QMainWindow):
         self._polling = service
         service.watch_changed.connect(self.countdown.watch_changed)
         service.watch_finished.connect(self._on_watch_finished)
+        service.watch_changed.connect(lambda _state: self.settings_controller.offer_autostart())
         service.report.connect(self._on_watch_report)
         service.set_session(self.account.session())
         service.apply_settings(self.settings_controller.current())

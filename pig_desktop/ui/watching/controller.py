@@ -211,6 +211,14 @@ class WatchController(QObject):
         w.activateWindow()
         self.tray.set_attention(False)
 
+    def start_hidden(self) -> None:
+        """Started at sign-in (``--hidden``): live in the tray with no window on screen until the user opens
+        it (tray, notification, a second start); with no tray to live in, show the window minimised."""
+        if self.tray.available:
+            self._in_tray = True
+        else:
+            self.window.showMinimized()
+
     def open_job(self, job_id: str) -> None:
         """Bring a job's latest result to the window (from the watch list or a finished watch)."""
         self.show_window()
