@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import QWidget
 
-from pig_desktop.i18n import _
+from pig_desktop.i18n import N_, _
 from pig_desktop.store.settings import LoadedSettings, Settings, load_settings, save_settings
 from pig_desktop.ui.account.app_state import DemoAccount
 
@@ -26,7 +26,7 @@ log = logging.getLogger(__name__)
 
 __all__ = ["MSG_SAVE_FAILED", "SettingsController", "load_start_settings"]
 
-MSG_SAVE_FAILED = "PIG Desktop couldn't save your settings. They apply until you close it."
+MSG_SAVE_FAILED = N_("Couldn't save your settings. They apply until you close PIG Desktop.")
 
 
 def load_start_settings(settings_file: Path, demo: DemoAccount | None) -> LoadedSettings:
