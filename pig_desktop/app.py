@@ -60,7 +60,10 @@ def _open_log_file(log_dir: Any, early: _EarlyLogBuffer) -> None:
     except OSError as exc:  # a link planted at the log path (LogFileRefused) or an unwritable folder
         logger.removeHandler(early)
         early.records.clear()
-        print(getattr(exc, "message", f"PIG Desktop isn't keeping a log this time: {exc}"), file=sys.stderr)
+        from pig_desktop.i18n import _
+
+        fallback = _("PIG Desktop isn't keeping a log this time: {problem}").format(problem=exc)
+        print(getattr(exc, "message", fallback), file=sys.stderr)
         return
     logger.removeHandler(early)
     for record in list(early.records):
@@ -219,9 +222,11 @@ def main(argv: Sequence[str] | None = None) -> int:
             controller.append(WatchController.for_window(window, single_instance=instance))
         except Exception:  # watching is an extra: the window still works without it
             log.exception("watching could not start")
+            from pig_desktop.i18n import _
+
             window.banner.show_error(
-                "Watching jobs in the background is not available this time. Checking jobs works as usual.",
-                "see the log file for details",
+                _("Watching jobs in the background isn't available this time. Checking jobs works as usual."),
+                _("See the log file for details."),
             )
 
     def start_sandbox() -> None:

@@ -20,6 +20,7 @@ from PySide6.QtGui import QGuiApplication
 
 from pig_desktop.core.jobid import find_guid
 from pig_desktop.core.session import Session
+from pig_desktop.core.ticket import format_local_clock
 from pig_desktop.i18n import _
 from pig_desktop.ui.account.app_state import ClientHolder
 from pig_desktop.ui.account.controller import AccountController
@@ -212,8 +213,10 @@ class CheckController(QObject):
         self.show_report(result.report, self.ticket_context(result.session))
         if result.entry is not None:
             self._history.show_added(result.entry)
-        when = result.report.checked_at.astimezone().strftime("%H:%M:%S")
-        self.status.emit(_("Checked at %s: %s") % (when, result.report.outcome.label), 6000)
+        when = format_local_clock(result.report.checked_at)
+        self.status.emit(
+            _("Checked at {time}: {outcome}").format(time=when, outcome=result.report.outcome.label), 6000
+        )
         self.check_finished.emit(result.report)
 
     def _on_check_failed(self, message: str, detail: str) -> None:

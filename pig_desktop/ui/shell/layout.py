@@ -118,7 +118,7 @@ def build_shell(window: QMainWindow, slots: JobRowSlots) -> Shell:
     splitter = QSplitter(parent=body)  # horizontal; parents by keyword (docs/architecture.md)
     splitter.setObjectName("mainSplitter")
     splitter.setChildrenCollapsible(False)
-    history_placeholder = QLabel(_("Loading recent lookups\u2026"), splitter)
+    history_placeholder = QLabel(_("Loading recent checks\u2026"), splitter)
     result_placeholder = QLabel(_("No job checked yet.\nPaste a job id above and press Enter."), splitter)
     result_placeholder.setObjectName("resultPlaceholder")
     history_placeholder.setMinimumWidth(220)

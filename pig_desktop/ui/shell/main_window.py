@@ -229,7 +229,7 @@ class MainWindow(QMainWindow):
 
     def _on_history_failed(self, message: str, detail: str) -> None:
         self.banner.show_error(message, detail)
-        self.shell.history_placeholder.setText(_("Recent lookups are not available."))
+        self.shell.history_placeholder.setText(_("Recent checks are not available."))
 
     def add_panel(self, widget: QWidget, title: str) -> None:
         """Place an extra panel (the watch list) below history and result, a quarter of the height."""
