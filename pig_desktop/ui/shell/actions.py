@@ -34,6 +34,9 @@ class MenuSlots:
     switch_organisation: Slot
     sign_out: Slot
     settings: Slot
+    user_guide: Slot
+    shortcuts: Slot
+    report_problem: Slot
     about: Slot
 
 
@@ -50,6 +53,9 @@ class WindowActions:
     switch: QAction
     sign_out: QAction
     settings: QAction
+    user_guide: QAction
+    shortcuts: QAction
+    report_problem: QAction
     about: QAction
 
 
@@ -110,8 +116,16 @@ def build_menus(window: QMainWindow, slots: MenuSlots) -> WindowActions:
     settings_menu.addAction(settings)
 
     help_menu = bar.addMenu(_("&Help"))
-    about = action(_("&About PIG Desktop"), slots.about, None, "aboutAction")
+    user_guide = action(_("&User guide"), slots.user_guide, "F1", "helpUserGuideAction")
+    shortcuts = action(_("&Keyboard shortcuts"), slots.shortcuts, None, "helpShortcutsAction")
+    report_problem = action(
+        _("&Report a problem\u2026"), slots.report_problem, None, "helpReportProblemAction"
+    )
+    about = action(_("&About PIG Desktop"), slots.about, None, "helpAboutAction")
     about.setMenuRole(QAction.MenuRole.AboutRole)
+    for act in (user_guide, shortcuts, report_problem):
+        help_menu.addAction(act)
+    help_menu.addSeparator()
     help_menu.addAction(about)
     return WindowActions(
         save,
@@ -125,5 +139,8 @@ def build_menus(window: QMainWindow, slots: MenuSlots) -> WindowActions:
         switch,
         sign_out,
         settings,
+        user_guide,
+        shortcuts,
+        report_problem,
         about,
     )
