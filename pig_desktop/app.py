@@ -220,6 +220,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             from pig_desktop.ui.watching.controller import WatchController
 
             controller.append(WatchController.for_window(window, single_instance=instance))
+            # Help > Report a problem says which tray and notification path are in use.
+            window.help_controller.set_watching(
+                controller[0].tray.available, controller[0].notifier.backend.name
+            )
         except Exception:  # watching is an extra: the window still works without it
             log.exception("watching could not start")
             from pig_desktop.i18n import _
