@@ -52,7 +52,7 @@ def _open_log_file(log_dir: Any, early: _EarlyLogBuffer) -> str:
     logger = logging.getLogger("pig_desktop")  # logsetup.APP_LOGGER, without importing it early
     if early not in logger.handlers:
         return ""
-    from pig_desktop.store.logsetup import configure_logging
+    from pig_desktop.store.logsetup import LogFileRefused, configure_logging
 
     # The file handler first, then the buffer off: a record logged in between (a worker thread) is written
     # twice rather than lost.
@@ -61,7 +61,10 @@ def _open_log_file(log_dir: Any, early: _EarlyLogBuffer) -> str:
     except OSError as exc:  # a link planted at the log path (LogFileRefused) or an unwritable folder
         logger.removeHandler(early)
         early.records.clear()
-        message = str(getattr(exc, "message", "") or f"PIG Desktop isn't keeping a log this time: {exc}")
+        from pig_desktop.i18n import _
+
+        fallback = _("PIG Desktop isn't keeping a log this time: {problem}").format(problem=exc)
+        message = exc.message if isinstance(exc, LogFileRefused) else fallback
         print(message, file=sys.stderr)
         return message
     logger.removeHandler(early)
@@ -192,6 +195,9 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     loaded_settings = load_start_settings(dirs.settings_file, demo)
     i18n.setup(loaded_settings.settings.language)
+    from pig_desktop.ui.system.qt_translations import install_qt_translations
+
+    install_qt_translations(i18n.current_language(), app)  # Qt's own words (dialog buttons) in that language
     if loaded_settings.settings.appearance != "system":  # "system" is what Qt already shows
         apply_appearance(app, loaded_settings.settings.appearance)
 
@@ -231,13 +237,17 @@ def main(argv: Sequence[str] | None = None) -> int:
 
             watch = WatchController.for_window(window, single_instance=instance)
             controller.append(watch)
+            # Help > Report a problem says which tray and notification path are in use.
+            window.help_controller.set_watching(watch.tray.available, watch.notifier.backend.name)
             if args.hidden:
                 watch.start_hidden()
         except Exception:  # watching is an extra: the window still works without it
             log.exception("watching could not start")
+            from pig_desktop.i18n import _
+
             window.banner.show_error(
-                "Watching jobs in the background is not available this time. Checking jobs works as usual.",
-                "see the log file for details",
+                _("Watching jobs in the background isn't available this time. Checking jobs works as usual."),
+                _("See the log file for details."),
             )
 
     def start_sandbox() -> None:

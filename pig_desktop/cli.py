@@ -289,24 +289,31 @@ def _say(text: str) -> None:
 
 # The core's sentences speak of the app's Settings; the command line has none, so these say what to do here.
 CLI_WORDING: dict[str, str] = {
-    core_client.MSG_TLS: (
+    core_client.MSG_TLS: N_(
         "pig-status couldn't confirm that this is really the CINX server (its security certificate isn't "
         "trusted). If your company inspects internet traffic, ask IT for its certificate file and give it "
         "with --ca-bundle FILE (or PIG_CA_BUNDLE)."
     ),
-    core_client.MSG_CA_UNREADABLE: (
+    core_client.MSG_CA_UNREADABLE: N_(
         "The certificate file given with --ca-bundle (or PIG_CA_BUNDLE) can't be read as certificates. "
         "Check the file, or leave the option out."
     ),
-    core_client.MSG_BAD_ADDRESS: "The --server address can't be used. Check it, or use --server production.",
-    MSG_WRONG_ADDRESS: (
+    core_client.MSG_BAD_ADDRESS: N_(
+        "The --server address can't be used. Check it, or use --server production."
+    ),
+    MSG_WRONG_ADDRESS: N_(
         "The server didn't recognise the address pig-status asked for. Check the --server address."
     ),
 }
 
 
 def cli_wording(message: str) -> str:
-    return CLI_WORDING.get(message, message)
+    """The command line's own wording of a core sentence, in the current language. ``message`` may be the
+    English sentence or its translation (the core translates when it builds the report)."""
+    for core, here in CLI_WORDING.items():
+        if message in (core, _(core)):
+            return _(here)
+    return message
 
 
 def usage_json(message: str, out: IO[str]) -> None:
@@ -370,21 +377,19 @@ def summary_line(report: StatusReport, searched: Sequence[str] | None = None) ->
         return _("In progress: job {job} is not finished yet.").format(job=job)
     if outcome is Outcome.NOT_FOUND:
         if searched:
-            return _("Not found: CINX has no job {job} in {names} on this server.").format(
-                job=job, names=_names(searched)
-            )
+            if len(searched) == 1:
+                return _(
+                    "Not found: CINX has no job {job} in your organisation {name} on this server."
+                ).format(job=job, name=searched[0])
+            return _(
+                "Not found: CINX has no job {job} in any of your organisations ({names}) on this server."
+            ).format(job=job, names=", ".join(searched))
         return _("Not found: CINX has no job {job} for this organisation on this server.").format(job=job)
     if outcome is Outcome.AUTH_ERROR:
         return _(
             "Sign-in problem: CINX refused the sign-in or the subscription while checking job {job}."
         ).format(job=job)
     return _("Error: no usable answer from CINX about job {job}.").format(job=job)
-
-
-def _names(searched: Sequence[str]) -> str:
-    if len(searched) == 1:
-        return f"your organisation {searched[0]}"
-    return "any of your organisations (" + ", ".join(searched) + ")"
 
 
 def plain_report(report: StatusReport, target: Target) -> str:
@@ -512,7 +517,9 @@ def _proxy_for(server: str, explicit: str, environ: dict[str, str]) -> ResolvedP
         return resolve_proxy(server, explicit=explicit, environ=environ)
     except ValueError as exc:
         raise UsageError(
-            f"The proxy address {explicit} can't be used ({exc}). Use http://host:port."
+            _("The proxy address {proxy} can't be used ({problem}). Use http://host:port.").format(
+                proxy=explicit, problem=exc
+            )
         ) from None
 
 
@@ -759,7 +766,11 @@ class Run:
         else:
             target = replace(target, organisation=None)
         if result.not_searched:
-            _say(f"Not searched (at most 10 organisations): {', '.join(result.not_searched)}.")
+            _say(
+                _("Not searched (at most 10 organisations): {names}.").format(
+                    names=", ".join(result.not_searched)
+                )
+            )
         return result.report, replace(target, searched=result.searched)
 
     def _named_organisation(self, organisations: Sequence[Organisation], name: str) -> Organisation | None:
@@ -769,9 +780,17 @@ class Run:
         if matches and matches[0].usable:
             return matches[0]
         if matches:
-            _say(f"{matches[0].name}: {matches[0].plain_state}")
+            _say(
+                _("{organisation}: {state}").format(
+                    organisation=matches[0].name, state=matches[0].plain_state
+                )
+            )
         else:
-            lines = [f"You don't belong to an organisation called {name!r}. Your organisations:"]
+            lines = [
+                _("You don't belong to an organisation called {name!r}. Your organisations:").format(
+                    name=name
+                )
+            ]
             lines += [f"  {org.name}: {org.plain_state}" for org in organisations]
             _say("\n".join(lines))
         return None

@@ -30,18 +30,16 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Final
 
+from pig_desktop.i18n import N_, _, ngettext
+
 EXIT_NO_DISPLAY: Final = 2
 
-NO_DISPLAY_MESSAGE: Final = (
+# Translated when a problem is found (N_ marks them), in the language i18n.setup chose.
+NO_DISPLAY_MESSAGE: Final = N_(
     "PIG Desktop needs a desktop session; none was found. To check a job from a terminal, use: pig-status JOB"
 )
-_MISSING_LIBRARY_MESSAGE: Final = (
-    "PIG Desktop can't open its window because {what} missing from this computer: {libraries}. "
-    "Ask IT to install {packages} (for example: sudo apt-get install {install}), "
-    "then start PIG Desktop again. "
-    "To check a job from a terminal meanwhile, use: pig-status JOB"
-)
-_BROKEN_PLUGIN_MESSAGE: Final = (
+_TERMINAL_MEANWHILE: Final = N_("To check a job from a terminal meanwhile, use: pig-status JOB")
+_BROKEN_PLUGIN_MESSAGE: Final = N_(
     "PIG Desktop can't open its window because a part of it that talks to the display could not be loaded. "
     "Reinstall PIG Desktop, or ask IT for help. To check a job from a terminal meanwhile, use: pig-status JOB"
 )
@@ -172,16 +170,27 @@ def missing_libraries(library: Path) -> tuple[str, ...]:
 def missing_library_problem(libraries: Sequence[str], detail: str) -> DisplayProblem:
     known = (DEBIAN_PACKAGE_OF_LIBRARY.get(library, "") for library in libraries)
     packages = tuple(dict.fromkeys(package for package in known if package))
-    what = "a system library is" if len(libraries) == 1 else "some system libraries are"
+    missing = ngettext(
+        "PIG Desktop can't open its window because a system library is missing from this computer: "
+        "{libraries}.",
+        "PIG Desktop can't open its window because some system libraries are missing from this computer: "
+        "{libraries}.",
+        len(libraries),
+    ).format(libraries=", ".join(libraries))
     if packages:
-        named = ("the package " if len(packages) == 1 else "the packages ") + ", ".join(packages)
-        install = " ".join(packages)
+        ask = ngettext(
+            "Ask IT to install the package {packages} (for example: sudo apt-get install {install}), then "
+            "start PIG Desktop again.",
+            "Ask IT to install the packages {packages} (for example: sudo apt-get install {install}), then "
+            "start PIG Desktop again.",
+            len(packages),
+        ).format(packages=", ".join(packages), install=" ".join(packages))
     else:
-        named = "the package that provides " + ", ".join(libraries)
-        install = "<that package>"
-    message = _MISSING_LIBRARY_MESSAGE.format(
-        what=what, libraries=", ".join(libraries), packages=named, install=install
-    )
+        ask = _(
+            "Ask IT to install the package that provides {libraries} (for example: sudo apt-get install "
+            "<that package>), then start PIG Desktop again."
+        ).format(libraries=", ".join(libraries))
+    message = " ".join((missing, ask, _(_TERMINAL_MEANWHILE)))
     return DisplayProblem(message, detail, tuple(libraries))
 
 
@@ -196,7 +205,7 @@ def check_plugin_loads(plugin: Path) -> DisplayProblem | None:
             libraries = tuple(_DLOPEN_MISSING.findall(reason))
         if libraries:
             return missing_library_problem(libraries, f"{plugin}: {reason}")
-        return DisplayProblem(_BROKEN_PLUGIN_MESSAGE, f"{plugin}: {reason}")
+        return DisplayProblem(_(_BROKEN_PLUGIN_MESSAGE), f"{plugin}: {reason}")
     return None
 
 
@@ -228,7 +237,7 @@ def find_display_problem(
         f"DISPLAY={display or '(unset)'} WAYLAND_DISPLAY={env.get('WAYLAND_DISPLAY', '') or '(unset)'}: "
         "nothing accepted a connection"
     )
-    return DisplayProblem(NO_DISPLAY_MESSAGE, detail)
+    return DisplayProblem(_(NO_DISPLAY_MESSAGE), detail)
 
 
 def exit_if_no_display(qt_args: Sequence[str] = ()) -> None:

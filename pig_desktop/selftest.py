@@ -35,6 +35,7 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from pig_desktop import APP_DISPLAY_NAME, __version__
+from pig_desktop.i18n import N_, _, ngettext
 
 log = logging.getLogger(__name__)
 
@@ -44,7 +45,8 @@ FAIL = "FAIL"
 # A locked keychain may put up an unlock prompt and wait for the user; the self-test does not wait forever.
 KEYCHAIN_TIMEOUT_S = 20.0
 MAX_NAMED_ICONS = 5
-REINSTALL = "Reinstall PIG Desktop; if that does not help, send this output to your IT support."
+# The self-test's sentences are translated (gettext); the technical details after them are not.
+REINSTALL = N_("Reinstall PIG Desktop; if that does not help, send this output to your IT support.")
 
 
 @dataclass(frozen=True)
@@ -68,13 +70,18 @@ def _how_installed() -> str:
         return f"bundled app at {Path(sys.executable).resolve().parent}"
     package = Path(__file__).resolve().parent
     if (package.parent / "pyproject.toml").is_file():
-        return f"source checkout at {package.parent}"
-    return f"installed package at {package}"
+        return _("source checkout at {folder}").format(folder=package.parent)
+    return _("installed package at {folder}").format(folder=package)
 
 
 def check_version() -> CheckResult:
     python = ".".join(str(part) for part in sys.version_info[:3])
-    return CheckResult(OK, f"{APP_DISPLAY_NAME} {__version__} ({_how_installed()}, Python {python})")
+    return CheckResult(
+        OK,
+        _("{app} {version} ({installed}, Python {python})").format(
+            app=APP_DISPLAY_NAME, version=__version__, installed=_how_installed(), python=python
+        ),
+    )
 
 
 class _QtState:
@@ -92,7 +99,9 @@ def check_qt(state: _QtState) -> CheckResult:
         from PySide6.QtWidgets import QApplication
     except ImportError as exc:
         return CheckResult(
-            FAIL, f"the Qt toolkit (PySide6) could not be loaded. {REINSTALL}", _technical(exc)
+            FAIL,
+            _("the Qt toolkit (PySide6) could not be loaded. {reinstall}").format(reinstall=_(REINSTALL)),
+            _technical(exc),
         )
     app = QApplication.instance()
     if app is None:
@@ -104,12 +113,17 @@ def check_qt(state: _QtState) -> CheckResult:
         # Icons need a GUI application; a bare QCoreApplication cannot be turned into one.
         return CheckResult(
             FAIL,
-            "Qt was started without graphics support, so icons cannot be checked.",
+            _("Qt was started without graphics support, so icons cannot be checked."),
             f"existing instance is {type(app).__name__}",
         )
     state.app = app
     platform = QGuiApplication.platformName() or "unknown"
-    return CheckResult(OK, f"Qt {qVersion()}, PySide6 {PySide6.__version__} (display: {platform})")
+    return CheckResult(
+        OK,
+        _("Qt {qt}, PySide6 {pyside} (display: {platform})").format(
+            qt=qVersion(), pyside=PySide6.__version__, platform=platform
+        ),
+    )
 
 
 def _icon_problem(path: Path) -> str | None:
@@ -122,16 +136,16 @@ def _icon_problem(path: Path) -> str | None:
 
         renderer = QSvgRenderer(str(path))
         if not renderer.isValid() or renderer.defaultSize().isEmpty():
-            return "not a readable SVG image"
+            return _("not a readable SVG image")
     else:
         image = QImage(str(path))
         if image.isNull():
-            return "not a readable PNG image"
+            return _("not a readable PNG image")
     # The way the app uses them: through QIcon, which for SVGs needs Qt's SVG icon plug-in (a bundle that
     # lost it would draw nothing at all).
     icon = QIcon(str(path))
     if icon.isNull() or icon.pixmap(QSize(32, 32)).isNull():
-        return "Qt draws it as an empty icon"
+        return _("Qt draws it as an empty icon")
     return None
 
 
@@ -142,11 +156,18 @@ def check_icons(state: _QtState) -> CheckResult:
         root = assets.resources_root()
         paths = assets.all_icon_paths()
     except FileNotFoundError as exc:
-        return CheckResult(FAIL, f"the icon files are missing. {REINSTALL}", _technical(exc))
+        return CheckResult(
+            FAIL, _("the icon files are missing. {reinstall}").format(reinstall=_(REINSTALL)), _technical(exc)
+        )
     if not paths:
-        return CheckResult(FAIL, f"no icon files were found in {root}. {REINSTALL}")
+        return CheckResult(
+            FAIL,
+            _("no icon files were found in {folder}. {reinstall}").format(
+                folder=root, reinstall=_(REINSTALL)
+            ),
+        )
     if state.app is None:
-        return CheckResult(FAIL, "icons were not checked, because Qt could not start (see above).")
+        return CheckResult(FAIL, _("icons were not checked, because Qt could not start (see above)."))
     broken: list[str] = []
     reasons: list[str] = []
     for path in paths:
@@ -162,10 +183,19 @@ def check_icons(state: _QtState) -> CheckResult:
         named = ", ".join(broken[:MAX_NAMED_ICONS]) + (" ..." if len(broken) > MAX_NAMED_ICONS else "")
         return CheckResult(
             FAIL,
-            f"{len(broken)} of {len(paths)} icons could not be loaded ({named}). {REINSTALL}",
+            ngettext(
+                "{broken} of {count} icon could not be loaded ({named}). {reinstall}",
+                "{broken} of {count} icons could not be loaded ({named}). {reinstall}",
+                len(paths),
+            ).format(broken=len(broken), count=len(paths), named=named, reinstall=_(REINSTALL)),
             "; ".join(reasons),
         )
-    return CheckResult(OK, f"all {len(paths)} icons load (from {root})")
+    return CheckResult(
+        OK,
+        ngettext(
+            "all {count} icon loads (from {folder})", "all {count} icons load (from {folder})", len(paths)
+        ).format(count=len(paths), folder=root),
+    )
 
 
 def _keychain_status() -> Any:
@@ -192,23 +222,32 @@ def check_keychain(timeout: float = KEYCHAIN_TIMEOUT_S) -> CheckResult:
     if worker.is_alive():
         return CheckResult(
             WARN,
-            f"password keychain: no answer within {timeout:.0f} s (it may be locked and waiting for you to "
-            "unlock it). PIG Desktop works without it, but will forget your password when it closes.",
+            _(
+                "password keychain: no answer within {seconds} s (it may be locked and waiting for you to "
+                "unlock it). PIG Desktop works without it, but will forget your password when it closes."
+            ).format(seconds=f"{timeout:.0f}"),
             "Keychain().status() timed out",
         )
     if "error" in box:
         return CheckResult(
             WARN,
-            "password keychain: it could not be checked. PIG Desktop works without it, but will forget your "
-            "password when it closes.",
+            _(
+                "password keychain: it could not be checked. PIG Desktop works without it, but will forget "
+                "your password when it closes."
+            ),
             _technical(box["error"]),
         )
     status = box["status"]
     if status.usable:
-        return CheckResult(OK, f"password keychain works ({status.backend})")
-    backend = f" ({status.backend})" if status.backend else ""
+        return CheckResult(OK, _("password keychain works ({backend})").format(backend=status.backend))
     # The status message already says what it means for the user ("... only until you close it").
-    return CheckResult(WARN, f"password keychain not used{backend}: {status.message}", status.detail)
+    if status.backend:
+        text = _("password keychain not used ({backend}): {reason}").format(
+            backend=status.backend, reason=status.message
+        )
+    else:
+        text = _("password keychain not used: {reason}").format(reason=status.message)
+    return CheckResult(WARN, text, status.detail)
 
 
 def check_folders() -> tuple[CheckResult, Path | None]:
@@ -219,24 +258,34 @@ def check_folders() -> tuple[CheckResult, Path | None]:
         dirs = app_dirs()
     except Exception as exc:
         return CheckResult(
-            FAIL, "PIG Desktop could not work out where to keep its files.", _technical(exc)
+            FAIL, _("Couldn't work out where to keep PIG Desktop's files."), _technical(exc)
         ), None
-    where = f"settings {dirs.config}, history {dirs.data}, log {dirs.log}"
+    where = _("settings {settings}, history {history}, log {log}").format(
+        settings=dirs.config, history=dirs.data, log=dirs.log
+    )
     try:
         ensure(dirs)
     except OSError as exc:
         place = exc.filename or dirs.config
-        hint = f" (the {HOME_ENV} setting points there)" if os.environ.get(HOME_ENV, "").strip() else ""
+        if os.environ.get(HOME_ENV, "").strip():
+            text = _(
+                "PIG Desktop cannot create its folders: {place} is not a folder it can write to (the "
+                "{setting} setting points there). Free up or fix that location, or ask your IT support."
+            ).format(place=place, setting=HOME_ENV)
+        else:
+            text = _(
+                "PIG Desktop cannot create its folders: {place} is not a folder it can write to. Free up or "
+                "fix that location, or ask your IT support."
+            ).format(place=place)
         return (
             CheckResult(
                 FAIL,
-                f"PIG Desktop cannot create its folders: {place} is not a folder it can write to{hint}. "
-                "Free up or fix that location, or ask your IT support.",
+                text,
                 _technical(exc),
             ),
             None,
         )
-    return CheckResult(OK, f"folders: {where}"), dirs.log
+    return CheckResult(OK, _("folders: {where}").format(where=where)), dirs.log
 
 
 def check_tls() -> CheckResult:
@@ -249,12 +298,17 @@ def check_tls() -> CheckResult:
     except Exception as exc:
         return CheckResult(
             FAIL,
-            "secure connections cannot be set up: the system's certificate store could not be loaded. "
-            + REINSTALL,
+            _(
+                "secure connections cannot be set up: the system's certificate store could not be loaded. "
+                "{reinstall}"
+            ).format(reinstall=_(REINSTALL)),
             _technical(exc),
         )
     return CheckResult(
-        OK, f"secure connections: the system's certificate store loads (truststore {truststore.__version__})"
+        OK,
+        _("secure connections: the system's certificate store loads (truststore {version})").format(
+            version=truststore.__version__
+        ),
     )
 
 
@@ -271,7 +325,10 @@ def check_practice_server() -> CheckResult:
     except Exception as exc:
         return CheckResult(
             FAIL,
-            "the built-in practice server could not start on this computer (127.0.0.1), so no check was run.",
+            _(
+                "the built-in practice server could not start on this computer (127.0.0.1), so no check "
+                "was run."
+            ),
             _technical(exc),
         )
     client = None
@@ -290,12 +347,17 @@ def check_practice_server() -> CheckResult:
     if report.outcome is not Outcome.PROCESSED:
         return CheckResult(
             FAIL,
-            f"a status check against the built-in practice server answered {report.label} instead of "
-            f"Processed: {report.message} {REINSTALL}",
+            _(
+                "a status check against the built-in practice server answered {outcome} instead of "
+                "Processed: {message} {reinstall}"
+            ).format(outcome=report.label, message=report.message, reinstall=_(REINSTALL)),
             f"outcome={report.outcome.value} http={report.http_status} detail={report.detail}",
         )
     return CheckResult(
-        OK, f"practice server check: job {PROCESSED_JOB} is {report.label} (answered in {took_ms:.0f} ms)"
+        OK,
+        _("practice server check: job {job_id} is {outcome} (answered in {milliseconds} ms)").format(
+            job_id=PROCESSED_JOB, outcome=report.label, milliseconds=f"{took_ms:.0f}"
+        ),
     )
 
 
@@ -309,7 +371,9 @@ def _safely(name: str, check: Callable[[], CheckResult]) -> CheckResult:
         # The traceback goes to the log (written at the end, once the log folder is known), never the screen.
         return CheckResult(
             FAIL,
-            f"{name}: something unexpected went wrong while checking this. {REINSTALL}",
+            _("{check}: something unexpected went wrong while checking this. {reinstall}").format(
+                check=name, reinstall=_(REINSTALL)
+            ),
             traceback.format_exc(),
         )
 
@@ -347,21 +411,21 @@ def run_self_test(out: TextIO | None = None) -> int:
     qt = _QtState()
     previous_handler = _capture_qt_messages()
     try:
-        emit("version", _safely("version", check_version))
-        emit("qt", _safely("Qt", lambda: check_qt(qt)))
-        emit("icons", _safely("icons", lambda: check_icons(qt)))
-        emit("keychain", _safely("password keychain", check_keychain))
+        emit("version", _safely(_("version"), check_version))
+        emit("qt", _safely(_("Qt"), lambda: check_qt(qt)))
+        emit("icons", _safely(_("icons"), lambda: check_icons(qt)))
+        emit("keychain", _safely(_("password keychain"), check_keychain))
         folders_box: dict[str, Path | None] = {}
 
         def folders() -> CheckResult:
             result, folders_box["log"] = check_folders()
             return result
 
-        emit("folders", _safely("folders", folders))
+        emit("folders", _safely(_("folders"), folders))
         log_dir = folders_box.get("log")
         log_file = _setup_logging(log_dir) if log_dir is not None else ""
-        emit("tls", _safely("secure connections", check_tls))
-        emit("practice server", _safely("practice server check", check_practice_server))
+        emit("tls", _safely(_("secure connections"), check_tls))
+        emit("practice server", _safely(_("practice server check"), check_practice_server))
     finally:
         _restore_qt_messages(previous_handler)
 
@@ -371,10 +435,15 @@ def run_self_test(out: TextIO | None = None) -> int:
         detail = f" [{result.detail}]" if result.detail else ""
         log.info("self-test %s: %s %s%s", name, result.state.strip(), result.text, detail)
     if failed:
-        summary = f"Self-test FAILED: {len(failed)} of {len(results)} checks failed (marked FAIL above)."
-        summary += f" Details are in {log_file}." if log_file else ""
+        summary = ngettext(
+            "Self-test FAILED: {failed} of {count} check failed (marked FAIL above).",
+            "Self-test FAILED: {failed} of {count} checks failed (marked FAIL above).",
+            len(results),
+        ).format(failed=len(failed), count=len(results))
+        if log_file:
+            summary += " " + _("Details are in {log_file}.").format(log_file=log_file)
     else:
-        summary = f"Self-test passed: {APP_DISPLAY_NAME} is ready to use."
+        summary = _("Self-test passed: {app} is ready to use.").format(app=APP_DISPLAY_NAME)
     if stream is not None:
         try:
             stream.write(summary + "\n")

@@ -74,6 +74,7 @@ def test_spec_bundles_resources_where_assets_looks_for_them() -> None:
     for hidden in ("keyring.backends.SecretService", "keyring.backends.fail", "jeepney", "truststore"):
         assert f'"{hidden}"' in text
     assert "PIG_ONEFILE" in text
+    assert '"pig_desktop/resources/guide"' in text and 'DOCS.glob("user-guide*.md")' in text
     assert (PACKAGING / "entry.py").is_file()
     assert "from pig_desktop.app import main" in (PACKAGING / "entry.py").read_text()
 
@@ -229,6 +230,10 @@ def test_wheel_contains_code_resources_and_entry_points(wheel: Path, source_copy
     # The build step (setup.py) compiles every shipped translation into the wheel.
     for po in (source_copy / "resources" / "translations").glob("*.po"):
         assert f"pig_desktop/resources/translations/{po.stem}/LC_MESSAGES/pig-desktop.mo" in names, po
+    # The build step also ships the user guide and its screenshots (Help > User guide works offline).
+    assert "pig_desktop/resources/guide/user-guide.md" in names
+    for png in (source_copy / "docs" / "guide").glob("*.png"):
+        assert f"pig_desktop/resources/guide/guide/{png.name}" in names, png
     assert re.search(r"\[console_scripts\]\s*\npig-status = pig_desktop\.cli:main", entry_points)
     assert re.search(r"\[gui_scripts\]\s*\npig-desktop = pig_desktop\.app:main", entry_points)
     # Nothing from the repository's other folders leaks in as a package.
@@ -270,6 +275,13 @@ def test_installed_wheel_finds_its_resources(wheel: Path, tmp_path: Path) -> Non
     where, word = spoken.stdout.split("\n")[:2]
     assert Path(where).resolve().is_relative_to(site) and word == "Procesado", spoken.stderr
     assert (Path(where) / "es" / "LC_MESSAGES" / "pig-desktop.mo").is_file()
+    # The installed guide is the one Help > User guide opens (not the checkout's docs/).
+    guide = subprocess.run(
+        [str(python), "-c", "from pig_desktop import i18n; print(i18n.user_guide('en'))"],
+        cwd=tmp_path, capture_output=True, text=True, env=env, check=True,
+    ).stdout.strip()  # fmt: skip
+    assert Path(guide).resolve().is_relative_to(site) and guide.endswith("resources/guide/user-guide.md")
+    assert (Path(guide).parent / "guide" / "01-sign-in.png").is_file()
 
 
 @pytest.mark.slow

@@ -312,7 +312,7 @@ class Organisation:
                 reason=self.reason_text
             )
         if self.state == "no_api_access":
-            return _("This company is not enabled for API access. Contact CINX support to enable it.")
+            return _("This organisation is not enabled for API access. Contact CINX support to enable it.")
         return _("Subscription active.")
 
     @classmethod

@@ -192,6 +192,11 @@ def format_local(moment: datetime) -> str:
     )
 
 
+def format_local_clock(moment: datetime) -> str:
+    """The local time of day alone, as :func:`format_local` writes it: "17:38:55"."""
+    return moment.astimezone().strftime("%H:%M:%S")
+
+
 def format_both(moment: datetime | None) -> str:
     """UTC for support, and the local time of whoever reads it: "2024-01-17 16:38:55 UTC (local time:
     17 Jan 2024, 17:38:55 CET)", or "(also the local time here)" where the two are the same."""

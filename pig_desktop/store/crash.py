@@ -31,6 +31,8 @@ from pathlib import Path
 from types import TracebackType
 from typing import IO, Final
 
+from pig_desktop.i18n import N_
+
 log = logging.getLogger(__name__)
 
 TRACE_PREFIX: Final = "faulthandler-"
@@ -39,7 +41,8 @@ KEEP_CRASH_FILES: Final = 5
 # A trace is a few KB; a bigger file is not ours to show whole.
 MAX_DETAIL_BYTES: Final = 64 * 1024
 
-MSG_CLOSED_UNEXPECTEDLY: Final = (
+# Translated where shown (ui/system/crash_notice.py).
+MSG_CLOSED_UNEXPECTEDLY: Final = N_(
     "PIG Desktop closed unexpectedly last time. If it keeps happening, use Copy details and send them to "
     "support."
 )

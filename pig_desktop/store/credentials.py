@@ -26,20 +26,21 @@ import keyring.errors
 from keyring.backend import KeyringBackend
 
 from pig_desktop import APP_NAME
+from pig_desktop.i18n import N_, _
 from pig_desktop.store.logsetup import register_credentials
 
 SERVICE: Final = APP_NAME
 _PROBE_USER: Final = "pig-desktop keychain check"
 
-MSG_UNAVAILABLE: Final = (
+MSG_UNAVAILABLE: Final = N_(
     "Your computer's password keychain isn't available, so PIG Desktop will remember your password only "
     "until you close it."
 )
-MSG_PLAINTEXT: Final = (
+MSG_PLAINTEXT: Final = N_(
     "Your computer has no secure password keychain (only one that would keep passwords in a plain file, "
     "which PIG Desktop does not use), so PIG Desktop will remember your password only until you close it."
 )
-MSG_LOCKED: Final = (
+MSG_LOCKED: Final = N_(
     "Your computer's password keychain is locked or not responding, so PIG Desktop will remember your "
     "password only until you close it. Unlocking the keychain and starting PIG Desktop again fixes this."
 )
@@ -140,13 +141,13 @@ class Keychain:
         try:
             return keyring.get_keyring()
         except Exception as exc:  # keyring's backend discovery itself can fail (bad config file)
-            raise KeychainUnavailable(MSG_UNAVAILABLE, _detail(exc)) from exc
+            raise KeychainUnavailable(_(MSG_UNAVAILABLE), _detail(exc)) from exc
 
     def _usable_backend(self) -> KeyringBackend:
         """The backend to use, or KeychainUnavailable if it is refused. No probe: cheap."""
         chosen, reason = effective_backend(self._current())
         if chosen is None:
-            message = MSG_PLAINTEXT if "file" in reason or "keyrings.alt" in reason else MSG_UNAVAILABLE
+            message = _(MSG_PLAINTEXT) if "file" in reason or "keyrings.alt" in reason else _(MSG_UNAVAILABLE)
             raise KeychainUnavailable(message, reason)
         return chosen
 
@@ -161,12 +162,12 @@ class Keychain:
             return KeychainStatus(False, "", exc.message, exc.detail)
         chosen, reason = effective_backend(current)
         if chosen is None:
-            message = MSG_PLAINTEXT if "file" in reason or "keyrings.alt" in reason else MSG_UNAVAILABLE
+            message = _(MSG_PLAINTEXT) if "file" in reason or "keyrings.alt" in reason else _(MSG_UNAVAILABLE)
             return KeychainStatus(False, backend_name(current), message, reason)
         try:
             chosen.get_password(self.service, _PROBE_USER)
         except Exception as exc:
-            return KeychainStatus(False, backend_name(chosen), MSG_LOCKED, _detail(exc))
+            return KeychainStatus(False, backend_name(chosen), _(MSG_LOCKED), _detail(exc))
         return KeychainStatus(True, backend_name(chosen), "", "")
 
     def get(self, server: str, email: str) -> str | None:
@@ -175,7 +176,7 @@ class Keychain:
         try:
             password = backend.get_password(self.service, _entry_user(server, email))
         except Exception as exc:
-            raise KeychainUnavailable(MSG_UNAVAILABLE, _detail(exc)) from None
+            raise KeychainUnavailable(_(MSG_UNAVAILABLE), _detail(exc)) from None
         if password:
             register_credentials(email, password)
         return password
@@ -188,7 +189,7 @@ class Keychain:
             backend.set_password(self.service, _entry_user(server, email), password)
         except Exception as exc:
             # "from None": the original traceback's frames hold the password as a local variable.
-            raise KeychainUnavailable(MSG_UNAVAILABLE, _detail(exc, password)) from None
+            raise KeychainUnavailable(_(MSG_UNAVAILABLE), _detail(exc, password)) from None
 
     def delete(self, server: str, email: str) -> None:
         """Remove the entry for (server, email); an entry that does not exist is fine."""
@@ -200,7 +201,7 @@ class Keychain:
             # (locked, D-Bus gone) raises a different error.
             return
         except Exception as exc:
-            raise KeychainUnavailable(MSG_UNAVAILABLE, _detail(exc)) from None
+            raise KeychainUnavailable(_(MSG_UNAVAILABLE), _detail(exc)) from None
 
 
 class SessionPasswords:

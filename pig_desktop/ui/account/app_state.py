@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any
 from pig_desktop.core.connection import Connection
 from pig_desktop.core.servers import describe_server, server_for
 from pig_desktop.core.session import Session
+from pig_desktop.i18n import N_, _
 from pig_desktop.store.paths import AppDirs
 
 if TYPE_CHECKING:
@@ -31,7 +32,7 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 NOTICE_KEYCHAIN = "keychain-unavailable"
-DEMO_SERVER_NAME = "Sandbox"
+DEMO_SERVER_NAME = N_("Sandbox")
 
 
 @dataclass(frozen=True)
@@ -71,7 +72,7 @@ def demo_dirs(dirs: AppDirs) -> AppDirs:
 
 def server_display_name(server: str, demo: bool = False) -> str:
     """ "Production", "Development", "Sandbox" (demo) or the address."""
-    return DEMO_SERVER_NAME if demo else describe_server(server)
+    return _(DEMO_SERVER_NAME) if demo else describe_server(server)
 
 
 def settings_server(settings: Settings) -> str:

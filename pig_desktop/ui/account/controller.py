@@ -137,7 +137,7 @@ class AccountController(QObject):
         if result.password:
             conn = connection_for(settings, server, settings.email, result.password, settings.api_token)
             self.set_session(Session(conn, settings.org_name, settings.org_id))
-            self.status.emit(_("Signed in as %s.") % settings.email)
+            self.status.emit(_("Signed in as {email}.").format(email=settings.email))
         else:
             if result.notice:
                 self._settings.notice_once(NOTICE_KEYCHAIN, result.notice, result.detail)
@@ -205,7 +205,7 @@ class AccountController(QObject):
             )
             task.succeeded.connect(self._on_keychain_result)
             task.failed.connect(self.error.emit)
-        self.status.emit(_("Signed in to %s.") % org.name)
+        self.status.emit(_("Signed in to {organisation}.").format(organisation=org.name))
         self.signed_in.emit(session)
 
     def _on_keychain_result(self, result: KeychainResult) -> None:

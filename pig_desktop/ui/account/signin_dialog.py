@@ -35,7 +35,7 @@ from PySide6.QtWidgets import (
 
 from pig_desktop.core.errors import ConfigError
 from pig_desktop.core.servers import SERVER_NAMES, server_for
-from pig_desktop.i18n import _
+from pig_desktop.i18n import N_, _
 from pig_desktop.ui.system.plain_text import plain_tooltip
 from pig_desktop.ui.system.tasks import TaskHandle, run_in_thread
 
@@ -46,9 +46,9 @@ if TYPE_CHECKING:
     from pig_desktop.store.settings import Settings
 
 STEP_TITLES = {
-    "reach": "Step 1 of 3 (reaching CINX) failed",
-    "credentials": "Step 2 of 3 (checking your email and password) failed",
-    "subscription": "Step 3 of 3 (listing your organisations) failed",
+    "reach": N_("Step 1 of 3 (reaching CINX) failed"),
+    "credentials": N_("Step 2 of 3 (checking your email and password) failed"),
+    "subscription": N_("Step 3 of 3 (listing your organisations) failed"),
 }
 
 
@@ -117,10 +117,11 @@ def _sign_in_job(connection: Connection, box: _ClientBox, cancel: threading.Even
 def org_state_text(org: Organisation) -> str:
     """ "Active", "Expired: <reason>" or "Not enabled for API access"."""
     if org.state == "active":
-        return "Active"
+        return _("Active")
     if org.state == "no_api_access":
-        return "Not enabled for API access"
-    return f"Expired: {org.reason_text}"
+        return _("Not enabled for API access")
+    # TRANSLATORS: {reason} is the reason CINX gave, shown as sent.
+    return _("Expired: {reason}").format(reason=org.reason_text)
 
 
 class SignInDialog(QDialog):

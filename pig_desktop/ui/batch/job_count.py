@@ -10,7 +10,7 @@ from __future__ import annotations
 from PySide6.QtWidgets import QLabel, QWidget
 
 from pig_desktop.core.jobid import JobIdScan, extract_job_ids
-from pig_desktop.i18n import _
+from pig_desktop.i18n import _, ngettext
 
 # Typing in the field rescans on every key; a paste larger than this is counted from its start only.
 MAX_FIELD_SCAN = 200_000
@@ -20,8 +20,21 @@ def paste_summary(scan: JobIdScan) -> str:
     """The plain sentence for ``scan``: "" for no id or one id without a problem."""
     parts: list[str] = []
     if scan.several:
-        more = " (the text was cut: there may be more)" if scan.truncated else ""
-        parts.append(f"{scan.count} different job ids found{more}. Check opens them all in a batch.")
+        if scan.truncated:
+            found = ngettext(
+                "{count} different job id found (the text was cut: there may be more). Check opens them all "
+                "in a batch.",
+                "{count} different job ids found (the text was cut: there may be more). Check opens them all "
+                "in a batch.",
+                scan.count,
+            )
+        else:
+            found = ngettext(
+                "{count} different job id found. Check opens them all in a batch.",
+                "{count} different job ids found. Check opens them all in a batch.",
+                scan.count,
+            )
+        parts.append(found.format(count=scan.count))
     if scan.hint and scan.ids:
         parts.append(scan.hint)
     return " ".join(parts)

@@ -9,18 +9,20 @@ from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersisten
 
 from pig_desktop.core.outcome import Outcome, StatusReport
 from pig_desktop.core.ticket import BatchItem
+from pig_desktop.i18n import N_, _
 from pig_desktop.ui.system.icons import outcome_icon
 
-COLUMNS = ("Job id", "Result", "App", "Status", "Organisation")
+COLUMNS = (N_("Job id"), N_("Result"), N_("App"), N_("Status"), N_("Organisation"))
 COL_JOB, COL_RESULT, COL_APP, COL_STATUS, COL_ORGANISATION = range(len(COLUMNS))
 #: The row's Outcome value ("processed", ...) or "" while it waits; for filters and tests.
 OutcomeRole = Qt.ItemDataRole.UserRole + 1
 #: The job id of the row (any column).
 JobIdRole = Qt.ItemDataRole.UserRole + 2
 
-WAITING = "Waiting"
-CHECKING = "Checking\u2026"
-NOT_CHECKED = "Not checked"
+# A row's state before its report arrives, in English (translated where shown).
+WAITING = N_("Waiting")
+CHECKING = N_("Checking\u2026")
+NOT_CHECKED = N_("Not checked")
 
 _Index = QModelIndex | QPersistentModelIndex
 
@@ -79,7 +81,7 @@ class BatchModel(QAbstractTableModel):
         self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
     ) -> Any:
         if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
-            return COLUMNS[section] if 0 <= section < len(COLUMNS) else None
+            return _(COLUMNS[section]) if 0 <= section < len(COLUMNS) else None
         if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Vertical:
             return str(section + 1)
         return None
@@ -115,7 +117,7 @@ class BatchModel(QAbstractTableModel):
         if column == COL_JOB:
             return row.job_id
         if column == COL_RESULT:
-            return report.label if report is not None else row.state
+            return report.label if report is not None else _(row.state)
         if report is None:
             return ""
         if column == COL_APP:

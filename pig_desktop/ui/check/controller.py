@@ -20,6 +20,7 @@ from PySide6.QtGui import QGuiApplication
 
 from pig_desktop.core.jobid import find_guid
 from pig_desktop.core.session import Session
+from pig_desktop.core.ticket import format_local_clock
 from pig_desktop.i18n import _
 from pig_desktop.ui.account.app_state import ClientHolder
 from pig_desktop.ui.account.controller import AccountController
@@ -184,7 +185,7 @@ class CheckController(QObject):
         task.failed.connect(self._on_check_failed)
         self._check_task = task
         self.busy_changed.emit(True)
-        self.status.emit(_("Checking job %s\u2026") % job_id, 0)
+        self.status.emit(_("Checking job {job_id}\u2026").format(job_id=job_id), 0)
         return True
 
     def cancel_check(self) -> None:
@@ -212,8 +213,10 @@ class CheckController(QObject):
         self.show_report(result.report, self.ticket_context(result.session))
         if result.entry is not None:
             self._history.show_added(result.entry)
-        when = result.report.checked_at.astimezone().strftime("%H:%M:%S")
-        self.status.emit(_("Checked at %s: %s") % (when, result.report.outcome.label), 6000)
+        when = format_local_clock(result.report.checked_at)
+        self.status.emit(
+            _("Checked at {time}: {outcome}").format(time=when, outcome=result.report.outcome.label), 6000
+        )
         self.check_finished.emit(result.report)
 
     def _on_check_failed(self, message: str, detail: str) -> None:
@@ -248,8 +251,10 @@ class CheckController(QObject):
             self.start_check(entry.job_id)
         elif session is not None:
             self.status.emit(
-                _("Stored result shown. It was checked for %s; switch to that organisation to refresh it.")
-                % (entry.organisation or entry.server),
+                _(
+                    "Stored result shown. It was checked for {organisation}; switch to that organisation to "
+                    "refresh it."
+                ).format(organisation=entry.organisation or entry.server),
                 10000,
             )
         else:
@@ -293,7 +298,9 @@ class CheckController(QObject):
         if self._shown is None or self._shown.job_id != job_id:
             self._pane().set_checking(job_id)
         self._watcher.watch(job_id, session.organisation)
-        self.status.emit(_("Watching job %s. You will be told when it finishes.") % job_id, 6000)
+        self.status.emit(
+            _("Watching job {job_id}. You will be told when it finishes.").format(job_id=job_id), 6000
+        )
         return True
 
     def show_watch_report(self, job_id: str, report: StatusReport) -> None:
@@ -313,7 +320,7 @@ class CheckController(QObject):
             return False
         self._offered.add(guid)
         self._offer_banner.show_offer(
-            _("There is a job id on the clipboard: %s. Check it?") % guid,
+            _("There is a job id on the clipboard: {job_id}. Check it?").format(job_id=guid),
             [
                 (_("Check"), lambda: self._accept_offer(guid)),
                 (_("Dismiss"), self._offer_banner.clear),

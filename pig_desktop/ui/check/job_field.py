@@ -113,7 +113,7 @@ class JobField(QWidget):
                 self._show_error(exc.message)
             else:
                 self._error = ""
-                self._show_hint(_("Job id: %s") % job_id, found=True)
+                self._show_hint(_("Job id: {job_id}").format(job_id=job_id), found=True)
         if job_id != self._job_id:
             self._job_id = job_id
             self.job_id_changed.emit(job_id)

@@ -130,7 +130,8 @@ def relative_time(moment: datetime, now: datetime | None = None) -> str:
 
 
 def local_with_relative(moment: datetime, now: datetime | None = None) -> str:
-    return f"{format_local(moment)} ({relative_time(moment, now)})"
+    # TRANSLATORS: a date and time, then how long ago it was: "17 Jan 2024, 17:38:55 CET (3 years ago)".
+    return _("{date} ({relative})").format(date=format_local(moment), relative=relative_time(moment, now))
 
 
 def _row_job_id(row: dict[str, Any]) -> str:

@@ -53,7 +53,7 @@ from pig_desktop.core.ticket import (
     ticket_text,
 )
 from pig_desktop.core.walk import dumps
-from pig_desktop.i18n import _
+from pig_desktop.i18n import N_, _
 from pig_desktop.store.atomic import write_text_atomically
 from pig_desktop.ui.check.badge import OutcomeBadge
 from pig_desktop.ui.check.result_model import (
@@ -70,8 +70,8 @@ from pig_desktop.ui.system.plain_text import plain_tooltip
 log = logging.getLogger(__name__)
 
 EXPANDED_GROUPS = ("job", "args", "response", "answer")
-TEXT_FILTER = "Text (*.txt)"
-JSON_FILTER = "JSON (*.json)"
+TEXT_FILTER = N_("Text (*.txt)")
+JSON_FILTER = N_("JSON (*.json)")
 
 
 FULL_VALUE_LINE = 1000

@@ -1,4 +1,4 @@
-"""Recent lookups: the history database, opened and written in workers, and the panel that lists it.
+"""Recent checks: the history database, opened and written in workers, and the panel that lists it.
 
 The history controller opens the database in a worker right after the first paint (with its list already
 read), builds the :class:`~pig_desktop.ui.history.panel.HistoryPanel` when it is open, writes the lines of

@@ -207,7 +207,7 @@ class HistoryPanel(QWidget):
             rows = self._store.list_rows()
         except (sqlite3.Error, OSError) as exc:
             log.warning("Could not read the history: %s", exc)
-            self.notice.emit(_("PIG Desktop couldn't read the list of recent checks. Try again later."))
+            self.notice.emit(_("Couldn't read the list of recent checks. Try again later."))
             return
         self.model.set_rows(rows)
 
@@ -261,7 +261,7 @@ class HistoryPanel(QWidget):
             entry = self._store.get(entry_id)
         except (sqlite3.Error, OSError) as exc:
             log.warning("Could not read history entry %d: %s", entry_id, exc)
-            self.notice.emit(_("PIG Desktop couldn't read that check from the history."))
+            self.notice.emit(_("Couldn't read that check from the history."))
             return None
         if entry is None:
             self.model.remove_ids({entry_id})
@@ -310,7 +310,7 @@ class HistoryPanel(QWidget):
     def _on_deleted(self, outcome: tuple[set[int], bool]) -> None:
         deleted, failed = outcome
         if failed:
-            self.notice.emit(_("PIG Desktop couldn't delete that check. Try again."))
+            self.notice.emit(_("Couldn't delete that check. Try again."))
         for entry_id in deleted:
             self._recent.pop(entry_id, None)
         self.model.remove_ids(deleted)
@@ -342,7 +342,7 @@ class HistoryPanel(QWidget):
 
     def _on_cleared(self, cleared: bool) -> None:
         if not cleared:
-            self.notice.emit(_("PIG Desktop couldn't clear the history. Try again."))
+            self.notice.emit(_("Couldn't clear the history. Try again."))
             return
         self._recent.clear()
         self.model.clear()

@@ -32,9 +32,9 @@ __all__ = [
     "load_start_settings",
 ]
 
-MSG_SAVE_FAILED = "PIG Desktop couldn't save your settings. They apply until you close it."
+MSG_SAVE_FAILED = N_("Couldn't save your settings. They apply until you close PIG Desktop.")
 MSG_AUTOSTART_FAILED = N_(
-    "PIG Desktop couldn't change whether it starts when you sign in, because the start-up entry couldn't be "
+    "Couldn't change whether PIG Desktop starts when you sign in, because the start-up entry couldn't be "
     "written. Please check that your account may change files in your settings folder, then try again."
 )
 MSG_PROXY_PASSWORD_FAILED = N_(

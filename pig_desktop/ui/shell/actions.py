@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QMainWindow
 
+from pig_desktop.i18n import _
 from pig_desktop.ui.system.qt_startup import set_by_name
 
 __all__ = ["MenuSlots", "WindowActions", "build_menus"]
@@ -33,6 +34,9 @@ class MenuSlots:
     switch_organisation: Slot
     sign_out: Slot
     settings: Slot
+    user_guide: Slot
+    shortcuts: Slot
+    report_problem: Slot
     about: Slot
 
 
@@ -49,6 +53,9 @@ class WindowActions:
     switch: QAction
     sign_out: QAction
     settings: QAction
+    user_guide: QAction
+    shortcuts: QAction
+    report_problem: QAction
     about: QAction
 
 
@@ -69,49 +76,56 @@ def build_menus(window: QMainWindow, slots: MenuSlots) -> WindowActions:
         window.addAction(act)  # shortcuts work even when the menu bar is hidden
         return act
 
-    tr = window.tr
-    file_menu = bar.addMenu(tr("&File"))
-    save = action(tr("&Save as\u2026"), slots.save_as, QKeySequence.StandardKey.Save, "saveAction")
+    file_menu = bar.addMenu(_("&File"))
+    save = action(_("&Save as\u2026"), slots.save_as, QKeySequence.StandardKey.Save, "saveAction")
     file_menu.addAction(save)
     file_menu.addSeparator()
-    quit_ = action(tr("&Quit"), slots.quit, "Ctrl+Q", "quitAction")
+    quit_ = action(_("&Quit"), slots.quit, "Ctrl+Q", "quitAction")
     quit_.setMenuRole(QAction.MenuRole.QuitRole)
     file_menu.addAction(quit_)
 
-    edit_menu = bar.addMenu(tr("&Edit"))
-    copy_ticket = action(tr("Copy for &ticket"), slots.copy_ticket, "Ctrl+Shift+C", "copyTicketAction")
-    copy_json = action(tr("Copy &JSON"), slots.copy_json, None, "copyJsonAction")
+    edit_menu = bar.addMenu(_("&Edit"))
+    copy_ticket = action(_("Copy for &ticket"), slots.copy_ticket, "Ctrl+Shift+C", "copyTicketAction")
+    copy_json = action(_("Copy &JSON"), slots.copy_json, None, "copyJsonAction")
     edit_menu.addAction(copy_ticket)
     edit_menu.addAction(copy_json)
     edit_menu.addSeparator()
-    focus_job = action(tr("Go to the &job field"), slots.focus_job, "Ctrl+L", "focusJobAction")
+    focus_job = action(_("Go to the &job field"), slots.focus_job, "Ctrl+L", "focusJobAction")
     edit_menu.addAction(focus_job)
 
-    view_menu = bar.addMenu(tr("&View"))
-    raw = QAction(tr("&Raw JSON"), window)
+    view_menu = bar.addMenu(_("&View"))
+    raw = QAction(_("&Raw JSON"), window)
     raw.setObjectName("rawJsonAction")
     raw.setCheckable(True)
     view_menu.addAction(raw)
-    refresh = action(tr("Re&fresh"), slots.refresh, QKeySequence.StandardKey.Refresh, "refreshAction")
+    refresh = action(_("Re&fresh"), slots.refresh, QKeySequence.StandardKey.Refresh, "refreshAction")
     if "F5" not in [keys.toString() for keys in refresh.shortcuts()]:  # e.g. macOS: Cmd+R
         refresh.setShortcuts([*refresh.shortcuts(), QKeySequence("F5")])
     view_menu.addAction(refresh)
 
-    account_menu = bar.addMenu(tr("&Account"))
-    sign_in = action(tr("&Sign in\u2026"), slots.sign_in, None, "signInAction")
-    switch = action(tr("Switch &organisation\u2026"), slots.switch_organisation, None, "switchOrgAction")
-    sign_out = action(tr("Sign &out"), slots.sign_out, None, "signOutAction")
+    account_menu = bar.addMenu(_("&Account"))
+    sign_in = action(_("&Sign in\u2026"), slots.sign_in, None, "signInAction")
+    switch = action(_("Switch &organisation\u2026"), slots.switch_organisation, None, "switchOrgAction")
+    sign_out = action(_("Sign &out"), slots.sign_out, None, "signOutAction")
     for act in (sign_in, switch, sign_out):
         account_menu.addAction(act)
 
-    settings_menu = bar.addMenu(tr("&Settings"))
-    settings = action(tr("&Settings\u2026"), slots.settings, "Ctrl+,", "settingsAction")
+    settings_menu = bar.addMenu(_("&Settings"))
+    settings = action(_("&Settings\u2026"), slots.settings, "Ctrl+,", "settingsAction")
     settings.setMenuRole(QAction.MenuRole.PreferencesRole)
     settings_menu.addAction(settings)
 
-    help_menu = bar.addMenu(tr("&Help"))
-    about = action(tr("&About PIG Desktop"), slots.about, None, "aboutAction")
+    help_menu = bar.addMenu(_("&Help"))
+    user_guide = action(_("&User guide"), slots.user_guide, "F1", "helpUserGuideAction")
+    shortcuts = action(_("&Keyboard shortcuts"), slots.shortcuts, None, "helpShortcutsAction")
+    report_problem = action(
+        _("&Report a problem\u2026"), slots.report_problem, None, "helpReportProblemAction"
+    )
+    about = action(_("&About PIG Desktop"), slots.about, None, "helpAboutAction")
     about.setMenuRole(QAction.MenuRole.AboutRole)
+    for act in (user_guide, shortcuts, report_problem):
+        help_menu.addAction(act)
+    help_menu.addSeparator()
     help_menu.addAction(about)
     return WindowActions(
         save,
@@ -125,5 +139,8 @@ def build_menus(window: QMainWindow, slots: MenuSlots) -> WindowActions:
         switch,
         sign_out,
         settings,
+        user_guide,
+        shortcuts,
+        report_problem,
         about,
     )

@@ -111,7 +111,9 @@ class AppHeader(QFrame):
         """``signed_in_as``: "email · organisation · server", or None when nobody is signed in."""
         if signed_in_as is not None:
             self.account_label.setText(signed_in_as)
-            self.account_label.setToolTip(plain_tooltip(_("Signed in as %s") % signed_in_as))
+            self.account_label.setToolTip(
+                plain_tooltip(_("Signed in as {account}").format(account=signed_in_as))
+            )
             self.account_label.setAccessibleDescription(signed_in_as)
         else:
             self.account_label.setText(_("Not signed in"))

@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from pig_desktop.i18n import _
 from pig_desktop.ui.check.job_field import JobField
 from pig_desktop.ui.shell.banner import Banner
 from pig_desktop.ui.shell.header import AppHeader
@@ -56,7 +57,6 @@ class Shell:
 
 
 def build_shell(window: QMainWindow, slots: JobRowSlots) -> Shell:
-    tr = window.tr
     central = QWidget(window)
     central.setObjectName("centralWidget")
     outer = QVBoxLayout(central)
@@ -80,25 +80,25 @@ def build_shell(window: QMainWindow, slots: JobRowSlots) -> Shell:
 
     job_field = JobField(body, own_layout=False)
     job_field.hide()
-    job_label = QLabel(tr("&Job:"), body)
+    job_label = QLabel(_("&Job:"), body)
     job_label.setBuddy(job_field.edit)
     check_button = make_button(
-        body, tr("Check"), "checkButton", tr("Check the job"), slots.check,
-        tr("Ask CINX about this job now (Enter)"),
+        body, _("Check"), "checkButton", _("Check the job"), slots.check,
+        _("Ask CINX about this job now (Enter)"),
     )  # fmt: skip
     check_button.setDefault(True)
     watch_button = make_button(
-        body, tr("Watch until finished"), "watchButton", tr("Watch the job until it finishes"),
+        body, _("Watch until finished"), "watchButton", _("Watch the job until it finishes"),
         slots.watch,
     )  # fmt: skip
     cancel_button = make_button(
-        body, tr("Cancel"), "cancelButton", tr("Cancel the check"), slots.cancel,
-        tr("Stop the check that is running"),
+        body, _("Cancel"), "cancelButton", _("Cancel the check"), slots.cancel,
+        _("Stop the check that is running"),
     )  # fmt: skip
     cancel_button.setEnabled(False)
     watch_label = QLabel(body)
     watch_label.setObjectName("watchStatusLabel")
-    watch_label.setAccessibleName(tr("Watch status"))
+    watch_label.setAccessibleName(_("Watch status"))
     watch_label.setWordWrap(True)
     watch_label.hide()
     grid = QGridLayout()
@@ -118,8 +118,8 @@ def build_shell(window: QMainWindow, slots: JobRowSlots) -> Shell:
     splitter = QSplitter(parent=body)  # horizontal; parents by keyword (docs/architecture.md)
     splitter.setObjectName("mainSplitter")
     splitter.setChildrenCollapsible(False)
-    history_placeholder = QLabel(tr("Loading recent checks\u2026"), splitter)
-    result_placeholder = QLabel(tr("No job checked yet.\nPaste a job id above and press Enter."), splitter)
+    history_placeholder = QLabel(_("Loading recent checks\u2026"), splitter)
+    result_placeholder = QLabel(_("No job checked yet.\nPaste a job id above and press Enter."), splitter)
     result_placeholder.setObjectName("resultPlaceholder")
     history_placeholder.setMinimumWidth(220)
     for placeholder in (history_placeholder, result_placeholder):

@@ -27,6 +27,7 @@ from pig_desktop.store.settings import Settings
 from pig_desktop.ui.account.app_state import ClientHolder, StartOptions
 from pig_desktop.ui.account.controller import AccountController
 from pig_desktop.ui.check.controller import CheckController
+from pig_desktop.ui.help.controller import HelpController
 from pig_desktop.ui.history.controller import HistoryController
 from pig_desktop.ui.settings.controller import SettingsController, load_start_settings
 from pig_desktop.ui.shell.about import show_about
@@ -83,7 +84,7 @@ class MainWindow(QMainWindow):
         self.options = options
         demo = options.demo
         # Qt appends the application display name to a title that does not end with it.
-        demo_title = _("Demo with a sandbox server") + " \u2014 " + APP_DISPLAY_NAME
+        demo_title = _("Demo with a sandbox server \u2014 {app}").format(app=APP_DISPLAY_NAME)
         self.setWindowTitle(demo_title if demo else APP_DISPLAY_NAME)
         self._result_pane: ResultPane | None = None
         self._polling: PollingService | None = None
@@ -101,6 +102,7 @@ class MainWindow(QMainWindow):
         self.check = CheckController(
             self.account, self.history, self.job_field, lambda: self.result_pane, self.offer_banner, self
         )
+        self.help_controller = HelpController(self, self.actions, options.dirs.log_file, self)
         self.countdown = WatchCountdown(self.watch_label, self.check.current_job, self)
         self.start = StagedStart(("history", "session"), self)
         self._controllers: list[Stoppable] = [
@@ -146,7 +148,10 @@ class MainWindow(QMainWindow):
                 switch_organisation=lambda: account.open_sign_in(switch=True),
                 sign_out=account.sign_out,
                 settings=lambda: settings.open_dialog(self),
-                about=self.show_about,
+                user_guide=self.help_controller.open_user_guide,
+                shortcuts=self.help_controller.open_shortcuts,
+                report_problem=self.help_controller.report_problem,
+                about=self.help_controller.about,
             ),
         )
         self.header.sign_in_requested.connect(lambda: account.open_sign_in())
@@ -163,6 +168,7 @@ class MainWindow(QMainWindow):
         account.error.connect(self.banner.show_error)
         account.restore_done.connect(lambda: self.start.step_done("session"))
         check.status.connect(self.show_status)
+        self.help_controller.status.connect(self.show_status)
         check.error.connect(self.banner.show_error)
         check.busy_changed.connect(lambda _busy: self._update_actions())
         check.report_shown.connect(lambda _job: self.countdown.sync())

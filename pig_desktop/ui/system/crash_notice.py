@@ -6,6 +6,7 @@ puts it into the shell's banner. The banner's own "Copy details" copies the mess
 
 from __future__ import annotations
 
+from pig_desktop.i18n import _
 from pig_desktop.store.crash import CrashReport
 from pig_desktop.ui.shell.banner import KIND_WARNING, Banner
 
@@ -16,7 +17,7 @@ def show_crash_notice(banner: Banner, report: CrashReport | None) -> bool:
     """Show ``report`` in ``banner`` (a no-op for None). True if something was shown."""
     if report is None:
         return False
-    banner.show_notice(report.message, report.details, key=CRASH_NOTICE_KEY, kind=KIND_WARNING)
+    banner.show_notice(_(report.message), report.details, key=CRASH_NOTICE_KEY, kind=KIND_WARNING)
     return True
 
 

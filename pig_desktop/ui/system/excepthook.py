@@ -17,9 +17,11 @@ from types import TracebackType
 
 from PySide6.QtCore import QObject, Signal
 
+from pig_desktop.i18n import N_, _
+
 log = logging.getLogger(__name__)
 
-MSG_UNEXPECTED = (
+MSG_UNEXPECTED = N_(
     "Something unexpected went wrong in PIG Desktop. What you were doing may not have finished, so please "
     "try it again. If it keeps happening, use \u201cCopy details\u201d and send the text to support."
 )
@@ -51,7 +53,7 @@ class ExceptionReporter(QObject):
 
             detail = redact("".join(traceback.format_exception(exc_type, exc, tb)))
             self.count += 1
-            self.caught.emit(MSG_UNEXPECTED, detail)
+            self.caught.emit(_(MSG_UNEXPECTED), detail)
         except Exception:  # the hook itself must never fail loudly
             log.exception("exception hook failed")
 

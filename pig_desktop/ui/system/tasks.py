@@ -30,10 +30,11 @@ from typing import Any
 from PySide6.QtCore import QObject, QThread, Signal, Slot
 
 from pig_desktop.core.errors import Cancelled, PigError
+from pig_desktop.i18n import N_, _
 
 log = logging.getLogger(__name__)
 
-MSG_UNEXPECTED = (
+MSG_UNEXPECTED = N_(
     "Something unexpected went wrong in PIG Desktop. Try again; if it keeps happening, use "
     "\u201cCopy details\u201d and send the text to support."
 )
@@ -116,7 +117,7 @@ class _Worker(QThread):
             else:
                 log.error("task %s raised an unexpected error", self.objectName(), exc_info=True)
                 text = "".join(traceback.format_exception(exc))
-                self.error.emit(MSG_UNEXPECTED, _redact(text))
+                self.error.emit(_(MSG_UNEXPECTED), _redact(text))
 
 
 class TaskHandle(QObject):

@@ -19,6 +19,7 @@ from PySide6.QtWidgets import QApplication, QWidget
 from pig_desktop.core.outcome import Outcome, StatusReport
 from pig_desktop.core.scheduler import WatchState
 from pig_desktop.core.session import Session
+from pig_desktop.i18n import N_, _
 from pig_desktop.ui.account.controller import AccountController
 from pig_desktop.ui.check.controller import CheckController
 from pig_desktop.ui.settings.controller import SettingsController
@@ -40,11 +41,11 @@ __all__ = ["NOTICE_NO_TRAY", "NOTICE_TRAY_CLOSE", "WatchController", "WatchHost"
 
 NOTICE_NO_TRAY = "no_tray"
 NOTICE_TRAY_CLOSE = "tray_close"
-TEXT_NO_TRAY = (
+TEXT_NO_TRAY = N_(
     "Your desktop has no system tray, so PIG Desktop shows no tray icon. Watching still works: keep the "
     "window open or minimised, and notifications still tell you when a job finishes."
 )
-TEXT_TRAY_CLOSE = (
+TEXT_TRAY_CLOSE = N_(
     "PIG Desktop keeps watching your jobs in the background. Click the tray icon to open it again, or choose "
     "Quit in the tray menu to stop."
 )
@@ -140,7 +141,7 @@ class WatchController(QObject):
         self.notifier.open_finished_list_requested.connect(self.show_window)
         self.notifier.sent.connect(self._notified)
 
-        window.add_panel(self.panel, "Watching")
+        window.add_panel(self.panel, _("Watching"))
         account.session_changed.connect(self.set_session)
         if history_panel is not None:
             history_panel.watch_requested.connect(lambda entry: s.watch(entry.job_id, entry.organisation))
@@ -160,7 +161,7 @@ class WatchController(QObject):
         if self.tray.available:
             self.tray.show()
         else:
-            self._notice_once(NOTICE_NO_TRAY, TEXT_NO_TRAY)
+            self._notice_once(NOTICE_NO_TRAY, _(TEXT_NO_TRAY))
 
     @classmethod
     def for_window(
@@ -196,7 +197,7 @@ class WatchController(QObject):
         """Jobs from the command line or a second start: watch them (once someone is signed in)."""
         if self._account.session() is None:
             self._pending_jobs.extend(jobs)
-            self._status("Sign in to start watching the jobs you asked for.")
+            self._status(_("Sign in to start watching the jobs you asked for."))
             return
         for job in jobs:
             self.service.watch(job)
@@ -264,12 +265,12 @@ class WatchController(QObject):
             self._in_tray = True
             self.window.hide()
             if not self._settings.was_shown(NOTICE_TRAY_CLOSE):
-                self.notifier.show_notice("PIG Desktop is still watching", TEXT_TRAY_CLOSE)
+                self.notifier.show_notice(_("PIG Desktop is still watching"), _(TEXT_TRAY_CLOSE))
                 self._settings.remember_shown(NOTICE_TRAY_CLOSE)
             return True
         # No tray to live in: minimise instead, so watching and notifications go on.
         self.window.showMinimized()
-        self._status("Still watching your jobs. The window was minimised; use Quit to stop watching.")
+        self._status(_("Still watching your jobs. The window was minimised; use Quit to stop watching."))
         return True
 
     # -- slots -----------------------------------------------------------------------------------------------

@@ -59,13 +59,17 @@ class WatchCountdown(QObject):
             return
         now = datetime.now(UTC)
         elapsed = format_elapsed((now - state.started_at).total_seconds())
-        parts = [_("Watching this job for %s") % elapsed]
         if state.checking:
-            parts.append(_("checking now\u2026"))
+            text = _("Watching this job for {elapsed} \u00b7 checking now\u2026").format(elapsed=elapsed)
         elif state.next_check_at is not None:
             left = format_next_check((state.next_check_at - now).total_seconds())
-            parts.append(_("next check %s") % left)
-        self._label.setText(" \u00b7 ".join(parts))
+            # TRANSLATORS: {when} is "in 5 s", "in 3 min" or "any moment".
+            text = _("Watching this job for {elapsed} \u00b7 next check {when}").format(
+                elapsed=elapsed, when=left
+            )
+        else:
+            text = _("Watching this job for {elapsed}").format(elapsed=elapsed)
+        self._label.setText(text)
 
     def shutdown(self, timeout_ms: int = 0) -> None:
         self._timer.stop()

@@ -16,11 +16,11 @@ from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersisten
 from pig_desktop.core.durations import format_elapsed, format_next_check
 from pig_desktop.core.outcome import Outcome
 from pig_desktop.core.scheduler import WatchState
-from pig_desktop.i18n import _
+from pig_desktop.i18n import N_, _
 from pig_desktop.ui.system.plain_text import plain_tooltip
 
 COL_STATUS, COL_JOB, COL_APP, COL_ELAPSED, COL_LAST, COL_NEXT = range(6)
-HEADERS = ("Status", "Job", "App", "Watched for", "Last check", "Next check")
+HEADERS = (N_("Status"), N_("Job"), N_("App"), N_("Watched for"), N_("Last check"), N_("Next check"))
 TIME_COLUMNS = (COL_ELAPSED, COL_LAST, COL_NEXT)
 
 JOB_ID_ROLE = Qt.ItemDataRole.UserRole + 1
@@ -58,7 +58,7 @@ class WatchModel(QAbstractTableModel):
     ) -> Any:
         if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
             if 0 <= section < len(HEADERS):
-                return _(HEADERS[section])  # noqa: PLE1205  # the words are listed in HEADERS
+                return _(HEADERS[section])  # marked with N_ in HEADERS
         return None
 
     def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
@@ -109,7 +109,10 @@ class WatchModel(QAbstractTableModel):
         if column == COL_LAST:
             if state.last_checked_at is None:
                 return _("Not yet")
-            return f"{format_elapsed(now - state.last_checked_at.timestamp())} ago"
+            # TRANSLATORS: {duration} is e.g. "5 s" or "3 min".
+            return _("{duration} ago").format(
+                duration=format_elapsed(now - state.last_checked_at.timestamp())
+            )
         if column == COL_NEXT:
             if state.checking:
                 return _("Checking now…")

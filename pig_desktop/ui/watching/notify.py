@@ -44,6 +44,7 @@ from typing import Any, Protocol
 from PySide6.QtCore import QObject, Qt, QTimer, Signal
 
 from pig_desktop.core.outcome import Outcome, StatusReport
+from pig_desktop.i18n import N_, _, ngettext
 
 log = logging.getLogger(__name__)
 
@@ -68,8 +69,9 @@ PROBLEMS = ("failed", "not_found", "gave_up")
 # D-Bus action keys. "default" is the freedesktop name for a click on the notification itself.
 ACTION_OPEN = "default"
 ACTION_COPY_TICKET = "copy-ticket"
-OPEN_LABEL = "Open"
-COPY_TICKET_LABEL = "Copy for ticket"
+# The action buttons' labels (translated when a notification is sent).
+OPEN_LABEL = N_("Open")
+COPY_TICKET_LABEL = N_("Copy for ticket")
 # How long a notification stays on screen (the service may ignore it, as GNOME does): a success goes after
 # 10 s; a problem stays until the user opens or dismisses it, so someone who stepped away still sees it.
 EXPIRE_SUCCESS_MS = 10_000
@@ -125,16 +127,53 @@ class Message:
         return "running" if self.kind == "gave_up" else self.kind
 
 
+# Per kind: the short word used in a group's lines, the title of a one-job notification, and its body with
+# and without the job's app (whole sentences, so a translator can reorder them).
 _WORDS = {
-    "processed": ("processed", "Job processed", "finished successfully."),
-    "failed": ("failed", "Job failed", "failed. Open it to see why and copy the details for support."),
-    "not_found": ("not found", "Job not found", "is not known to CINX. Check the id and the organisation."),
+    "processed": (
+        N_("processed"),
+        N_("Job processed"),
+        N_("{app} job {job_id} finished successfully."),
+        N_("The job {job_id} finished successfully."),
+    ),
+    "failed": (
+        N_("failed"),
+        N_("Job failed"),
+        N_("{app} job {job_id} failed. Open it to see why and copy the details for support."),
+        N_("The job {job_id} failed. Open it to see why and copy the details for support."),
+    ),
+    "not_found": (
+        N_("not found"),
+        N_("Job not found"),
+        N_("{app} job {job_id} is not known to CINX. Check the id and the organisation."),
+        N_("The job {job_id} is not known to CINX. Check the id and the organisation."),
+    ),
     "gave_up": (
-        "stopped watching",
-        "Stopped watching a job",
-        "was still not finished after the longest watch time, so PIG Desktop stopped checking it.",
+        N_("stopped watching"),
+        N_("Stopped watching a job"),
+        N_(
+            "{app} job {job_id} was still not finished after the longest watch time, so PIG Desktop stopped "
+            "checking it."
+        ),
+        N_(
+            "The job {job_id} was still not finished after the longest watch time, so PIG Desktop stopped "
+            "checking it."
+        ),
     ),
 }
+
+
+def _group_count(kind: str, count: int) -> str:
+    """ "2 processed", "1 failed": one part of a group's title."""
+    if kind == "processed":
+        return ngettext("{count} processed", "{count} processed", count).format(count=count)
+    if kind == "failed":
+        return ngettext("{count} failed", "{count} failed", count).format(count=count)
+    if kind == "not_found":
+        return ngettext("{count} not found", "{count} not found", count).format(count=count)
+    return ngettext("{count} stopped watching", "{count} stopped watching", count).format(count=count)
+
+
 _WORST_FIRST = ("failed", "not_found", "gave_up", "processed")
 
 
@@ -166,19 +205,28 @@ def compose(items: list[Finished]) -> Message:
     ]
     if len(items) == 1:
         item = items[0]
-        _kind, title, sentence = _WORDS[item.kind]
-        app = f"{item.app} job" if item.app else "The job"
-        body = f"{app} {item.job_id} {sentence}"
-        return Message(title, body, item.job_id, item.is_problem, item.kind, item.server, (item,))
+        _word, title, with_app, without_app = _WORDS[item.kind]
+        sentence = _(with_app) if item.app else _(without_app)
+        body = sentence.format(app=item.app, job_id=item.job_id)
+        return Message(_(title), body, item.job_id, item.is_problem, item.kind, item.server, (item,))
     counts: dict[str, int] = {}
     for item in items:
         counts[item.kind] = counts.get(item.kind, 0) + 1
     order = ("processed", "failed", "not_found", "gave_up")
-    parts = [f"{counts[k]} {_WORDS[k][0]}" for k in order if k in counts]
-    title = f"{len(items)} jobs finished: {', '.join(parts)}"
-    lines = [f"{i.job_id} ({_WORDS[i.kind][0]}{', ' + i.app if i.app else ''})" for i in items[:5]]
+    # TRANSLATORS: separates the counts in "3 jobs finished: 2 processed, 1 failed".
+    parts = _(", ").join(_group_count(k, counts[k]) for k in order if k in counts)
+    title = ngettext("{count} job finished: {counts}", "{count} jobs finished: {counts}", len(items)).format(
+        count=len(items), counts=parts
+    )
+    lines = [
+        (_("{job_id} ({outcome}, {app})") if i.app else _("{job_id} ({outcome})")).format(
+            job_id=i.job_id, outcome=_(_WORDS[i.kind][0]), app=i.app
+        )
+        for i in items[:5]
+    ]
     if len(items) > 5:
-        lines.append(f"…and {len(items) - 5} more")
+        rest = len(items) - 5
+        lines.append(ngettext("…and {count} more", "…and {count} more", rest).format(count=rest))
     first_problem = next((i for i in items if i.is_problem), items[0])
     worst = next(k for k in _WORST_FIRST if k in counts)
     return Message(
@@ -216,9 +264,9 @@ def notify_arguments(message: Message, capabilities: frozenset[str], replaces_id
     these ``GetCapabilities``."""
     actions: list[str] = []
     if "actions" in capabilities and message.job_id:
-        actions = [ACTION_OPEN, OPEN_LABEL]
+        actions = [ACTION_OPEN, _(OPEN_LABEL)]
         if not message.grouped:  # a group has no one job to copy
-            actions += [ACTION_COPY_TICKET, COPY_TICKET_LABEL]
+            actions += [ACTION_COPY_TICKET, _(COPY_TICKET_LABEL)]
     hints: dict[str, tuple[str, Any]] = {"urgency": ("y", 1), "desktop-entry": ("s", DESKTOP_ENTRY)}
     icon = outcome_icon_file(message.icon_outcome)
     if icon:

@@ -47,6 +47,7 @@ from pig_desktop.core.scheduler import (
 )
 from pig_desktop.core.servers import normalize_server
 from pig_desktop.core.session import Session
+from pig_desktop.i18n import N_, _
 from pig_desktop.store.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -57,14 +58,13 @@ __all__ = ["PollingService", "WatchState", "policy_from_settings"]
 # run on the monotonic clock, which stops while the machine sleeps.
 SLEEP_PROBE_S = 30.0
 
-MSG_SIGN_IN_FIRST = "Sign in first, then watch the job again."
-MSG_HELD = (
+# Translated when emitted (N_ marks them for extraction).
+MSG_SIGN_IN_FIRST = N_("Sign in first, then watch the job again.")
+MSG_HELD = N_(
     "Watching is paused because CINX did not accept your sign-in. Sign in again and watching carries on."
 )
-MSG_STORE = (
-    "PIG Desktop could not save the list of watched jobs. Watching goes on, but may not survive a restart."
-)
-MSG_BROKEN = (
+MSG_STORE = N_("Couldn't save the list of watched jobs. Watching goes on, but may not survive a restart.")
+MSG_BROKEN = N_(
     "Background checks stopped because of an unexpected problem. Restart PIG Desktop to watch jobs again."
 )
 
@@ -225,7 +225,7 @@ class PollingService(QObject):
             self._loop(thread)
         except Exception as exc:  # never die silently in a thread
             log.exception("polling thread failed")
-            self.problem.emit(MSG_BROKEN, f"{type(exc).__name__}: {exc}")
+            self.problem.emit(_(MSG_BROKEN), f"{type(exc).__name__}: {exc}")
         finally:
             with self._cond:
                 client, self._client = self._client, None
@@ -285,7 +285,7 @@ class PollingService(QObject):
             log.exception("check of %s failed", job.job_id)
             report = error_report(
                 job.job_id,
-                "PIG Desktop could not check this job.",
+                _("Couldn't check this job. Watching tries again at the next check."),
                 f"{type(exc).__name__}: {exc}",
                 transient=True,
                 server=client.server,
@@ -322,7 +322,7 @@ class PollingService(QObject):
         self.watch_changed.emit(self._state(job.job_id))
         if verdict.hold and not self._held_told:
             self._held_told = True
-            self.problem.emit(MSG_HELD, report.detail)
+            self.problem.emit(_(MSG_HELD), report.detail)
 
     # -- commands, applied on the thread ---------------------------------------------------------------------
 
@@ -410,7 +410,7 @@ class PollingService(QObject):
 
     def _add(self, text: str, organisation: str, now: float) -> None:
         if self._session is None or self._key is None:
-            self.problem.emit(MSG_SIGN_IN_FIRST, f"watch({text!r}) without a session")
+            self.problem.emit(_(MSG_SIGN_IN_FIRST), f"watch({text!r}) without a session")
             return
         try:
             job_id = extract_job_id(text)
@@ -452,7 +452,7 @@ class PollingService(QObject):
         log.warning("watch list could not be saved: %s", exc)
         if not self._store_told:
             self._store_told = True
-            self.problem.emit(MSG_STORE, f"{type(exc).__name__}: {exc}")
+            self.problem.emit(_(MSG_STORE), f"{type(exc).__name__}: {exc}")
 
     def _stored(self) -> list[Any]:
         if self._store is None or self._key is None:

@@ -13,6 +13,7 @@ from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QMenu, QSystemTrayIcon
 
+from pig_desktop.i18n import _, ngettext
 from pig_desktop.ui.watching.model import WatchModel, app_of
 
 log = logging.getLogger(__name__)
@@ -32,15 +33,25 @@ def tray_state(watched: int, paused: bool, attention: bool) -> str:
 
 
 def tray_tooltip(state: str, watched: int) -> str:
-    jobs = f"{watched} job{'s' if watched != 1 else ''}"
     if state == "paused":
-        return f"PIG Desktop: watching paused ({jobs})"
-    if state == "attention":
-        extra = f"; watching {jobs}" if watched else ""
-        return f"PIG Desktop: a job failed, open the window to see it{extra}"
-    if state == "watching":
-        return f"PIG Desktop: watching {jobs}"
-    return "PIG Desktop: not watching any jobs"
+        text = ngettext(
+            "PIG Desktop: watching paused ({count} job)",
+            "PIG Desktop: watching paused ({count} jobs)",
+            watched,
+        )
+    elif state == "attention" and watched:
+        text = ngettext(
+            "PIG Desktop: a job failed, open the window to see it; watching {count} job",
+            "PIG Desktop: a job failed, open the window to see it; watching {count} jobs",
+            watched,
+        )
+    elif state == "attention":
+        text = _("PIG Desktop: a job failed, open the window to see it")
+    elif state == "watching":
+        text = ngettext("PIG Desktop: watching {count} job", "PIG Desktop: watching {count} jobs", watched)
+    else:
+        text = _("PIG Desktop: not watching any jobs")
+    return text.format(count=watched)
 
 
 class TrayController(QObject):
@@ -123,32 +134,44 @@ class TrayController(QObject):
         menu.clear()
         states = self.model.states()
         if states:
-            header = menu.addAction(f"Watching {len(states)} job{'s' if len(states) != 1 else ''}")
+            header = menu.addAction(
+                ngettext("Watching {count} job", "Watching {count} jobs", len(states)).format(
+                    count=len(states)
+                )
+            )
             header.setEnabled(False)
             for state in states[:MAX_MENU_JOBS]:
-                word = state.outcome.label if state.outcome is not None else "Waiting"
+                word = state.outcome.label if state.outcome is not None else _("Waiting")
                 app = app_of(state)
-                label = f"{state.job_id[:8]}…  {app + '  ' if app else ''}({word})"
+                # TRANSLATORS: a tray menu entry: the start of the job id, its app and its outcome.
+                label = (_("{job}…  {app}  ({outcome})") if app else _("{job}…  ({outcome})")).format(
+                    job=state.job_id[:8], app=app, outcome=word
+                )
                 action = menu.addAction(label)
                 action.setToolTip(state.job_id)
                 action.triggered.connect(
                     lambda _checked=False, job=state.job_id: self.job_requested.emit(job)
                 )
             if len(states) > MAX_MENU_JOBS:
-                more = menu.addAction(f"…and {len(states) - MAX_MENU_JOBS} more (Show window)")
+                rest = len(states) - MAX_MENU_JOBS
+                more = menu.addAction(
+                    ngettext(
+                        "…and {count} more (Show window)", "…and {count} more (Show window)", rest
+                    ).format(count=rest)
+                )
                 more.triggered.connect(self.show_window_requested.emit)
         else:
-            idle = menu.addAction("Not watching any jobs")
+            idle = menu.addAction(_("Not watching any jobs"))
             idle.setEnabled(False)
         menu.addSeparator()
-        show = menu.addAction("Show window")
+        show = menu.addAction(_("Show window"))
         show.setObjectName("trayShow")
         show.triggered.connect(self.show_window_requested.emit)
-        pause: QAction = menu.addAction("Resume watching" if self.paused else "Pause watching")
+        pause: QAction = menu.addAction(_("Resume watching") if self.paused else _("Pause watching"))
         pause.setObjectName("trayPause")
         pause.triggered.connect(lambda _checked=False: self.pause_requested.emit(not self.paused))
         menu.addSeparator()
-        quit_action = menu.addAction("Quit")
+        quit_action = menu.addAction(_("Quit"))
         quit_action.setObjectName("trayQuit")
         quit_action.triggered.connect(self.quit_requested.emit)
 
