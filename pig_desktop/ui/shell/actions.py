@@ -121,7 +121,9 @@ def build_menus(window: QMainWindow, slots: MenuSlots) -> WindowActions:
     report_problem = action(
         _("&Report a problem\u2026"), slots.report_problem, None, "helpReportProblemAction"
     )
-    about = action(_("&About PIG Desktop"), slots.about, None, "helpAboutAction")
+    about = action(
+        _("&About PIG Desktop"), slots.about, None, "aboutAction"
+    )  # the name it had before the Help menu grew
     about.setMenuRole(QAction.MenuRole.AboutRole)
     for act in (user_guide, shortcuts, report_problem):
         help_menu.addAction(act)

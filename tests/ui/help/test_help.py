@@ -20,7 +20,7 @@ from pig_desktop.ui.help.guide import GuideViewer
 from pig_desktop.ui.help.shortcuts import ShortcutsDialog, shortcut_rows
 from pig_desktop.ui.shell.main_window import MainWindow
 
-HELP_ACTIONS = ("helpUserGuideAction", "helpShortcutsAction", "helpReportProblemAction", "helpAboutAction")
+HELP_ACTIONS = ("helpUserGuideAction", "helpShortcutsAction", "helpReportProblemAction", "aboutAction")
 
 
 @pytest.fixture
@@ -161,6 +161,6 @@ def test_the_diagnostic_without_a_log_or_watching(parent: QWidget, tmp_path: Pat
 
 def test_about_opens_the_about_box(open_window: Callable[..., MainWindow]) -> None:
     window = open_window()
-    action_named(window, "helpAboutAction").trigger()
+    action_named(window, "aboutAction").trigger()
     box = window.findChild(QMessageBox, "aboutBox")
     assert box is not None and __version__ in box.text()
