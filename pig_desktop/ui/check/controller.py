@@ -9,6 +9,7 @@ the answer, so no SQLite write happens on the GUI thread.
 from __future__ import annotations
 
 import dataclasses
+import functools
 import logging
 import threading
 from collections.abc import Callable
@@ -30,7 +31,10 @@ from pig_desktop.ui.system.task_group import TaskGroup
 from pig_desktop.ui.system.tasks import TaskHandle
 
 if TYPE_CHECKING:
+    from pig_desktop.core.client import CinxClient
+    from pig_desktop.core.models import Organisation
     from pig_desktop.core.outcome import StatusReport
+    from pig_desktop.core.rate import RateLimiter
     from pig_desktop.core.ticket import TicketContext
     from pig_desktop.store.history import HistoryEntry, HistoryStore
     from pig_desktop.ui.check.result_pane import ResultPane
@@ -47,6 +51,12 @@ class FinishedCheck:
     report: StatusReport
     entry: HistoryEntry | None
     session: Session
+    #: The other organisation that has the job (the chosen one said "not found"); None otherwise.
+    found_in: Organisation | None = None
+    #: The organisation names asked when the chosen one did not have the job (the chosen one first).
+    searched: tuple[str, ...] = ()
+    #: The account's /2.0/subs list as the worker knew or read it (the window keeps it for next time).
+    organisations: tuple[Organisation, ...] = ()
 
 
 def check_and_record(
@@ -55,22 +65,79 @@ def check_and_record(
     job_id: str,
     history: HistoryStore | None,
     cancel: threading.Event,
+    organisations: tuple[Organisation, ...] = (),
+    limiter: RateLimiter | None = None,
 ) -> FinishedCheck:
-    """Worker: one check (with the client's retries) and its history record."""
+    """Worker: one check (with the client's retries) and its history record.
+
+    Not found with the chosen organisation: the account's other active organisations are asked (at most 10,
+    within ``limiter``, the window's shared cap), each with a client of its own so the session's client keeps
+    its token; the history line names the organisation that answered."""
     import sqlite3  # the first frame may not import it (docs/architecture.md); this runs in a worker
+
+    from pig_desktop.core.outcome import Outcome
 
     client = holder.get(session.connection)
     report = client.check_status(job_id, cancel=cancel)
+    organisation = session.organisation
+    found_in: Organisation | None = None
+    searched: tuple[str, ...] = ()
+    if report.outcome is Outcome.NOT_FOUND and not cancel.is_set():
+        organisations = organisations or _list_organisations(client)
+        if sum(1 for org in organisations if org.usable) > 1:
+            report, found_in, searched = _search_others(
+                session, job_id, report, organisations, limiter, cancel
+            )
+            if found_in is not None:
+                organisation = found_in.name
     entry: HistoryEntry | None = None
     if history is not None and not cancel.is_set():
-        entry = history_entry(report, session.organisation, session.server)
+        entry = history_entry(report, organisation, session.server)
         try:
             entry = dataclasses.replace(entry, id=history.add(entry))
         except (sqlite3.Error, OSError):
             # Losing one history line must not lose the answer the user is waiting for.
             log.warning("could not record check of %s in history", job_id, exc_info=True)
             entry = None
-    return FinishedCheck(report, entry, session)
+    return FinishedCheck(report, entry, session, found_in, searched, tuple(organisations))
+
+
+def _list_organisations(client: CinxClient) -> tuple[Organisation, ...]:
+    """The account's organisations (/2.0/subs) for a session restored without the sign-in dialog."""
+    from pig_desktop.core.errors import PigError
+
+    try:
+        return tuple(client.subscriptions())
+    except PigError as exc:
+        log.info("could not list the organisations to search: %s", exc.detail)
+        return ()
+
+
+def _search_others(
+    session: Session,
+    job_id: str,
+    report: StatusReport,
+    organisations: tuple[Organisation, ...],
+    limiter: RateLimiter | None,
+    cancel: threading.Event,
+) -> tuple[StatusReport, Organisation | None, tuple[str, ...]]:
+    from pig_desktop.core.client import CinxClient
+    from pig_desktop.core.errors import Cancelled
+    from pig_desktop.core.org_search import client_check, search_other_organisations
+
+    with CinxClient(session.connection) as searcher:
+        try:
+            result = search_other_organisations(
+                job_id,
+                organisations,
+                session.connection.api_token,
+                client_check(searcher, cancel=cancel),
+                limiter=limiter,
+                cancel=cancel,
+            )
+        except Cancelled:
+            return report, None, ()
+    return result.report, result.organisation, result.searched
 
 
 class JobWatcher(Protocol):
@@ -90,6 +157,9 @@ class CheckController(QObject):
     status = Signal(str, int)
     #: A plain error for the banner: (message, detail).
     error = Signal(str, str)
+    #: The job on screen was found in another organisation than the chosen one (Organisation), or the
+    #: search found it nowhere / a new check started (None): the window's "Switch to" notice follows it.
+    found_elsewhere = Signal(object)
 
     def __init__(
         self,
@@ -99,8 +169,13 @@ class CheckController(QObject):
         result_pane: Callable[[], ResultPane],
         offer_banner: Banner,
         parent: QObject | None = None,
+        *,
+        limiter: Callable[[], RateLimiter] | None = None,
     ) -> None:
+        """``limiter``: the window's shared rate cap (made on first use) for the look-ups in other
+        organisations; the batch view paces its checks with the same one."""
         super().__init__(parent)
+        self._limiter = limiter
         self._account = account
         self._history = history
         self._field = field
@@ -169,16 +244,16 @@ class CheckController(QObject):
             self._drop_check_task()
         self._pending_job = ""
         self._current_job = job_id
+        self.found_elsewhere.emit(None)
         self._pane().set_checking(job_id)
         holder = self._account.holder
-        task = self._tasks.run(
+        search = functools.partial(
             check_and_record,
-            holder,
-            session,
-            job_id,
-            self._history.store(),
-            on_cancel=holder.abort,
-            name="check",
+            organisations=self._account.organisations(),
+            limiter=self._limiter() if self._limiter is not None else None,
+        )
+        task = self._tasks.run(
+            search, holder, session, job_id, self._history.store(), on_cancel=holder.abort, name="check"
         )
         task.succeeded.connect(self._on_check_done)
         task.failed.connect(self._on_check_failed)
@@ -209,7 +284,15 @@ class CheckController(QObject):
     def _on_check_done(self, result: FinishedCheck) -> None:
         self._check_task = None
         self.busy_changed.emit(False)
-        self.show_report(result.report, self.ticket_context(result.session))
+        if result.organisations:
+            self._account.set_organisations(result.organisations, result.session)
+        ticket = self.ticket_context(result.session)
+        if result.found_in is not None:
+            ticket = dataclasses.replace(
+                ticket, organisation=result.found_in.name, api_token=result.found_in.api_token
+            )
+        self.show_report(result.report, ticket)
+        self.found_elsewhere.emit(result.found_in)
         if result.entry is not None:
             self._history.show_added(result.entry)
         when = result.report.checked_at.astimezone().strftime("%H:%M:%S")
