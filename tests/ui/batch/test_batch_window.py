@@ -1,6 +1,7 @@
 """Many jobs at once in the main window (issue 14, parts 2 and 4), against the sandbox over real sockets:
 a paste of several ids says how many, Check opens the batch view, the rows fill in, export and copy work,
-a job list file (opened or dropped) fills the field, and a damaged id gets its exact hint without a request."""
+a job list file (opened or dropped) fills the field, and a damaged id gets its exact hint without a
+request."""
 
 from __future__ import annotations
 
@@ -157,7 +158,8 @@ def test_a_damaged_guid_gets_the_exact_hint_and_no_request(
 
 def test_a_job_list_file_fills_the_field(qtbot: Any, window: MainWindow, tmp_path: Path) -> None:
     listing = tmp_path / "jobs.csv"
-    listing.write_text(f"job,note\n{PROCESSED_JOB},a\n{FAILED_JOB},b\n{PROCESSED_JOB},again\n", encoding="utf-8")
+    rows = f"job,note\n{PROCESSED_JOB},a\n{FAILED_JOB},b\n{PROCESSED_JOB},again\n"
+    listing.write_text(rows, encoding="utf-8")
     assert window.load_job_file(listing) == 2
     assert window.count_hint.scan.ids == (PROCESSED_JOB, FAILED_JOB)
     assert window.count_hint.text().startswith("2 different job ids found.")
@@ -188,9 +190,8 @@ def drop(window: MainWindow, target: Any, mime: QMimeData) -> QDropEvent:
     Qt delivers drop events only during a real drag (QApplication.sendEvent of a QDropEvent reaches no
     filter), and offscreen has no drag; so the event goes to the filter the window installed on ``target``.
     """
-    event = QDropEvent(
-        QPointF(5, 5), Qt.DropAction.CopyAction, mime, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier
-    )
+    copy, left, none = Qt.DropAction.CopyAction, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier
+    event = QDropEvent(QPointF(5, 5), copy, mime, left, none)
     event.ignore()
     assert target.acceptDrops()
     window.drops.eventFilter(target, event)
