@@ -292,6 +292,8 @@ class CheckController(QObject):
                 ticket, organisation=result.found_in.name, api_token=result.found_in.api_token
             )
         self.show_report(result.report, ticket)
+        # Job ids are not secrets; the log says which job the window shows (support, the link tests).
+        log.info("job %s shown: %s", result.report.job_id, result.report.outcome.value)
         self.found_elsewhere.emit(result.found_in)
         if result.entry is not None:
             self._history.show_added(result.entry)
