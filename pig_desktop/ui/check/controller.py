@@ -140,6 +140,42 @@ def _search_others(
     return result.report, result.organisation, result.searched
 
 
+def search_and_record(
+    session: Session,
+    report: StatusReport,
+    history: HistoryStore | None,
+    organisations: tuple[Organisation, ...],
+    limiter: RateLimiter | None,
+    cancel: threading.Event,
+) -> FinishedCheck:
+    """Worker: a job the chosen organisation did not find (a watched job's last answer): ask the others.
+
+    The history line is written only when another organisation has the job (the not-found answer is already
+    the watch's)."""
+    import sqlite3
+
+    from pig_desktop.core.client import CinxClient
+
+    if not organisations:
+        with CinxClient(session.connection) as client:
+            organisations = _list_organisations(client)
+    found_in: Organisation | None = None
+    searched: tuple[str, ...] = ()
+    if sum(1 for org in organisations if org.usable) > 1:
+        report, found_in, searched = _search_others(
+            session, report.job_id, report, organisations, limiter, cancel
+        )
+    entry: HistoryEntry | None = None
+    if found_in is not None and history is not None and not cancel.is_set():
+        entry = history_entry(report, found_in.name, session.server)
+        try:
+            entry = dataclasses.replace(entry, id=history.add(entry))
+        except (sqlite3.Error, OSError):
+            log.warning("could not record check of %s in history", report.job_id, exc_info=True)
+            entry = None
+    return FinishedCheck(report, entry, session, found_in, searched, tuple(organisations))
+
+
 class JobWatcher(Protocol):
     """What "Watch until finished" needs of the watch service (``ui.watching.polling.PollingService``)."""
 
@@ -380,6 +416,51 @@ class CheckController(QObject):
         self._watcher.watch(job_id, session.organisation)
         self.status.emit(_("Watching job %s. You will be told when it finishes.") % job_id, 6000)
         return True
+
+    def look_in_other_organisations(self, report: StatusReport) -> bool:
+        """A watched job ended "not found" with the chosen organisation: ask the account's other ones in a
+        worker. Found: the window shows it with "This job belongs to ..." and the Switch button (unless a
+        check is running); not found anywhere: the status line names the organisations searched."""
+        session = self._account.session()
+        if session is None or self._shut_down:
+            return False
+        task = self._tasks.run(
+            search_and_record,
+            session,
+            report,
+            self._history.store(),
+            self._account.organisations(),
+            self._limiter() if self._limiter is not None else None,
+            name="org-search",
+        )
+        task.succeeded.connect(self._on_search_done)
+        return True
+
+    def _on_search_done(self, result: FinishedCheck) -> None:
+        if result.organisations:
+            self._account.set_organisations(result.organisations, result.session)
+        job = result.report.job_id
+        if result.found_in is None:
+            if result.searched:
+                self.status.emit(result.report.message, 10000)
+            return
+        if result.entry is not None:
+            self._history.show_added(result.entry)
+        if self._check_task is not None:
+            self.status.emit(
+                _("The watched job {job} belongs to {organisation}.").format(
+                    job=job, organisation=result.found_in.name
+                ),
+                10000,
+            )
+            return
+        ticket = dataclasses.replace(
+            self.ticket_context(result.session),
+            organisation=result.found_in.name,
+            api_token=result.found_in.api_token,
+        )
+        self.show_report(result.report, ticket)
+        self.found_elsewhere.emit(result.found_in)
 
     def show_watch_report(self, job_id: str, report: StatusReport) -> None:
         """A watched job's new answer: shown when it is the job on screen and no check is running."""

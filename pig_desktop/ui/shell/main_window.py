@@ -384,6 +384,11 @@ class MainWindow(QMainWindow):
         self.countdown.watch_finished(job_id)
         if report is not None:
             self.history.record_watch_report(report, self.account.session())
+            from pig_desktop.core.outcome import Outcome  # not in the first frame (docs/architecture.md)
+
+            if report.outcome is Outcome.NOT_FOUND:
+                # The same as a single check: the job may belong to another of the account's organisations.
+                self.check.look_in_other_organisations(report)
 
     def _on_watch_report(self, job_id: str, report: StatusReport | None) -> None:
         if report is not None:

@@ -115,3 +115,40 @@ def test_copy_link_before_any_check_says_what_to_do(window: MainWindow) -> None:
     QGuiApplication.clipboard().setText("unchanged")
     assert window.result_pane.copy_link() == ""
     assert QGuiApplication.clipboard().text() == "unchanged"
+
+
+def test_a_watched_job_of_the_other_organisation_is_found_with_a_switch(
+    qtbot: Any, window: MainWindow, sandbox: Any
+) -> None:
+    from pig_desktop.ui.watching.controller import WatchController
+
+    controller = WatchController.for_window(window, tray_available=False)
+    try:
+        window.job_field.set_text(SECOND_ORG_JOB)
+        with qtbot.waitSignal(window.check.found_elsewhere, timeout=20000, check_params_cb=bool):
+            window.watch_button.click()
+        # The watch asked with the chosen organisation (not found), the window then looked in the other one.
+        assert window.org_notice.isVisible()
+        assert window.org_notice.label.text().startswith(f"This job belongs to {SECOND_ORG}.")
+        assert window.result_pane.badge.text == "Processed"
+        assert window.result_pane.ticket_context().organisation == SECOND_ORG
+        store = window.history_store()
+        assert store is not None
+        entry = store.find(SECOND_ORG_JOB, sandbox.url)
+        assert entry is not None and entry.organisation == SECOND_ORG
+    finally:
+        controller.shutdown()
+
+
+def test_a_watched_job_found_nowhere_names_the_organisations_searched(qtbot: Any, window: MainWindow) -> None:
+    from pig_desktop.ui.watching.controller import WatchController
+
+    controller = WatchController.for_window(window, tray_available=False)
+    expected = not_found_message(NOT_FOUND_JOB, (ACTIVE_ORG, SECOND_ORG))
+    try:
+        window.job_field.set_text(NOT_FOUND_JOB)
+        window.watch_button.click()
+        qtbot.waitUntil(lambda: window.statusBar().currentMessage() == expected, timeout=20000)
+        assert not window.org_notice.isVisible()
+    finally:
+        controller.shutdown()
