@@ -110,6 +110,7 @@ class BatchHost(QObject):
         )
         controller.open_job_requested.connect(self.open_job_requested)
         controller.watch_requested.connect(self.watch_requested)
+        controller.finished.connect(self._on_finished)
         panel = self._ensure_panel()
         view = BatchView(controller, panel, ticket_context=self._ticket_context())
         old_view, old_controller = self.view, self.controller
@@ -131,6 +132,12 @@ class BatchHost(QObject):
         controller.start(job_ids)
         view.table.setFocus()
         return True
+
+    def _on_finished(self, _cancelled: bool) -> None:
+        # The worker wrote one history line per job: the panel reads its list again (one read, no write).
+        panel = self._history.panel
+        if panel is not None:
+            panel.reload()
 
     def _ensure_panel(self) -> QWidget:
         if self._panel is None:

@@ -82,6 +82,10 @@ def test_paste_of_several_ids_says_how_many_and_check_opens_the_batch(
     store = window.history_store()
     assert store is not None
     assert {entry.job_id for entry in store.recent()} >= set(EXPECTED)
+    panel = window.history_panel
+    assert panel is not None
+    listed = {panel.model.index(row, 0).data() for row in range(panel.model.rowCount())}
+    assert listed >= set(EXPECTED)
 
     target = tmp_path / "jobs.csv"
     monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *_a, **_k: (str(target), "CSV files (*.csv)"))
