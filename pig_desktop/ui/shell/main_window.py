@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
 
 from pig_desktop import APP_DISPLAY_NAME
 from pig_desktop.core.session import Session
-from pig_desktop.i18n import _
+from pig_desktop.i18n import _, ngettext
 from pig_desktop.store.settings import Settings
 from pig_desktop.ui.account.app_state import ClientHolder, StartOptions
 from pig_desktop.ui.account.controller import AccountController
@@ -137,7 +137,7 @@ class MainWindow(QMainWindow):
     def _build_shell(self) -> None:
         check = JobRowSlots(
             check=lambda: self.check_field(),
-            watch=lambda: self.check.watch_job(),
+            watch=lambda: self.watch_field(),
             cancel=lambda: self.check.cancel_check(),
         )
         shell = self.shell = build_shell(self, check)
@@ -283,6 +283,22 @@ class MainWindow(QMainWindow):
                 return False
             return self.batch.start(list(scan.ids))
         return self.check.check_job()
+
+    def watch_field(self) -> bool:
+        """Watch until finished: several different ids are all watched (never silently the first one)."""
+        scan = self.count_hint.scan
+        if not scan.several:
+            return self.check.watch_job()
+        watched = [job for job in scan.ids if self.check.watch_job(job)]
+        if watched:
+            self.show_status(
+                ngettext(
+                    "Watching {count} job. You will be told when it finishes.",
+                    "Watching {count} jobs. You will be told when they finish.",
+                    len(watched),
+                ).format(count=len(watched))
+            )
+        return bool(watched)
 
     def _on_field_text(self, text: str) -> None:
         scan = self.count_hint.update_for(text)

@@ -130,6 +130,21 @@ def test_watch_all_unfinished_watches_the_running_jobs(qtbot: Any, window: MainW
     assert [job for job, _org in watched] == [PROGRESS_JOB]
 
 
+def test_watch_with_several_ids_watches_them_all(window: MainWindow) -> None:
+    watched: list[str] = []
+
+    class Recorder:
+        def watch(self, job_id: str, organisation: str = "") -> None:
+            watched.append(job_id)
+
+    window.check.set_watcher(Recorder())
+    window.watch_button.setEnabled(True)
+    window.job_field.set_text(f"{PROCESSED_JOB}, {PROGRESS_JOB}; {FAILED_JOB}")
+    window.watch_button.click()
+    assert watched == [PROCESSED_JOB, PROGRESS_JOB, FAILED_JOB]
+    assert window.statusBar().currentMessage() == "Watching 3 jobs. You will be told when they finish."
+
+
 def test_a_second_batch_replaces_the_first_in_the_same_panel(qtbot: Any, window: MainWindow) -> None:
     window.job_field.set_text(f"{PROCESSED_JOB} {FAILED_JOB}")
     finish_batch(qtbot, window, window.check_field)
