@@ -386,6 +386,7 @@ class MainWindow(QMainWindow):
     def set_polling_service(self, service: PollingService) -> None:
         """Hook up the watch service; enables "Watch until finished"."""
         self._polling = service
+        service.share_limiter(self.rate.limiter())  # one cap for watching, batches and other organisations
         service.watch_changed.connect(self.countdown.watch_changed)
         service.watch_finished.connect(self._on_watch_finished)
         service.report.connect(self._on_watch_report)

@@ -261,3 +261,33 @@ def test_outcome_values_are_the_ones_the_model_reports() -> None:
         "failed",
         "running",
     ]
+
+
+def test_watching_and_batches_take_slots_from_one_limiter(
+    qtbot: Any, window: MainWindow, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import threading
+
+    from pig_desktop.ui.watching.controller import WatchController
+
+    limiter = window.rate.limiter()
+    takers: list[str] = []
+    acquire = limiter.acquire
+
+    def counting(cancel: threading.Event | None = None) -> bool:
+        takers.append(threading.current_thread().name)
+        return acquire(cancel)
+
+    monkeypatch.setattr(limiter, "acquire", counting)
+    controller = WatchController.for_window(window, tray_available=False)
+    try:
+        with qtbot.waitSignal(controller.service.watch_finished, timeout=15000):
+            window.check.watch_job(PROCESSED_JOB)
+        watch_slots = len(takers)
+        assert watch_slots >= 1  # the polling thread waited for its slot in the window's limiter
+        window.job_field.set_text(f"{FAILED_JOB} {PROGRESS_JOB}")
+        finish_batch(qtbot, window, window.check_field)
+        assert window.batch.controller is not None and window.batch.controller.limiter is limiter
+        assert len(takers) >= watch_slots + 2  # and so did each check of the batch
+    finally:
+        controller.shutdown()
