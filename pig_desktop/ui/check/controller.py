@@ -67,12 +67,14 @@ def check_and_record(
     cancel: threading.Event,
     organisations: tuple[Organisation, ...] = (),
     limiter: RateLimiter | None = None,
+    search_others: bool = False,
 ) -> FinishedCheck:
     """Worker: one check (with the client's retries) and its history record.
 
-    Not found with the chosen organisation: the account's other active organisations are asked (at most 10,
-    within ``limiter``, the window's shared cap), each with a client of its own so the session's client keeps
-    its token; the history line names the organisation that answered."""
+    With ``search_others``, not found with the chosen organisation: the account's other active organisations
+    (``organisations``, or /2.0/subs read now when empty) are asked, at most 10, within ``limiter`` (the
+    window's shared cap), with a client of their own so the session's client keeps its token; the history
+    line names the organisation that answered."""
     import sqlite3  # the first frame may not import it (docs/architecture.md); this runs in a worker
 
     from pig_desktop.core.outcome import Outcome
@@ -82,7 +84,7 @@ def check_and_record(
     organisation = session.organisation
     found_in: Organisation | None = None
     searched: tuple[str, ...] = ()
-    if report.outcome is Outcome.NOT_FOUND and not cancel.is_set():
+    if search_others and report.outcome is Outcome.NOT_FOUND and not cancel.is_set():
         organisations = organisations or _list_organisations(client)
         if sum(1 for org in organisations if org.usable) > 1:
             report, found_in, searched = _search_others(
@@ -287,6 +289,7 @@ class CheckController(QObject):
             check_and_record,
             organisations=self._account.organisations(),
             limiter=self._limiter() if self._limiter is not None else None,
+            search_others=True,
         )
         task = self._tasks.run(
             search, holder, session, job_id, self._history.store(), on_cancel=holder.abort, name="check"
