@@ -225,6 +225,13 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     window = MainWindow(StartOptions(dirs=dirs, demo=demo, jobs=args.jobs, settings=loaded_settings))
     reporter = install_excepthook(window.show_unexpected_error, window)
+    # A link clicked while the app runs: a second start hands its jobs over (Linux, Windows), macOS sends a
+    # QFileOpenEvent. Either way the window shows the job (watching also gets them, see WatchController).
+    instance.jobs_received.connect(window.open_jobs)
+    if sys.platform == "darwin":  # an application-wide filter runs Python for every event: macOS only
+        from pig_desktop.ui.system.link_open import LinkOpenFilter
+
+        app.installEventFilter(LinkOpenFilter(window.open_jobs, app))
     controller: list[Any] = []  # the WatchController, once attached
 
     def attach_watching() -> None:

@@ -15,12 +15,23 @@ from pathlib import Path
 import pytest
 
 from pig_desktop import assets
-from pig_desktop.demo import PROCESSED_JOB
+from pig_desktop.demo import FAILED_JOB, PROCESSED_JOB
 
 pytestmark = pytest.mark.x11
 
 REPO = Path(__file__).resolve().parents[2]
 INSTALL_SH = REPO / "packaging" / "linux" / "install-desktop-entry.sh"
+
+
+def wait_for_log(line: str, seconds: float = 60) -> bool:
+    """True once ``line`` is in a pig-desktop.log under PIG_DESKTOP_HOME (the app's own log)."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        for path in Path(os.environ["PIG_DESKTOP_HOME"]).glob("**/pig-desktop.log"):
+            if line in path.read_text(encoding="utf-8", errors="replace"):
+                return True
+        time.sleep(0.2)
+    return False
 
 
 def test_xdg_open_on_a_link_starts_the_app_with_that_job(tmp_path: Path) -> None:
@@ -81,6 +92,19 @@ def test_xdg_open_on_a_link_starts_the_app_with_that_job(tmp_path: Path) -> None
         assert found, "the app never logged the job from the link"
         assert argv_file.read_text().splitlines() == [link]  # the desktop passed the link itself (%u)
         assert "(demo)" in found
+        # The window shows that job: put in the field and checked against the sandbox.
+        shown = wait_for_log(f"job {PROCESSED_JOB} shown: processed")
+        assert shown, "the window never showed the linked job"
+
+        # A second link while the app runs: the new start hands the job to the running window, which shows it.
+        second_link = f"pig-desktop://job/{FAILED_JOB}"
+        second = subprocess.run(
+            ["xdg-open", second_link], env=env, capture_output=True, text=True, timeout=60, check=False
+        )
+        assert second.returncode == 0, second.stderr
+        shown = wait_for_log(f"job {FAILED_JOB} shown: failed")
+        assert shown, "the running window never showed the second job"
+        assert wait_for_log("handed 1 job(s) to the running app")
     finally:
         try:
             os.killpg(opener.pid, signal.SIGTERM)  # xdg-open and the app it started (our session only)

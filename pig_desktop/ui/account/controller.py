@@ -37,11 +37,17 @@ from pig_desktop.ui.settings.controller import SettingsController
 from pig_desktop.ui.system.task_group import TaskGroup
 
 if TYPE_CHECKING:
+    from pig_desktop.core.models import Organisation
     from pig_desktop.ui.account.signin_dialog import SignInChoice, SignInDialog
 
 log = logging.getLogger(__name__)
 
 __all__ = ["AccountController"]
+
+
+def _same_account(one: Session, other: Session) -> bool:
+    """Same server and email: the organisation list of one is the other's too."""
+    return one.server == other.server and one.connection.email == other.connection.email
 
 
 class AccountController(QObject):
@@ -73,6 +79,9 @@ class AccountController(QObject):
         self._demo = demo
         self._restore_session = restore_session
         self._session: Session | None = None
+        # The account's organisations from /2.0/subs (kept at sign-in; listed in a worker on first need after
+        # a restored or demo sign-in): a job not found with the chosen one is looked for in the others.
+        self._organisations: tuple[Organisation, ...] = ()
         self.holder = ClientHolder()
         self._memory = PasswordMemory()
         self._tasks = TaskGroup(self)
@@ -97,9 +106,34 @@ class AccountController(QObject):
         parts = [session.connection.email, session.organisation or _("(no organisation)"), place]
         return " \u00b7 ".join(parts)
 
+    def organisations(self) -> tuple[Organisation, ...]:
+        """The account's organisations on the session's server (empty until listed)."""
+        return self._organisations
+
+    def set_organisations(self, organisations: tuple[Organisation, ...], session: Session | None) -> None:
+        """Keep the /2.0/subs list a worker read for ``session`` (ignored when the sign-in changed since)."""
+        if session is not None and self._session is not None and _same_account(session, self._session):
+            self._organisations = tuple(organisations)
+
+    def switch_organisation(self, org: Organisation) -> None:
+        """One click from "This job belongs to <organisation>": the same sign-in with that organisation."""
+        session = self._session
+        if session is None or not org.usable:
+            return
+        conn = dataclasses.replace(session.connection, api_token=org.api_token)
+        self.set_session(Session(conn, org.name, org.org_id))
+        if self._demo is None:
+            settings = self._settings.current()
+            self._settings.save(
+                dataclasses.replace(settings, org_name=org.name, org_id=org.org_id, api_token=org.api_token)
+            )
+        self.status.emit(_("Switched to {organisation}.").format(organisation=org.name))
+
     def set_session(self, session: Session | None) -> None:
         if session == self._session:
             return
+        if session is None or self._session is None or not _same_account(session, self._session):
+            self._organisations = ()
         self._session = session
         # A new sign-in gets a fresh client (and pool); the old one is closed off the GUI thread's way.
         self.holder.close()
@@ -180,7 +214,9 @@ class AccountController(QObject):
         settings = self._settings.current()
         conn = connection_for(settings, choice.server, choice.email, choice.password, org.api_token)
         session = Session(conn, org.name, org.org_id)
+        self._organisations = ()
         self.set_session(session)
+        self._organisations = tuple(choice.organisations)
         if self._demo is None:
             self._settings.save(
                 dataclasses.replace(

@@ -63,6 +63,8 @@ class SignInChoice:
     password: str
     remember: bool
     organisation: Organisation
+    #: Every organisation /2.0/subs listed (the others are searched when a job is not found).
+    organisations: tuple[Organisation, ...] = ()
 
     def __repr__(self) -> str:
         return (
@@ -378,7 +380,9 @@ class SignInDialog(QDialog):
         if org is None or self._pending is None:
             return
         kind, custom, server, email, password, remember = self._pending
-        self._choice = SignInChoice(kind, custom, server, email, password, remember, org)
+        self._choice = SignInChoice(
+            kind, custom, server, email, password, remember, org, tuple(self._organisations)
+        )
         self.signed_in.emit(self._choice)
         self.accept()
 

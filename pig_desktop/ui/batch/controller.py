@@ -57,6 +57,17 @@ def _history_entry(report: StatusReport, organisation: str, server: str) -> Hist
     )
 
 
+def _list_organisations(client: CinxClient) -> list[Organisation]:
+    """The account's organisations (/2.0/subs) when the window did not know them (a restored sign-in)."""
+    from pig_desktop.core.errors import PigError
+
+    try:
+        return list(client.subscriptions())
+    except PigError as exc:
+        log.info("batch: could not list the organisations to search: %s", exc.detail)
+        return []
+
+
 class _BatchWorker(QThread):
     """Checks the jobs one after the other, paced by the limiter; stops at the next step once cancelled."""
 
@@ -109,6 +120,8 @@ class _BatchWorker(QThread):
 
     def _check_all(self, client: CinxClient) -> None:
         chosen = client.connection
+        if not self._organisations and self._limiter.acquire(self._cancel):
+            self._organisations = _list_organisations(client)  # one request, within the cap too
         for row, job_id in enumerate(self._job_ids):
             if not self._limiter.acquire(self._cancel):
                 return

@@ -9,6 +9,7 @@ the answer, so no SQLite write happens on the GUI thread.
 from __future__ import annotations
 
 import dataclasses
+import functools
 import logging
 import threading
 from collections.abc import Callable
@@ -31,7 +32,10 @@ from pig_desktop.ui.system.task_group import TaskGroup
 from pig_desktop.ui.system.tasks import TaskHandle
 
 if TYPE_CHECKING:
+    from pig_desktop.core.client import CinxClient
+    from pig_desktop.core.models import Organisation
     from pig_desktop.core.outcome import StatusReport
+    from pig_desktop.core.rate import RateLimiter
     from pig_desktop.core.ticket import TicketContext
     from pig_desktop.store.history import HistoryEntry, HistoryStore
     from pig_desktop.ui.check.result_pane import ResultPane
@@ -48,6 +52,12 @@ class FinishedCheck:
     report: StatusReport
     entry: HistoryEntry | None
     session: Session
+    #: The other organisation that has the job (the chosen one said "not found"); None otherwise.
+    found_in: Organisation | None = None
+    #: The organisation names asked when the chosen one did not have the job (the chosen one first).
+    searched: tuple[str, ...] = ()
+    #: The account's /2.0/subs list as the worker knew or read it (the window keeps it for next time).
+    organisations: tuple[Organisation, ...] = ()
 
 
 def check_and_record(
@@ -56,22 +66,117 @@ def check_and_record(
     job_id: str,
     history: HistoryStore | None,
     cancel: threading.Event,
+    organisations: tuple[Organisation, ...] = (),
+    limiter: RateLimiter | None = None,
+    search_others: bool = False,
 ) -> FinishedCheck:
-    """Worker: one check (with the client's retries) and its history record."""
+    """Worker: one check (with the client's retries) and its history record.
+
+    With ``search_others``, not found with the chosen organisation: the account's other active organisations
+    (``organisations``, or /2.0/subs read now when empty) are asked, at most 10, within ``limiter`` (the
+    window's shared cap), with a client of their own so the session's client keeps its token; the history
+    line names the organisation that answered."""
     import sqlite3  # the first frame may not import it (docs/architecture.md); this runs in a worker
+
+    from pig_desktop.core.outcome import Outcome
 
     client = holder.get(session.connection)
     report = client.check_status(job_id, cancel=cancel)
+    organisation = session.organisation
+    found_in: Organisation | None = None
+    searched: tuple[str, ...] = ()
+    if search_others and report.outcome is Outcome.NOT_FOUND and not cancel.is_set():
+        organisations = organisations or _list_organisations(client)
+        if sum(1 for org in organisations if org.usable) > 1:
+            report, found_in, searched = _search_others(
+                session, job_id, report, organisations, limiter, cancel
+            )
+            if found_in is not None:
+                organisation = found_in.name
     entry: HistoryEntry | None = None
     if history is not None and not cancel.is_set():
-        entry = history_entry(report, session.organisation, session.server)
+        entry = history_entry(report, organisation, session.server)
         try:
             entry = dataclasses.replace(entry, id=history.add(entry))
         except (sqlite3.Error, OSError):
             # Losing one history line must not lose the answer the user is waiting for.
             log.warning("could not record check of %s in history", job_id, exc_info=True)
             entry = None
-    return FinishedCheck(report, entry, session)
+    return FinishedCheck(report, entry, session, found_in, searched, tuple(organisations))
+
+
+def _list_organisations(client: CinxClient) -> tuple[Organisation, ...]:
+    """The account's organisations (/2.0/subs) for a session restored without the sign-in dialog."""
+    from pig_desktop.core.errors import PigError
+
+    try:
+        return tuple(client.subscriptions())
+    except PigError as exc:
+        log.info("could not list the organisations to search: %s", exc.detail)
+        return ()
+
+
+def _search_others(
+    session: Session,
+    job_id: str,
+    report: StatusReport,
+    organisations: tuple[Organisation, ...],
+    limiter: RateLimiter | None,
+    cancel: threading.Event,
+) -> tuple[StatusReport, Organisation | None, tuple[str, ...]]:
+    from pig_desktop.core.client import CinxClient
+    from pig_desktop.core.errors import Cancelled
+    from pig_desktop.core.org_search import client_check, search_other_organisations
+
+    with CinxClient(session.connection) as searcher:
+        try:
+            result = search_other_organisations(
+                job_id,
+                organisations,
+                session.connection.api_token,
+                client_check(searcher, cancel=cancel),
+                limiter=limiter,
+                cancel=cancel,
+            )
+        except Cancelled:
+            return report, None, ()
+    return result.report, result.organisation, result.searched
+
+
+def search_and_record(
+    session: Session,
+    report: StatusReport,
+    history: HistoryStore | None,
+    organisations: tuple[Organisation, ...],
+    limiter: RateLimiter | None,
+    cancel: threading.Event,
+) -> FinishedCheck:
+    """Worker: a job the chosen organisation did not find (a watched job's last answer): ask the others.
+
+    The history line is written only when another organisation has the job (the not-found answer is already
+    the watch's)."""
+    import sqlite3
+
+    from pig_desktop.core.client import CinxClient
+
+    if not organisations:
+        with CinxClient(session.connection) as client:
+            organisations = _list_organisations(client)
+    found_in: Organisation | None = None
+    searched: tuple[str, ...] = ()
+    if sum(1 for org in organisations if org.usable) > 1:
+        report, found_in, searched = _search_others(
+            session, report.job_id, report, organisations, limiter, cancel
+        )
+    entry: HistoryEntry | None = None
+    if found_in is not None and history is not None and not cancel.is_set():
+        entry = history_entry(report, found_in.name, session.server)
+        try:
+            entry = dataclasses.replace(entry, id=history.add(entry))
+        except (sqlite3.Error, OSError):
+            log.warning("could not record check of %s in history", report.job_id, exc_info=True)
+            entry = None
+    return FinishedCheck(report, entry, session, found_in, searched, tuple(organisations))
 
 
 class JobWatcher(Protocol):
@@ -91,6 +196,9 @@ class CheckController(QObject):
     status = Signal(str, int)
     #: A plain error for the banner: (message, detail).
     error = Signal(str, str)
+    #: The job on screen was found in another organisation than the chosen one (Organisation), or the
+    #: search found it nowhere / a new check started (None): the window's "Switch to" notice follows it.
+    found_elsewhere = Signal(object)
 
     def __init__(
         self,
@@ -100,8 +208,13 @@ class CheckController(QObject):
         result_pane: Callable[[], ResultPane],
         offer_banner: Banner,
         parent: QObject | None = None,
+        *,
+        limiter: Callable[[], RateLimiter] | None = None,
     ) -> None:
+        """``limiter``: the window's shared rate cap (made on first use) for the look-ups in other
+        organisations; the batch view paces its checks with the same one."""
         super().__init__(parent)
+        self._limiter = limiter
         self._account = account
         self._history = history
         self._field = field
@@ -170,16 +283,17 @@ class CheckController(QObject):
             self._drop_check_task()
         self._pending_job = ""
         self._current_job = job_id
+        self.found_elsewhere.emit(None)
         self._pane().set_checking(job_id)
         holder = self._account.holder
-        task = self._tasks.run(
+        search = functools.partial(
             check_and_record,
-            holder,
-            session,
-            job_id,
-            self._history.store(),
-            on_cancel=holder.abort,
-            name="check",
+            organisations=self._account.organisations(),
+            limiter=self._limiter() if self._limiter is not None else None,
+            search_others=True,
+        )
+        task = self._tasks.run(
+            search, holder, session, job_id, self._history.store(), on_cancel=holder.abort, name="check"
         )
         task.succeeded.connect(self._on_check_done)
         task.failed.connect(self._on_check_failed)
@@ -210,7 +324,17 @@ class CheckController(QObject):
     def _on_check_done(self, result: FinishedCheck) -> None:
         self._check_task = None
         self.busy_changed.emit(False)
-        self.show_report(result.report, self.ticket_context(result.session))
+        if result.organisations:
+            self._account.set_organisations(result.organisations, result.session)
+        ticket = self.ticket_context(result.session)
+        if result.found_in is not None:
+            ticket = dataclasses.replace(
+                ticket, organisation=result.found_in.name, api_token=result.found_in.api_token
+            )
+        self.show_report(result.report, ticket)
+        # Job ids are not secrets; the log says which job the window shows (support, the link tests).
+        log.info("job %s shown: %s", result.report.job_id, result.report.outcome.value)
+        self.found_elsewhere.emit(result.found_in)
         if result.entry is not None:
             self._history.show_added(result.entry)
         when = format_local_clock(result.report.checked_at)
@@ -302,6 +426,51 @@ class CheckController(QObject):
             _("Watching job {job_id}. You will be told when it finishes.").format(job_id=job_id), 6000
         )
         return True
+
+    def look_in_other_organisations(self, report: StatusReport) -> bool:
+        """A watched job ended "not found" with the chosen organisation: ask the account's other ones in a
+        worker. Found: the window shows it with "This job belongs to ..." and the Switch button (unless a
+        check is running); not found anywhere: the status line names the organisations searched."""
+        session = self._account.session()
+        if session is None or self._shut_down:
+            return False
+        task = self._tasks.run(
+            search_and_record,
+            session,
+            report,
+            self._history.store(),
+            self._account.organisations(),
+            self._limiter() if self._limiter is not None else None,
+            name="org-search",
+        )
+        task.succeeded.connect(self._on_search_done)
+        return True
+
+    def _on_search_done(self, result: FinishedCheck) -> None:
+        if result.organisations:
+            self._account.set_organisations(result.organisations, result.session)
+        job = result.report.job_id
+        if result.found_in is None:
+            if result.searched:
+                self.status.emit(result.report.message, 10000)
+            return
+        if result.entry is not None:
+            self._history.show_added(result.entry)
+        if self._check_task is not None:
+            self.status.emit(
+                _("The watched job {job} belongs to {organisation}.").format(
+                    job=job, organisation=result.found_in.name
+                ),
+                10000,
+            )
+            return
+        ticket = dataclasses.replace(
+            self.ticket_context(result.session),
+            organisation=result.found_in.name,
+            api_token=result.found_in.api_token,
+        )
+        self.show_report(result.report, ticket)
+        self.found_elsewhere.emit(result.found_in)
 
     def show_watch_report(self, job_id: str, report: StatusReport) -> None:
         """A watched job's new answer: shown when it is the job on screen and no check is running."""

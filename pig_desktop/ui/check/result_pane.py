@@ -229,6 +229,12 @@ class ResultPane(QWidget):
         )
         self.copy_ticket_button.clicked.connect(self.copy_ticket)
 
+        self.copy_link_button = QPushButton(_("Copy link"), self)
+        self.copy_link_button.setObjectName("copyLinkButton")
+        self.copy_link_button.setToolTip(_("Copy a pig-desktop:// link that opens this job in PIG Desktop"))
+        self.copy_link_button.setAccessibleName(_("Copy a link to this job"))
+        self.copy_link_button.clicked.connect(self.copy_link)
+
         self.copy_json_button = QPushButton(_("Copy JSON"), self)
         self.copy_json_button.setObjectName("copyJsonButton")
         self.copy_json_button.setToolTip(_("Copy the full result as JSON"))
@@ -252,6 +258,7 @@ class ResultPane(QWidget):
         buttons.addWidget(self.show_all_button)
         buttons.addStretch(1)
         buttons.addWidget(self.copy_ticket_button)
+        buttons.addWidget(self.copy_link_button)
         buttons.addWidget(self.copy_json_button)
         buttons.addWidget(self.save_button)
 
@@ -265,7 +272,8 @@ class ResultPane(QWidget):
 
         self.setTabOrder(self.tree, self.raw_button)
         self.setTabOrder(self.raw_button, self.copy_ticket_button)
-        self.setTabOrder(self.copy_ticket_button, self.copy_json_button)
+        self.setTabOrder(self.copy_ticket_button, self.copy_link_button)
+        self.setTabOrder(self.copy_link_button, self.copy_json_button)
         self.setTabOrder(self.copy_json_button, self.save_button)
         self._show_empty(_("No job checked yet.\nPaste a job id above and press Enter."))
 
@@ -332,7 +340,13 @@ class ResultPane(QWidget):
             self.sentence.hide()
 
     def _set_buttons(self, enabled: bool) -> None:
-        for button in (self.raw_button, self.copy_ticket_button, self.copy_json_button, self.save_button):
+        for button in (
+            self.raw_button,
+            self.copy_ticket_button,
+            self.copy_link_button,
+            self.copy_json_button,
+            self.save_button,
+        ):
             button.setEnabled(enabled)
 
     def _fit_field_column(self) -> None:
@@ -386,6 +400,19 @@ class ResultPane(QWidget):
         mime.setHtml(ticket_html(self._report, ctx))
         QGuiApplication.clipboard().setMimeData(mime)
         self.notice.emit(_("Copied for a support ticket"))
+
+    def copy_link(self) -> str:
+        """Put ``pig-desktop://job/<id>`` (with the CINX server, never a custom address) on the clipboard."""
+        if self._report is None:
+            self.notice.emit(_("Check a job first, then copy its link."))
+            return ""
+        from pig_desktop.core.ticket import copy_link_text
+
+        server = self._report.server or self.ticket_context().server
+        link = copy_link_text(self._report.job_id, server)
+        QGuiApplication.clipboard().setText(link)
+        self.notice.emit(_("Copied the link: {link}").format(link=link))
+        return link
 
     def copy_json(self) -> None:
         if self._report is None:

@@ -25,6 +25,7 @@ class MenuSlots:
     """What each menu entry does."""
 
     save_as: Slot
+    open_job_list: Slot
     quit: Slot
     copy_ticket: Slot
     copy_json: Slot
@@ -43,6 +44,7 @@ class MenuSlots:
 @dataclass(frozen=True)
 class WindowActions:
     save: QAction
+    open_job_list: QAction
     quit: QAction
     copy_ticket: QAction
     copy_json: QAction
@@ -79,6 +81,8 @@ def build_menus(window: QMainWindow, slots: MenuSlots) -> WindowActions:
     file_menu = bar.addMenu(_("&File"))
     save = action(_("&Save as\u2026"), slots.save_as, QKeySequence.StandardKey.Save, "saveAction")
     file_menu.addAction(save)
+    open_job_list = action(_("Open &job list\u2026"), slots.open_job_list, "Ctrl+O", "openJobListAction")
+    file_menu.addAction(open_job_list)
     file_menu.addSeparator()
     quit_ = action(_("&Quit"), slots.quit, "Ctrl+Q", "quitAction")
     quit_.setMenuRole(QAction.MenuRole.QuitRole)
@@ -131,6 +135,7 @@ def build_menus(window: QMainWindow, slots: MenuSlots) -> WindowActions:
     help_menu.addAction(about)
     return WindowActions(
         save,
+        open_job_list,
         quit_,
         copy_ticket,
         copy_json,

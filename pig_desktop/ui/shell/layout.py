@@ -22,7 +22,9 @@ from PySide6.QtWidgets import (
 )
 
 from pig_desktop.i18n import _
+from pig_desktop.ui.batch.job_count import JobCountHint
 from pig_desktop.ui.check.job_field import JobField
+from pig_desktop.ui.check.org_notice import OrganisationNotice
 from pig_desktop.ui.shell.banner import Banner
 from pig_desktop.ui.shell.header import AppHeader
 from pig_desktop.ui.system.qt_startup import set_by_name
@@ -50,6 +52,8 @@ class Shell:
     watch_button: QPushButton
     cancel_button: QPushButton
     watch_label: QLabel
+    count_hint: JobCountHint
+    org_notice: OrganisationNotice
     splitter: QSplitter
     panels: QSplitter
     history_placeholder: QLabel
@@ -109,7 +113,13 @@ def build_shell(window: QMainWindow, slots: JobRowSlots) -> Shell:
     grid.addWidget(watch_button, 0, 3)
     grid.addWidget(cancel_button, 0, 4)
     grid.addWidget(job_field.hint, 1, 1, 1, 4)
-    grid.addWidget(watch_label, 2, 1, 1, 4)
+    # How many ids a paste holds (several: Check opens the batch view), and a link's other server.
+    count_hint = JobCountHint(body)
+    grid.addWidget(count_hint, 2, 1, 1, 4)
+    # "This job belongs to <organisation>" with its Switch button.
+    org_notice = OrganisationNotice(body)
+    grid.addWidget(org_notice, 3, 1, 1, 4)
+    grid.addWidget(watch_label, 4, 1, 1, 4)
     grid.setColumnStretch(1, 1)
     body_layout.addLayout(grid)
 
@@ -153,6 +163,8 @@ def build_shell(window: QMainWindow, slots: JobRowSlots) -> Shell:
         watch_button,
         cancel_button,
         watch_label,
+        count_hint,
+        org_notice,
         splitter,
         panels,
         history_placeholder,

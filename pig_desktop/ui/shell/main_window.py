@@ -22,10 +22,12 @@ from PySide6.QtWidgets import (
 
 from pig_desktop import APP_DISPLAY_NAME
 from pig_desktop.core.session import Session
-from pig_desktop.i18n import _
+from pig_desktop.i18n import _, ngettext
 from pig_desktop.store.settings import Settings
 from pig_desktop.ui.account.app_state import ClientHolder, StartOptions
 from pig_desktop.ui.account.controller import AccountController
+from pig_desktop.ui.batch.host import BatchHost, SharedRate
+from pig_desktop.ui.batch.job_files import JobDropFilter, choose_job_file
 from pig_desktop.ui.check.controller import CheckController
 from pig_desktop.ui.help.controller import HelpController
 from pig_desktop.ui.history.controller import HistoryController
@@ -39,6 +41,10 @@ from pig_desktop.ui.system.icons import app_icon
 from pig_desktop.ui.watching.countdown import WatchCountdown
 
 if TYPE_CHECKING:
+    from pathlib import Path
+
+    from pig_desktop.core.jobid import JobIdScan
+    from pig_desktop.core.models import Organisation
     from pig_desktop.core.outcome import StatusReport
     from pig_desktop.store.history import HistoryStore
     from pig_desktop.ui.account.signin_dialog import SignInDialog
@@ -99,13 +105,27 @@ class MainWindow(QMainWindow):
             self.settings_controller, self, demo=demo, restore_session=options.restore_session, parent=self
         )
         self.history = HistoryController(options.dirs.history_file, self.settings_controller, self)
+        # One rate cap for the checks made outside the watch scheduler: batches and the look-ups in other
+        # organisations (the scheduler paces the watch list in its own thread; see docs/architecture.md).
+        self.rate = SharedRate(float(self.settings_controller.current().watch_rate_limit))
         self.check = CheckController(
-            self.account, self.history, self.job_field, lambda: self.result_pane, self.offer_banner, self
+            self.account,
+            self.history,
+            self.job_field,
+            lambda: self.result_pane,
+            self.offer_banner,
+            self,
+            limiter=self.rate.limiter,
         )
         self.help_controller = HelpController(self, self.actions, options.dirs.log_file, self)
+        self.batch = BatchHost(
+            self.account, self.history, lambda: self.check.ticket_context(), self.add_panel, self.rate, self
+        )
+        self.drops = JobDropFilter(self)
         self.countdown = WatchCountdown(self.watch_label, self.check.current_job, self)
         self.start = StagedStart(("history", "session"), self)
         self._controllers: list[Stoppable] = [
+            self.batch,
             self.check,
             self.account,
             self.history,
@@ -122,8 +142,8 @@ class MainWindow(QMainWindow):
 
     def _build_shell(self) -> None:
         check = JobRowSlots(
-            check=lambda: self.check.check_job(),
-            watch=lambda: self.check.watch_job(),
+            check=lambda: self.check_field(),
+            watch=lambda: self.watch_field(),
             cancel=lambda: self.check.cancel_check(),
         )
         shell = self.shell = build_shell(self, check)
@@ -132,6 +152,7 @@ class MainWindow(QMainWindow):
         self.job_field, self.watch_label, self.splitter = shell.job_field, shell.watch_label, shell.splitter
         self.check_button, self.watch_button = shell.check_button, shell.watch_button
         self.cancel_button = shell.cancel_button
+        self.count_hint, self.org_notice = shell.count_hint, shell.org_notice
 
     def _connect(self) -> None:
         account, check, settings, history = self.account, self.check, self.settings_controller, self.history
@@ -139,6 +160,7 @@ class MainWindow(QMainWindow):
             self,
             MenuSlots(
                 save_as=lambda: self.result_pane.save_as(),
+                open_job_list=self.open_job_list,
                 quit=self.request_quit,
                 copy_ticket=lambda: self.result_pane.copy_ticket(),
                 copy_json=lambda: self.result_pane.copy_json(),
@@ -157,7 +179,18 @@ class MainWindow(QMainWindow):
         self.header.sign_in_requested.connect(lambda: account.open_sign_in())
         self.header.switch_requested.connect(lambda: account.open_sign_in(switch=True))
         self.header.sign_out_requested.connect(account.sign_out)
-        self.job_field.submitted.connect(check.check_job)
+        self.job_field.submitted.connect(self.check_field)
+        self.job_field.edit.textChanged.connect(self._on_field_text)
+        self.drops.watch(self.job_field.edit)
+        self.drops.watch(self)
+        self.drops.file_dropped.connect(self.load_job_file)
+        self.drops.text_dropped.connect(self._on_text_dropped)
+        check.found_elsewhere.connect(self.org_notice.show_found)
+        self.org_notice.switch_requested.connect(self._switch_organisation)
+        self.batch.open_job_requested.connect(self.open_job)
+        self.batch.watch_requested.connect(self._watch_jobs)
+        self.batch.status.connect(self.show_status)
+        settings.applied.connect(lambda _old, new: self.rate.set_rate(float(new.watch_rate_limit)))
         settings.notice.connect(lambda text, detail, key: self.banner.show_notice(text, detail, key=key))
         settings.save_failed.connect(
             lambda msg, detail: self.banner.show_error(msg, detail, key="settings-save")
@@ -198,6 +231,9 @@ class MainWindow(QMainWindow):
             import pig_desktop.ui.history.panel  # noqa: F401  # while the history worker reads
 
     def _on_ready(self) -> None:
+        if self.options.jobs and not self._shut_down:
+            # A pig-desktop:// link or job ids on the command line: shown (and checked) in the window too.
+            self.open_jobs(list(self.options.jobs))
         self.ready.emit()
         # All eight sizes of the icon: not before the history list is ready.
         self.setWindowIcon(app_icon())
@@ -261,11 +297,122 @@ class MainWindow(QMainWindow):
         """Place an extra panel (the watch list) below history and result, a quarter of the height."""
         add_panel(self, self.shell.panels, widget, title)
 
+    # -- the job field: one job, many jobs, files and links --------------------------------------------------
+
+    def check_field(self) -> bool:
+        """Check / Enter: several different ids open the batch view (never silently the first one)."""
+        scan = self.count_hint.scan
+        if scan.several:
+            if self.account.session() is None:
+                self.show_status(_("Sign in first, then press Check again to check every job."))
+                self.account.open_sign_in()
+                return False
+            return self.batch.start(list(scan.ids))
+        return self.check.check_job()
+
+    def watch_field(self) -> bool:
+        """Watch until finished: several different ids are all watched (never silently the first one)."""
+        scan = self.count_hint.scan
+        if not scan.several:
+            return self.check.watch_job()
+        watched = [job for job in scan.ids if self.check.watch_job(job)]
+        if watched:
+            self.show_status(
+                ngettext(
+                    "Watching {count} job. You will be told when it finishes.",
+                    "Watching {count} jobs. You will be told when they finish.",
+                    len(watched),
+                ).format(count=len(watched))
+            )
+        return bool(watched)
+
+    def _on_field_text(self, text: str) -> None:
+        scan = self.count_hint.update_for(text)
+        self._say_link_server(scan)
+
+    def _say_link_server(self, scan: JobIdScan) -> None:
+        """A link naming another server than the one signed in to: say so; never switch silently."""
+        session = self.account.session()
+        if scan.link_server is None or session is None:
+            return
+        from pig_desktop.core.ticket import server_name_of
+
+        current = server_name_of(session.server)
+        if current == scan.link_server:
+            return
+        named = _("production") if scan.link_server == "production" else _("development")
+        here = self.account.signed_in_as() or session.server
+        sentence = _(
+            "This link is for the {server} server, but you are signed in to {current}. The job is checked "
+            "there; if it is not found, sign in to the {server} server (Settings) and try again."
+        ).format(server=named, current=here.split(" \u00b7 ")[-1])
+        text = " ".join(part for part in (self.count_hint.text(), sentence) if part)
+        self.count_hint.setText(text)
+        self.count_hint.show()
+
+    def open_job(self, job_id: str) -> None:
+        """Put one job in the field and check it (the batch view's Open job)."""
+        self.job_field.set_text(job_id)
+        self.check.start_check(job_id)
+
+    def open_jobs(self, jobs: list[str]) -> None:
+        """Jobs from the command line, a second start or a link: one is checked, several open the batch."""
+        text = " ".join(job.strip() for job in jobs if job.strip())
+        if not text:
+            return
+        self.job_field.set_text(text)
+        self.check_field()
+
+    def open_job_list(self) -> None:
+        path = choose_job_file(self)
+        if path is not None:
+            self.load_job_file(path)
+
+    def load_job_file(self, path: Path) -> int:
+        """A .csv or .txt of job ids (opened or dropped): its ids go into the field; returns how many."""
+        from pig_desktop.core.batch import read_job_file
+
+        try:
+            scan = read_job_file(path)
+        except OSError as exc:
+            log.warning("could not read job list %s: %s", path, exc)
+            message = _("Couldn't read {name}. Check that the file exists and that you may open it.")
+            self.banner.show_error(message.format(name=path.name), str(exc))
+            return 0
+        if not scan.ids:
+            message = _("{name} holds no job ids. A job id looks like {example}.")
+            self.banner.show_notice(
+                message.format(name=path.name, example="97b96860-ca73-4f8e-b6ba-37ce9f256871"),
+                scan.hint_detail,
+                key="job-file",
+            )
+            return 0
+        self.job_field.set_text(" ".join(scan.ids))
+        if scan.truncated:
+            self.show_status(_("{name} is large: only its first job ids were read.").format(name=path.name))
+        self.job_field.edit.setFocus()
+        return scan.count
+
+    def _on_text_dropped(self, text: str) -> None:
+        self.job_field.set_text(text)
+        self.job_field.edit.setFocus()
+
+    def _switch_organisation(self, organisation: Organisation) -> None:
+        job = self.check.current_job()
+        self.account.switch_organisation(organisation)
+        if job:
+            self.check.start_check(job)
+
+    def _watch_jobs(self, jobs: list[str]) -> None:
+        for job in jobs:
+            self.check.watch_job(job)
+
     # -- the features' seams ---------------------------------------------------------------------------------
 
     def set_polling_service(self, service: PollingService) -> None:
         """Hook up the watch service; enables "Watch until finished"."""
         self._polling = service
+        service.share_limiter(self.rate.limiter())  # one cap for watching, batches and other organisations
         service.watch_changed.connect(self.countdown.watch_changed)
         service.watch_finished.connect(self._on_watch_finished)
         service.watch_changed.connect(lambda _state: self.settings_controller.offer_autostart())
@@ -281,6 +428,11 @@ class MainWindow(QMainWindow):
         self.countdown.watch_finished(job_id)
         if report is not None:
             self.history.record_watch_report(report, self.account.session())
+            from pig_desktop.core.outcome import Outcome  # not in the first frame (docs/architecture.md)
+
+            if report.outcome is Outcome.NOT_FOUND:
+                # The same as a single check: the job may belong to another of the account's organisations.
+                self.check.look_in_other_organisations(report)
 
     def _on_watch_report(self, job_id: str, report: StatusReport | None) -> None:
         if report is not None:

@@ -37,6 +37,7 @@ from pig_desktop.core.errors import Cancelled, InvalidJobId, PigError
 from pig_desktop.core.jobid import extract_job_id
 from pig_desktop.core.outcome import Outcome, StatusReport, error_report
 from pig_desktop.core.policy import WatchPolicy
+from pig_desktop.core.rate import RateLimiter
 from pig_desktop.core.scheduler import (
     DEFAULT_RATE,
     REASON_STOPPED,
@@ -138,6 +139,11 @@ class PollingService(QObject):
         self._last: dict[str, StatusReport] = {}
         self._held_told = False
         self._store_told = False
+        # The window's shared limiter (batches, other organisations): every watch check takes a slot in it
+        # too, so all the app's checks together stay within one cap. Set before start() or from any thread;
+        # ``_interrupt`` cuts a wait for a slot short (shutdown, a new session).
+        self._limiter: RateLimiter | None = None
+        self._interrupt = threading.Event()
 
     # -- commands (any thread) -------------------------------------------------------------------------------
 
@@ -155,12 +161,17 @@ class PollingService(QObject):
     def is_running(self) -> bool:
         return self._thread is not None and self._thread.isRunning()
 
+    def share_limiter(self, limiter: RateLimiter | None) -> None:
+        """Take a slot of ``limiter`` before each check (the window's one cap for all its checks)."""
+        self._limiter = limiter
+
     def set_session(self, session: Session | None) -> None:
         """New credentials, organisation or sign-out. A check in flight for the old session is aborted and its
         result, if any, thrown away."""
         with self._cond:
             self._generation += 1
             self._commands.append(_Command("session", (session, self._generation)))
+            self._interrupt.set()
             client, flying = self._client, self._in_flight
             self._cond.notify()
         if client is not None and flying:
@@ -204,6 +215,7 @@ class PollingService(QObject):
         thread = self._thread
         with self._cond:
             self._stop = True
+            self._interrupt.set()
             client = self._client
             self._cond.notify_all()
         if thread is None:
@@ -241,6 +253,8 @@ class PollingService(QObject):
             with self._cond:
                 commands, self._commands = self._commands, []
                 generation = self._generation
+                if not self._stop:
+                    self._interrupt.clear()  # set by a session change now being applied
             if self._stopping(thread):
                 return
             for command in commands:
@@ -274,6 +288,11 @@ class PollingService(QObject):
         if client is None:
             sched.release(job.job_id, time.time())
             return
+        limiter = self._limiter
+        if limiter is not None:
+            if not limiter.acquire(self._interrupt) or self._generation_changed(generation):
+                sched.release(job.job_id, time.time())
+                return
         self.watch_changed.emit(self._state(job.job_id, checking=True))
         with self._cond:
             self._in_flight = True

@@ -340,7 +340,7 @@ def test_layout_survives_200_percent_scaling(tmp_path: Path) -> None:
     )
     data = json.loads(result.stdout.strip().splitlines()[-1])
     assert data["ratio"] == 2.0
-    assert len(data["buttons"]) == 4
+    assert len(data["buttons"]) == 5  # Raw JSON, Copy for ticket, Copy link, Copy JSON, Save as
     for button in data["buttons"]:
         assert button["visible"] and button["inside"], button
         assert button["width"] >= button["min"][0] and button["height"] >= button["min"][1], button
