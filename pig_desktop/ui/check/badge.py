@@ -12,11 +12,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from PySide6.QtCore import QEvent, QRectF, QSize, Qt
-from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter, QPaintEvent, QPalette, QPen
+from PySide6.QtGui import QAccessible, QColor, QFont, QFontMetrics, QPainter, QPaintEvent, QPalette, QPen
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
 from pig_desktop.core.outcome import Outcome, StatusReport
 from pig_desktop.i18n import _
+from pig_desktop.ui.system.accessibility import give_role
 from pig_desktop.ui.system.icons import outcome_icon
 from pig_desktop.ui.system.plain_text import plain_tooltip
 
@@ -109,6 +110,8 @@ class OutcomeBadge(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("outcomeBadge")
+        # A label to screen readers (not a "filler"), named "Outcome: Processed".
+        give_role(OutcomeBadge, QAccessible.Role.StaticText)
         self.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Fixed)
         self.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self._outcome: Outcome | None = None

@@ -44,9 +44,11 @@ from PySide6.QtWidgets import (
 )
 
 from pig_desktop.core.outcome import StatusReport
+from pig_desktop.core.summary import job_summary
 from pig_desktop.core.ticket import (
     TicketContext,
     format_local,
+    mask_text,
     mask_value,
     report_json,
     ticket_html,
@@ -138,7 +140,8 @@ class ResultPane(QWidget):
         self.job_label.setTextFormat(Qt.TextFormat.PlainText)  # the job id is the user's paste: never markup
         self.job_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.job_label.setWordWrap(True)
-        self.job_label.setAccessibleName(_("Job and time of the check"))
+        # No fixed accessible name: a screen reader reads the label's own text (the job and the time).
+        self.job_label.setAccessibleDescription(_("Job and time of the check"))
         self.job_label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
 
         self.sentence = QLabel(self)
@@ -148,8 +151,22 @@ class ResultPane(QWidget):
         self.sentence.setTextInteractionFlags(
             Qt.TextInteractionFlag.TextSelectableByMouse | Qt.TextInteractionFlag.TextSelectableByKeyboard
         )
-        self.sentence.setAccessibleName(_("What the result means"))
+        # The sentence itself is what a screen reader reads; the description says what it is.
+        self.sentence.setAccessibleDescription(_("What the result means"))
         self.sentence.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Minimum)
+
+        # One plain sentence about the job (app, organisation, who, when, files, how it ended), above the
+        # details: what a non-technical person takes away, and what "Copy for ticket" starts with.
+        self.summary = QLabel(self)
+        self.summary.setObjectName("resultSummary")
+        self.summary.setWordWrap(True)
+        self.summary.setTextFormat(Qt.TextFormat.PlainText)  # built from CINX's values: never markup
+        self.summary.setTextInteractionFlags(
+            Qt.TextInteractionFlag.TextSelectableByMouse | Qt.TextInteractionFlag.TextSelectableByKeyboard
+        )
+        self.summary.setAccessibleDescription(_("Summary of the job"))
+        self.summary.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Minimum)
+        self.summary.hide()
 
         self.model = ResultModel(self)
         self.tree = QTreeView(self)
@@ -260,6 +277,7 @@ class ResultPane(QWidget):
         layout.setSpacing(8)
         layout.addLayout(top)
         layout.addWidget(self.sentence)
+        layout.addWidget(self.summary)
         layout.addWidget(self.stack, 1)
         layout.addLayout(buttons)
 
@@ -287,12 +305,17 @@ class ResultPane(QWidget):
             self.badge.clear()
             self.sentence.clear()
             self.sentence.hide()
+            self.summary.clear()
+            self.summary.hide()
             self.job_label.clear()
             self._show_empty(_("No job checked yet.\nPaste a job id above and press Enter."))
             return
         self.badge.set_report(report)
         self.sentence.setText(report.message)
         self.sentence.show()
+        summary = mask_text(job_summary(report), self._ticket)
+        self.summary.setText(summary)
+        self.summary.setVisible(bool(summary))
         checked = report.checked_at
         self.job_label.setText(
             _("Job {job} · checked {when}").format(
@@ -321,6 +344,8 @@ class ResultPane(QWidget):
         if self._report is None or not self._report.is_about(job_id):
             self._report = None
             self.model.set_report(None)
+            self.summary.clear()
+            self.summary.hide()
             self.job_label.clear()
             self._show_empty(_("Asking CINX…"))
 
