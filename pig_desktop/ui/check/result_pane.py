@@ -139,6 +139,8 @@ class ResultPane(QWidget):
         self.job_label.setObjectName("resultJobLabel")
         self.job_label.setTextFormat(Qt.TextFormat.PlainText)  # the job id is the user's paste: never markup
         self.job_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        # Selectable with the mouse, but no focus stop of its own (empty before a check, it read as nothing).
+        self.job_label.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self.job_label.setWordWrap(True)
         # No fixed accessible name: a screen reader reads the label's own text (the job and the time).
         self.job_label.setAccessibleDescription(_("Job and time of the check"))

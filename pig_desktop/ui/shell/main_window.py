@@ -213,9 +213,7 @@ class MainWindow(QMainWindow):
         self.splitter.replaceWidget(self.splitter.indexOf(self.shell.result_placeholder), pane)
         self.shell.result_placeholder.deleteLater()
         self.splitter.setSizes(sizes)
-        self.setTabOrder(self.cancel_button, pane.tree)
-        if self.history.panel is not None:
-            self.setTabOrder(self.cancel_button, self.history.panel)
+        self.update_tab_order()
         return pane
 
     def _place_history_panel(self, panel: HistoryPanel) -> None:
@@ -225,7 +223,7 @@ class MainWindow(QMainWindow):
         self.splitter.replaceWidget(0, panel)
         self.shell.history_placeholder.deleteLater()
         self.splitter.setSizes([360, max(400, self.width() - 360)])
-        self.setTabOrder(self.cancel_button, panel)
+        self.update_tab_order()
 
     def _on_history_failed(self, message: str, detail: str) -> None:
         self.banner.show_error(message, detail)
@@ -234,6 +232,26 @@ class MainWindow(QMainWindow):
     def add_panel(self, widget: QWidget, title: str) -> None:
         """Place an extra panel (the watch list) below history and result, a quarter of the height."""
         add_panel(self, self.shell.panels, widget, title)
+        self.update_tab_order()
+
+    def update_tab_order(self) -> list[QWidget]:
+        """Tab walks every panel in reading order (pig_desktop/ui/shell/tab_order.py documents it)."""
+        from pig_desktop.ui.shell.tab_order import apply_tab_order
+
+        panels = self.shell.panels
+        extra = [w for w in (panels.widget(i) for i in range(1, panels.count())) if w is not None]
+        parts: list[QWidget | list[QWidget]] = [
+            self.header,
+            self.banner,
+            self.offer_banner,
+            [self.job_field.edit, self.check_button, self.watch_button, self.cancel_button],
+        ]
+        if self._result_pane is not None:
+            parts.append(self._result_pane)
+        if self.history.panel is not None:
+            parts.append(self.history.panel)
+        parts.extend(extra)
+        return apply_tab_order(self, parts)
 
     # -- the features' seams ---------------------------------------------------------------------------------
 

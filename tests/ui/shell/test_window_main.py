@@ -20,9 +20,9 @@ import pytest
 from helpers.net import closed_port_url
 from helpers.signin import demo_account
 from PySide6.QtCore import QEvent, Qt, QTimer
-from PySide6.QtGui import QGuiApplication
+from PySide6.QtGui import QAccessible, QGuiApplication
 from PySide6.QtTest import QTest
-from PySide6.QtWidgets import QApplication, QPushButton, QTreeView, QWidget
+from PySide6.QtWidgets import QApplication, QPushButton, QTreeView, QVBoxLayout, QWidget
 
 from pig_desktop.core.outcome import MSG_FAILED, MSG_NOT_FOUND, MSG_PROCESSED, StatusReport
 from pig_desktop.core.policy import RetryPolicy
@@ -114,7 +114,9 @@ def test_every_visible_control_has_an_accessible_name(make_window: Any) -> None:
             continue
         if isinstance(widget, QPushButton) and widget.text():
             continue  # a button's text is its accessible name
-        if not widget.accessibleName():
+        # What a screen reader gets: the accessible name, or a label's own text when it has none.
+        iface = QAccessible.queryAccessibleInterface(widget)
+        if iface is None or not iface.text(QAccessible.Text.Name).strip():
             missing.append(f"{widget.metaObject().className()}#{widget.objectName()}")
     assert missing == []
 
@@ -130,6 +132,39 @@ def test_tab_order_goes_from_the_field_to_the_buttons(make_window: Any) -> None:
     window = make_window()
     assert window.job_field.edit.nextInFocusChain() is window.check_button
     assert window.check_button.nextInFocusChain() is window.watch_button
+
+
+def test_tab_walks_every_panel_in_reading_order(make_window: Any, qtbot: Any) -> None:
+    """Job row → result → history → the panels below → (round) header; docs in ui/shell/tab_order.py."""
+    window = make_window()
+    qtbot.waitUntil(lambda: window.history_panel is not None and window.is_ready, timeout=15000)
+    table = QTreeView()
+    table.setObjectName("watchTable")
+    holder = QWidget()
+    QVBoxLayout(holder).addWidget(table)
+    window.add_panel(holder, "Watching")
+    stops: list[QWidget] = []
+    widget: QWidget = window.job_field.edit
+    for _ in range(200):
+        if widget.focusPolicy().value & Qt.FocusPolicy.TabFocus.value:
+            stops.append(widget)
+        widget = widget.nextInFocusChain()
+        if widget is window.job_field.edit:
+            break
+    names = [w.objectName() for w in stops]
+    pane, history = window.result_pane, window.history_panel
+    assert history is not None
+
+    def first(owner: QWidget) -> int:
+        return next(i for i, w in enumerate(stops) if w is owner or owner.isAncestorOf(w))
+
+    assert names[:4] == ["jobIdEdit", "checkButton", "watchButton", "cancelButton"], names
+    assert names.index("resultTree") == 4, names
+    assert names.index("resultTree") < names.index("copyTicketButton") < first(history)
+    assert first(history) < names.index("watchTable") < first(window.header)
+    # Every panel is on the way: nothing is skipped.
+    for region in (pane, history, holder, window.header):
+        assert any(w is region or region.isAncestorOf(w) for w in stops), region.objectName()
 
 
 # ---- the job field -----------------------------------------------------------------------------------------
