@@ -12,12 +12,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from PySide6.QtCore import QEvent, QRectF, QSize, Qt
-from PySide6.QtGui import QAccessible, QColor, QFont, QFontMetrics, QPainter, QPaintEvent, QPalette, QPen
-from PySide6.QtWidgets import QSizePolicy, QWidget
+from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter, QPaintEvent, QPalette, QPen
+from PySide6.QtWidgets import QLabel, QSizePolicy, QWidget
 
 from pig_desktop.core.outcome import Outcome, StatusReport
 from pig_desktop.i18n import _
-from pig_desktop.ui.system.accessibility import give_role
 from pig_desktop.ui.system.icons import outcome_icon
 from pig_desktop.ui.system.plain_text import plain_tooltip
 
@@ -102,16 +101,17 @@ def badge_colours(outcome: Outcome | None, palette: QPalette) -> BadgeColours:
     return BadgeColours(background, border, readable_text(background, preferred))
 
 
-class OutcomeBadge(QWidget):
-    """Outcome colour + icon + word in a pill. Empty (and zero-width) until a report or "Checking…" is set."""
+class OutcomeBadge(QLabel):
+    """Outcome colour + icon + word in a pill. Empty (and zero-width) until a report or "Checking…" is set.
+
+    A QLabel that paints itself: screen readers get a label named "Outcome: Processed" (a plain QWidget
+    reaches AT-SPI as a nameless "filler"). ``text()`` is the outcome word."""
 
     ICON_SIZE = 16
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("outcomeBadge")
-        # A label to screen readers (not a "filler"), named "Outcome: Processed".
-        give_role(OutcomeBadge, QAccessible.Role.StaticText)
         self.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Fixed)
         self.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self._outcome: Outcome | None = None
@@ -120,6 +120,7 @@ class OutcomeBadge(QWidget):
         font = QFont(self.font())
         font.setBold(True)
         self.setFont(font)
+        self.setTextFormat(Qt.TextFormat.PlainText)
         self._update_accessible("")
 
     # --- state ---
@@ -127,10 +128,6 @@ class OutcomeBadge(QWidget):
     @property
     def outcome(self) -> Outcome | None:
         return self._outcome
-
-    @property
-    def text(self) -> str:
-        return self._text
 
     @property
     def checking(self) -> bool:
@@ -187,6 +184,7 @@ class OutcomeBadge(QWidget):
         self.setToolTip(plain_tooltip(message))
 
     def _changed(self) -> None:
+        self.setText(self._text)  # QLabel's text: the word, also what text() returns
         self.updateGeometry()
         self.update()
 

@@ -67,6 +67,7 @@ from pig_desktop.ui.check.result_model import (
     ResultModel,
     relative_time,
 )
+from pig_desktop.ui.system.accessibility import FocusedRowOnlyWithFocus
 from pig_desktop.ui.system.plain_text import plain_tooltip
 
 log = logging.getLogger(__name__)
@@ -182,12 +183,15 @@ class ResultPane(QWidget):
         self.tree.setAllColumnsShowFocus(True)
         self.tree.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.tree.setItemDelegate(_ElidedTipDelegate(self.tree))
+        self._tree_focus = FocusedRowOnlyWithFocus(self.tree)
         self.tree.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.tree.customContextMenuRequested.connect(self._show_menu)
         self.tree.setAccessibleName(_("Result details"))
         self.tree.setAccessibleDescription(
             _("The job, its arguments and CINX's answer. Right-click a row to copy it.")
         )
+        # However small the window, the tree keeps a few rows in sight (the window scrolls instead).
+        self.tree.setMinimumHeight(self.fontMetrics().height() * 9)
         header = self.tree.header()
         header.setStretchLastSection(True)
         header.setSectionResizeMode(FIELD_COLUMN, QHeaderView.ResizeMode.Interactive)
@@ -420,7 +424,7 @@ class ResultPane(QWidget):
         self.notice.emit(_("Copied the result as JSON"))
 
     def _current_index(self) -> QModelIndex:
-        return self.tree.currentIndex()
+        return self._tree_focus.current()
 
     def _update_show_all(self, *_args: object) -> None:
         index = self._current_index()

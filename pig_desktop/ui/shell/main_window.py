@@ -31,7 +31,7 @@ from pig_desktop.ui.history.controller import HistoryController
 from pig_desktop.ui.settings.controller import SettingsController, load_start_settings
 from pig_desktop.ui.shell.about import show_about
 from pig_desktop.ui.shell.actions import MenuSlots, build_menus
-from pig_desktop.ui.shell.layout import JobRowSlots, add_panel, build_shell
+from pig_desktop.ui.shell.layout import JobRowSlots, add_panel, build_shell, fit_to_screen
 from pig_desktop.ui.shell.staged_start import StagedStart
 from pig_desktop.ui.system.icons import app_icon
 from pig_desktop.ui.watching.countdown import WatchCountdown
@@ -109,7 +109,7 @@ class MainWindow(QMainWindow):
         self._connect()
         self._update_account()
         self._update_actions()
-        self.resize(1100, 720)
+        fit_to_screen(self, 1100, 720)
         self.job_field.edit.setFocus()
 
     # -- building --------------------------------------------------------------------------------------------

@@ -9,11 +9,13 @@ banner that just appeared, so a screen reader says it without the user moving th
 
 from __future__ import annotations
 
-from PySide6.QtCore import QObject
-from PySide6.QtGui import QAccessible, QAccessibleEvent, QAccessibleInterface
-from PySide6.QtWidgets import QAccessibleWidget, QWidget
+import atexit
 
-__all__ = ["announce", "give_role"]
+from PySide6.QtCore import QEvent, QItemSelectionModel, QModelIndex, QObject, QPersistentModelIndex, Qt
+from PySide6.QtGui import QAccessible, QAccessibleEvent, QAccessibleInterface, QFocusEvent
+from PySide6.QtWidgets import QAbstractItemView, QAccessibleWidget, QWidget
+
+__all__ = ["FocusedRowOnlyWithFocus", "announce", "give_role"]
 
 _roles: dict[type[QWidget], QAccessible.Role] = {}
 _installed = False
@@ -35,6 +37,8 @@ def give_role(cls: type[QWidget], role: QAccessible.Role) -> None:
     _roles[cls] = role
     if not _installed:
         QAccessible.installFactory(_factory)
+        # Qt may still ask while the interpreter shuts down: from then on the factory makes nothing.
+        atexit.register(_roles.clear)
         _installed = True
 
 
@@ -42,3 +46,37 @@ def announce(widget: QWidget) -> None:
     """Tell screen readers that ``widget`` (shown, with its accessible name set) is news: an Alert event."""
     if QAccessible.isActive():
         QAccessible.updateAccessibility(QAccessibleEvent(widget, QAccessible.Event.Alert))
+
+
+class FocusedRowOnlyWithFocus(QObject):
+    """Qt tells screen readers that a view's current row is "focused" even after the focus has moved on (to
+    a button beside it), so Orca hears two focused things. This filter takes the current index away while
+    the view has no focus and gives it back when the focus returns; the selection stays as it is.
+    :meth:`current` is the row to act on either way (the buttons beside the view use it)."""
+
+    def __init__(self, view: QAbstractItemView) -> None:
+        super().__init__(view)
+        self._view = view
+        self._saved = QPersistentModelIndex()
+        view.installEventFilter(self)
+
+    def current(self) -> QModelIndex:
+        index = self._view.currentIndex()
+        if index.isValid() or not self._saved.isValid():
+            return index
+        model = self._view.model()
+        return model.index(self._saved.row(), self._saved.column(), self._saved.parent())
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        selection = self._view.selectionModel()
+        if watched is self._view and selection is not None:
+            if event.type() == QEvent.Type.FocusOut and isinstance(event, QFocusEvent):
+                # A context menu acts on the current row: keep it while the menu is open.
+                if event.reason() != Qt.FocusReason.PopupFocusReason and self._view.currentIndex().isValid():
+                    self._saved = QPersistentModelIndex(self._view.currentIndex())
+                    selection.setCurrentIndex(QModelIndex(), QItemSelectionModel.SelectionFlag.NoUpdate)
+            elif event.type() == QEvent.Type.FocusIn and self._saved.isValid():
+                if not self._view.currentIndex().isValid():
+                    selection.setCurrentIndex(self.current(), QItemSelectionModel.SelectionFlag.NoUpdate)
+                self._saved = QPersistentModelIndex()
+        return False

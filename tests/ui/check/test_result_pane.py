@@ -70,7 +70,7 @@ def test_empty_state(pane: ResultPane) -> None:
     assert "Paste a job id above and press Enter." in pane.empty_label.text()
     assert not pane.copy_ticket_button.isEnabled()
     assert not pane.save_button.isEnabled()
-    assert pane.badge.text == ""
+    assert pane.badge.text() == ""
     assert pane.findChild(type(pane.tree), "resultTree") is pane.tree
     assert pane.findChild(type(pane.copy_ticket_button), "copyTicketButton") is pane.copy_ticket_button
 
@@ -95,7 +95,7 @@ def test_every_control_has_an_accessible_name(pane: ResultPane) -> None:
 
 def test_shows_a_processed_report(pane: ResultPane) -> None:
     pane.set_report(report_of(status_body("processed")))
-    assert pane.badge.text == "Processed"
+    assert pane.badge.text() == "Processed"
     assert pane.sentence.text() == "The job finished successfully. Nothing more to do."
     assert pane.sentence.isVisible() and pane.sentence.wordWrap()
     assert pane.stack.currentWidget() is pane.tree
@@ -386,7 +386,7 @@ def test_a_refresh_of_the_same_job_keeps_what_the_user_opened_closed_and_selecte
     assert not tree.isExpanded(model.group_index("args"))
     assert tree.isExpanded(model.group_index("job"))
     assert tree.currentIndex() == status and tree.currentIndex().data() == "200 — Processed"
-    assert pane.badge.text == "Processed"
+    assert pane.badge.text() == "Processed"
 
     # Another job is a new tree, opened as usual.
     pane.set_report(report_of(status_body("processed"), job_id="7ab6f316-39bb-4d02-92aa-c9cfd8eeeb11"))
