@@ -97,7 +97,7 @@ with SandboxServer() as server:
         "overlapping": overlapping,
         "squeezed": squeezed,
         "field_width": w.job_field.edit.width(),
-        "field_min": w.job_field.edit.minimumSizeHint().width(),
+        "field_min": max(w.job_field.edit.minimumSizeHint().width(), w.job_field.edit.minimumWidth()),
         "visible_rows": visible_rows,
         "tree_height": tree.viewport().height(),
         "badge": w.result_pane.badge.text(),

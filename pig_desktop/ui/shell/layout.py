@@ -42,6 +42,11 @@ class JobRowSlots:
     cancel: Callable[[], object]
 
 
+def _least_width(widget: QWidget) -> int:
+    """The narrowest a layout lets ``widget`` be (its own minimum width wins over its hint)."""
+    return max(widget.minimumSizeHint().width(), widget.minimumWidth())
+
+
 class JobRow(QWidget):
     """The job row: label, field and buttons on one line when they fit; on a narrow window (a small screen, a
     200 % scale) the buttons move to a line of their own instead of squeezing over the field. The hint and
@@ -99,7 +104,7 @@ class JobRow(QWidget):
         spacing = self._grid.horizontalSpacing()
         return (
             self._label.sizeHint().width()
-            + self._field.minimumSizeHint().width()
+            + _least_width(self._field)
             + self._buttons.sizeHint().width()
             + 2 * spacing
         )
@@ -110,7 +115,7 @@ class JobRow(QWidget):
         width = (
             self._label.sizeHint().width()
             + spacing
-            + max(self._field.minimumSizeHint().width(), self._buttons.minimumSize().width())
+            + max(_least_width(self._field), self._buttons.minimumSize().width())
         )
         return QSize(width, self._grid.minimumSize().height())
 
