@@ -235,6 +235,11 @@ done
 export DISPLAY=":$display_number"
 xdpyinfo >/dev/null 2>&1 || setup_failed "start Xvfb" "Xvfb started but $DISPLAY does not answer (xdpyinfo)"
 record "Xvfb on $DISPLAY" 0
+# Services the session bus starts on demand (the AT-SPI bus launcher) get this session's display and private
+# XDG dirs: otherwise the accessibility bus socket lands in the shared ~/.cache/at-spi, where another run on
+# the same machine removes it mid-test.
+dbus-update-activation-environment DISPLAY XDG_RUNTIME_DIR XDG_DATA_HOME XDG_CONFIG_HOME XDG_CACHE_HOME \
+    XDG_STATE_HOME >/dev/null 2>&1 || true
 
 # ---- 2. gnome-keyring (Secret Service) ------------------------------------------------------------------------
 # --unlock reads the password for the new login keyring from stdin; without it every access fails with

@@ -175,7 +175,7 @@ def test_worker_gives_the_defined_badge_and_sentence(
     pane = ResultPane()
     qtbot.addWidget(pane)
     pane.set_report(report)
-    assert pane.badge.text == Outcome(outcome).label
+    assert pane.badge.text() == Outcome(outcome).label
     assert pane.sentence.text() == sentence
     assert_no_traceback_in(pane)
 
@@ -292,7 +292,7 @@ def test_the_window_shows_each_fault_plainly_and_keeps_working(
         assert report.outcome.value == outcome, (key, report.detail)
         # The defined badge word and sentence, on screen.
         pane = window.result_pane
-        assert pane.badge.text == Outcome(outcome).label, key
+        assert pane.badge.text() == Outcome(outcome).label, key
         assert pane.sentence.text() == sentence, key
         assert pane.sentence.isVisible()
         # No traceback anywhere in the window (labels, status bar, text views, the result tree, raw view);
@@ -317,7 +317,7 @@ def test_the_window_shows_each_fault_plainly_and_keeps_working(
     # No crash, nothing stuck: a normal check afterwards works as usual.
     report = check_in_window(qtbot, window, Target(sandbox_target.server, PROCESSED_JOB))
     assert report.outcome is Outcome.PROCESSED
-    assert window.result_pane.badge.text == "Processed"
+    assert window.result_pane.badge.text() == "Processed"
     # Checked again, the job's one entry is updated and on top (issue 12: one entry per job and server).
     assert store.count() == 2 + len(WINDOW_KEYS)
     newest = store.recent(limit=1)[0]

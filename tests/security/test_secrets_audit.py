@@ -260,7 +260,7 @@ def test_a_full_session_leaves_the_password_nowhere(
         window.job_field.set_text(PROGRESS_JOB)
         assert window.check.watch_job()
         qtbot.waitUntil(lambda: PROGRESS_JOB in finished, timeout=30000)
-        qtbot.waitUntil(lambda: window.result_pane.badge.text == "Processed", timeout=5000)
+        qtbot.waitUntil(lambda: window.result_pane.badge.text() == "Processed", timeout=5000)
         copy_everything(window, evidence)
 
         # -- sign out --

@@ -91,7 +91,7 @@ def test_processed_job_typed_with_real_keys(demo_window: MainWindow, qtbot: Any,
     type_job_with_xdotool(qtbot, window, FAILED_JOB)  # something in the history list too
     type_job_with_xdotool(qtbot, window, f"https://cinx.example/partner/exec/{PROCESSED_JOB}/status")
     assert window.job_field.job_id() == PROCESSED_JOB
-    assert window.result_pane.badge.text == "Processed"
+    assert window.result_pane.badge.text() == "Processed"
     shot = save_shot(qtbot, window, artifacts_dir, "window-processed.png")
     screenshot(artifacts_dir / "screen-processed.png")  # the whole X screen, as a user would see it
     publish(shot, "screenshot-main.png")
@@ -101,7 +101,7 @@ def test_failed_job_typed_with_real_keys(demo_window: MainWindow, qtbot: Any, ar
     window = demo_window
     type_job_with_xdotool(qtbot, window, PROCESSED_JOB)
     type_job_with_xdotool(qtbot, window, FAILED_JOB)
-    assert window.result_pane.badge.text == "Failed"
+    assert window.result_pane.badge.text() == "Failed"
     shot = save_shot(qtbot, window, artifacts_dir, "window-failed.png")
     publish(shot, "screenshot-failed.png")
 
@@ -144,7 +144,8 @@ with SandboxServer() as server:
             squeezed.append(f"{type(widget).__name__}#{widget.objectName()} {widget.text()!r}: "
                             f"{widget.width()}x{widget.height()} < {hint.width()}x{hint.height()}")
     ok = w.grab().save(out)
-    info = {"saved": ok, "dpr": w.devicePixelRatio(), "badge": w.result_pane.badge.text, "squeezed": squeezed}
+    badge = w.result_pane.badge.text()
+    info = {"saved": ok, "dpr": w.devicePixelRatio(), "badge": badge, "squeezed": squeezed}
     w.shutdown()
     tasks.shutdown_all(5000)
 print(json.dumps(info))

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from PySide6.QtCore import QEvent, QRectF, QSize, Qt
 from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter, QPaintEvent, QPalette, QPen
-from PySide6.QtWidgets import QSizePolicy, QWidget
+from PySide6.QtWidgets import QLabel, QSizePolicy, QWidget
 
 from pig_desktop.core.outcome import Outcome, StatusReport
 from pig_desktop.i18n import _
@@ -101,8 +101,19 @@ def badge_colours(outcome: Outcome | None, palette: QPalette) -> BadgeColours:
     return BadgeColours(background, border, readable_text(background, preferred))
 
 
-class OutcomeBadge(QWidget):
-    """Outcome colour + icon + word in a pill. Empty (and zero-width) until a report or "Checking…" is set."""
+class BadgeWord(str):
+    """The badge's word. Callable as well, because the badge is both a QLabel (``text()``) and, since the first
+    release, read as the property ``badge.text``: either spelling gives the same word."""
+
+    def __call__(self) -> str:
+        return str(self)
+
+
+class OutcomeBadge(QLabel):
+    """Outcome colour + icon + word in a pill. Empty (and zero-width) until a report or "Checking…" is set.
+
+    A QLabel that paints itself: screen readers get a label named "Outcome: Processed" (a plain QWidget
+    reaches AT-SPI as a nameless "filler"). ``text()`` is the outcome word."""
 
     ICON_SIZE = 16
 
@@ -117,6 +128,7 @@ class OutcomeBadge(QWidget):
         font = QFont(self.font())
         font.setBold(True)
         self.setFont(font)
+        self.setTextFormat(Qt.TextFormat.PlainText)
         self._update_accessible("")
 
     # --- state ---
@@ -125,9 +137,9 @@ class OutcomeBadge(QWidget):
     def outcome(self) -> Outcome | None:
         return self._outcome
 
-    @property
-    def text(self) -> str:
-        return self._text
+    @property  # QLabel.text() stays callable: see BadgeWord
+    def text(self) -> BadgeWord:
+        return BadgeWord(self._text)
 
     @property
     def checking(self) -> bool:
@@ -184,6 +196,7 @@ class OutcomeBadge(QWidget):
         self.setToolTip(plain_tooltip(message))
 
     def _changed(self) -> None:
+        self.setText(self._text)  # QLabel's text: the word, also what text() returns
         self.updateGeometry()
         self.update()
 

@@ -48,8 +48,10 @@ class JobField(QWidget):
         self.hint.setObjectName("jobIdHint")
         self.hint.setWordWrap(True)
         set_by_name(self.hint, "textInteractionFlags", "TextSelectableByMouse")
+        set_by_name(self.hint, "focusPolicy", "NoFocus")  # selectable with the mouse, not a Tab stop
         self.hint.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Minimum)
-        self.hint.setAccessibleName(_("What the job id field found"))
+        # Read as its own text (what was found, or why not); the description says what it is.
+        self.hint.setAccessibleDescription(_("What the job id field found"))
 
         if own_layout:
             layout = QVBoxLayout(self)

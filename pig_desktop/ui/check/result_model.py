@@ -35,6 +35,7 @@ from PySide6.QtGui import QFont
 from pig_desktop.core.durations import format_measured
 from pig_desktop.core.models import JobRow, as_float
 from pig_desktop.core.outcome import StatusReport
+from pig_desktop.core.summary import arg_label, envelope_label
 from pig_desktop.core.ticket import (
     display_value as full_display_value,
 )
@@ -380,14 +381,18 @@ class ResultModel(QAbstractItemModel):
 
         job = report.job
         body = report.body if isinstance(report.body, dict) else None
+        # Fields only support needs (references, method, address, format...): collapsed, after the rest.
+        technical = _Node(root, _("Technical details"), group="technical")
         if job is not None:
             self._job_fields(group_node("job", _("Job")), job)
             args = group_node("args", _("Arguments"))
-            self._arg_fields(args, job.args)
+            self._arg_fields(args, job.args, technical)
         else:
             self._problem_fields(group_node("job", _("Job")), report)
         if body is not None and (isinstance(body.get("response"), dict) or report.envelope is not None):
-            self._response_fields(group_node("response", _("Response")), body)
+            self._response_fields(group_node("response", _("Response")), body, technical)
+        if technical.children:
+            root.add(technical)
         if body is None and report.raw_text:
             answer = group_node("answer", _("Answer"))
             start = " ".join(report.raw_text[:300].split())
@@ -489,12 +494,16 @@ class ResultModel(QAbstractItemModel):
         for key, value in job.extra.items():
             add(str(key), mask_text(display_value(value)), str(key), raw_value=value)
 
-    def _arg_fields(self, group: _Node, args: dict[str, Any]) -> None:
+    def _arg_fields(self, group: _Node, args: dict[str, Any], technical: _Node | None = None) -> None:
+        """Arguments under plain labels (the raw key in the Field tooltip and in Raw JSON); with
+        ``technical``, the ones only support needs go there instead."""
         group.raw = args
         for name, value in args.items():
-            group.add(_Node(group, str(name), mask_text(display_value(value)), raw=value, key=str(name)))
+            label = arg_label(str(name))
+            target = technical if technical is not None and label.technical else group
+            target.add(_Node(target, label.label, mask_text(display_value(value)), raw=value, key=str(name)))
 
-    def _response_fields(self, group: _Node, body: dict[str, Any]) -> None:
+    def _response_fields(self, group: _Node, body: dict[str, Any], technical: _Node | None = None) -> None:
         response = body.get("response")
         meta: dict[str, Any] = response if isinstance(response, dict) else {}
         group.raw = response
@@ -523,11 +532,14 @@ class ResultModel(QAbstractItemModel):
                 text = format_measured(seconds) if seconds is not None else display_value(value)
             else:
                 text = display_value(value)
-            group.add(_Node(group, label, mask_text(text), raw=value, key=str(key), tooltip=tooltip))
+            plain = key in labels and not envelope_label(str(key)).technical
+            target = group if technical is None or plain else technical
+            target.add(_Node(target, label, mask_text(text), raw=value, key=str(key), tooltip=tooltip))
         for key, value in body.items():
             if key in ("response", "rows"):
                 continue
-            group.add(_Node(group, str(key), mask_text(display_value(value)), raw=value, key=str(key)))
+            target = group if technical is None else technical
+            target.add(_Node(target, str(key), mask_text(display_value(value)), raw=value, key=str(key)))
 
     def _problem_fields(self, group: _Node, report: StatusReport) -> None:
         def add(label: str, value: str, key: str = "", tooltip: str = "") -> None:
@@ -651,6 +663,13 @@ class ResultModel(QAbstractItemModel):
                 return node.key
             return None
         if role == Qt.ItemDataRole.AccessibleTextRole:
+            # A screen reader reads a row's cells in turn: "Status:" then "200 — Processed" reads as one
+            # sentence; the whole sentence on both cells read it twice.
+            if column == FIELD_COLUMN:
+                return f"{node.field}:" if node.value else node.field
+            return node.value
+        if role == Qt.ItemDataRole.AccessibleDescriptionRole:
+            # A reader on one cell only still hears the whole row.
             return f"{node.field}: {node.value}" if node.value else node.field
         if role == Qt.ItemDataRole.FontRole:
             return self._bold if node.parent is self._root else None

@@ -44,9 +44,11 @@ from PySide6.QtWidgets import (
 )
 
 from pig_desktop.core.outcome import StatusReport
+from pig_desktop.core.summary import job_summary
 from pig_desktop.core.ticket import (
     TicketContext,
     format_local,
+    mask_text,
     mask_value,
     report_json,
     ticket_html,
@@ -65,6 +67,7 @@ from pig_desktop.ui.check.result_model import (
     ResultModel,
     relative_time,
 )
+from pig_desktop.ui.system.accessibility import FocusedRowOnlyWithFocus
 from pig_desktop.ui.system.plain_text import plain_tooltip
 
 log = logging.getLogger(__name__)
@@ -137,8 +140,11 @@ class ResultPane(QWidget):
         self.job_label.setObjectName("resultJobLabel")
         self.job_label.setTextFormat(Qt.TextFormat.PlainText)  # the job id is the user's paste: never markup
         self.job_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        # Selectable with the mouse, but no focus stop of its own (empty before a check, it read as nothing).
+        self.job_label.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self.job_label.setWordWrap(True)
-        self.job_label.setAccessibleName(_("Job and time of the check"))
+        # No fixed accessible name: a screen reader reads the label's own text (the job and the time).
+        self.job_label.setAccessibleDescription(_("Job and time of the check"))
         self.job_label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
 
         self.sentence = QLabel(self)
@@ -148,8 +154,22 @@ class ResultPane(QWidget):
         self.sentence.setTextInteractionFlags(
             Qt.TextInteractionFlag.TextSelectableByMouse | Qt.TextInteractionFlag.TextSelectableByKeyboard
         )
-        self.sentence.setAccessibleName(_("What the result means"))
+        # The sentence itself is what a screen reader reads; the description says what it is.
+        self.sentence.setAccessibleDescription(_("What the result means"))
         self.sentence.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Minimum)
+
+        # One plain sentence about the job (app, organisation, who, when, files, how it ended), above the
+        # details: what a non-technical person takes away, and what "Copy for ticket" starts with.
+        self.summary = QLabel(self)
+        self.summary.setObjectName("resultSummary")
+        self.summary.setWordWrap(True)
+        self.summary.setTextFormat(Qt.TextFormat.PlainText)  # built from CINX's values: never markup
+        self.summary.setTextInteractionFlags(
+            Qt.TextInteractionFlag.TextSelectableByMouse | Qt.TextInteractionFlag.TextSelectableByKeyboard
+        )
+        self.summary.setAccessibleDescription(_("Summary of the job"))
+        self.summary.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Minimum)
+        self.summary.hide()
 
         self.model = ResultModel(self)
         self.tree = QTreeView(self)
@@ -163,12 +183,15 @@ class ResultPane(QWidget):
         self.tree.setAllColumnsShowFocus(True)
         self.tree.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.tree.setItemDelegate(_ElidedTipDelegate(self.tree))
+        self._tree_focus = FocusedRowOnlyWithFocus(self.tree)
         self.tree.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.tree.customContextMenuRequested.connect(self._show_menu)
         self.tree.setAccessibleName(_("Result details"))
         self.tree.setAccessibleDescription(
             _("The job, its arguments and CINX's answer. Right-click a row to copy it.")
         )
+        # However small the window, the tree keeps a few rows in sight (the window scrolls instead).
+        self.tree.setMinimumHeight(self.fontMetrics().height() * 9)
         header = self.tree.header()
         header.setStretchLastSection(True)
         header.setSectionResizeMode(FIELD_COLUMN, QHeaderView.ResizeMode.Interactive)
@@ -267,6 +290,7 @@ class ResultPane(QWidget):
         layout.setSpacing(8)
         layout.addLayout(top)
         layout.addWidget(self.sentence)
+        layout.addWidget(self.summary)
         layout.addWidget(self.stack, 1)
         layout.addLayout(buttons)
 
@@ -295,12 +319,17 @@ class ResultPane(QWidget):
             self.badge.clear()
             self.sentence.clear()
             self.sentence.hide()
+            self.summary.clear()
+            self.summary.hide()
             self.job_label.clear()
             self._show_empty(_("No job checked yet.\nPaste a job id above and press Enter."))
             return
         self.badge.set_report(report)
         self.sentence.setText(report.message)
         self.sentence.show()
+        summary = mask_text(job_summary(report), self._ticket)
+        self.summary.setText(summary)
+        self.summary.setVisible(bool(summary))
         checked = report.checked_at
         self.job_label.setText(
             _("Job {job} · checked {when}").format(
@@ -329,6 +358,8 @@ class ResultPane(QWidget):
         if self._report is None or not self._report.is_about(job_id):
             self._report = None
             self.model.set_report(None)
+            self.summary.clear()
+            self.summary.hide()
             self.job_label.clear()
             self._show_empty(_("Asking CINX…"))
 
@@ -421,7 +452,7 @@ class ResultPane(QWidget):
         self.notice.emit(_("Copied the result as JSON"))
 
     def _current_index(self) -> QModelIndex:
-        return self.tree.currentIndex()
+        return self._tree_focus.current()
 
     def _update_show_all(self, *_args: object) -> None:
         index = self._current_index()

@@ -28,7 +28,9 @@ from PySide6.QtGui import QColor, QFont, QFontDatabase, QFontMetrics, QIcon, QPa
 from PySide6.QtWidgets import QApplication, QStyle, QStyledItemDelegate, QStyleOptionViewItem, QWidget
 
 from pig_desktop.core.outcome import Outcome
+from pig_desktop.core.summary import app_name
 from pig_desktop.core.ticket import format_local
+from pig_desktop.i18n import _
 from pig_desktop.store.history import (
     ROW_APP,
     ROW_ID,
@@ -89,6 +91,32 @@ _OUTCOME_VALUES = frozenset(outcome.value for outcome in Outcome)  # an older or
 
 def _detail_line(row: ListRow) -> str:
     return " · ".join(p for p in (row[ROW_APP], row[ROW_STATUS], row[ROW_ORG]) if p)
+
+
+def accessible_sentence(row: ListRow, now: datetime | None = None) -> str:
+    """One sentence a screen reader reads for an entry, each fact once: "Processed, RFQ import for PSF
+    Mechanical, Inc., job 97b9…, checked just now." plus what CINX said when it is not the outcome word."""
+    outcome = outcome_label(row[ROW_OUTCOME]) or _("Not checked")
+    app = app_name(row[ROW_APP]) if row[ROW_APP] else ""
+    values = {
+        "outcome": outcome,
+        "app": app,
+        "organisation": row[ROW_ORG],
+        "job": row[ROW_JOB],
+        "when": relative_time(row_checked_at(row), now),
+    }
+    if app and row[ROW_ORG]:
+        sentence = _("{outcome}, {app} for {organisation}, job {job}, checked {when}.").format(**values)
+    elif app:
+        sentence = _("{outcome}, {app}, job {job}, checked {when}.").format(**values)
+    elif row[ROW_ORG]:
+        sentence = _("{outcome}, for {organisation}, job {job}, checked {when}.").format(**values)
+    else:
+        sentence = _("{outcome}, job {job}, checked {when}.").format(**values)
+    status = row[ROW_STATUS].strip()
+    if status and status.casefold() != outcome.casefold():
+        sentence += " " + _("CINX said: {status}.").format(status=status.rstrip("."))
+    return sentence
 
 
 class HistoryModel(QStringListModel):
@@ -258,15 +286,7 @@ class HistoryModel(QStringListModel):
             ]
             return plain_tooltip("\n".join(line for line in lines if line))
         if role == Qt.ItemDataRole.AccessibleTextRole:
-            parts = (
-                outcome_label(row[ROW_OUTCOME]),
-                row[ROW_JOB],
-                row[ROW_APP],
-                row[ROW_STATUS],
-                row[ROW_ORG],
-                relative_time(row_checked_at(row), self._now),
-            )
-            return ", ".join(p for p in parts if p)
+            return accessible_sentence(row, self._now)
         if role == SummaryRole:
             return summary_of_row(row)
         if role == IdRole:

@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
 from pig_desktop.i18n import _, ngettext
 from pig_desktop.store.history import HistoryEntry, HistoryStore, ListRow
 from pig_desktop.ui.history.model import HistoryDelegate, HistoryModel, summary_of
+from pig_desktop.ui.system.accessibility import FocusedRowOnlyWithFocus
 from pig_desktop.ui.system.task_group import TaskGroup
 
 log = logging.getLogger(__name__)
@@ -127,6 +128,7 @@ class HistoryPanel(QWidget):
 
         self.view = HistoryView(self)
         self.view.setObjectName("historyView")
+        self._view_focus = FocusedRowOnlyWithFocus(self.view)
         self.view.setModel(self.model)
         self.view.setItemDelegate(HistoryDelegate(self.view))
         self.view.setUniformItemSizes(True)
@@ -250,7 +252,7 @@ class HistoryPanel(QWidget):
         return ids
 
     def _current_summary_id(self) -> int | None:
-        summary = self.model.summary(self.view.currentIndex())
+        summary = self.model.summary(self._view_focus.current())
         return summary.id if summary else None
 
     def _load(self, entry_id: int) -> HistoryEntry | None:
@@ -294,7 +296,7 @@ class HistoryPanel(QWidget):
             self.watch_requested.emit(entry)
 
     def copy_job_id(self) -> None:
-        summary = self.model.summary(self.view.currentIndex())
+        summary = self.model.summary(self._view_focus.current())
         if summary is not None:
             QGuiApplication.clipboard().setText(summary.job_id)
             self.notice.emit(_("Copied the job id"))

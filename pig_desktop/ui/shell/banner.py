@@ -70,6 +70,8 @@ class Banner(QFrame):
         self._text.setWordWrap(True)
         set_by_name(self._text, "textFormat", "PlainText")
         set_by_name(self._text, "textInteractionFlags", "TextSelectableByMouse")
+        # Not a Tab stop: the banner itself is the alert a screen reader reads, with the text as its name.
+        set_by_name(self._text, "focusPolicy", "NoFocus")
         self._text.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
 
         self._actions = QHBoxLayout()
@@ -184,8 +186,12 @@ class Banner(QFrame):
     # -- internals ---------------------------------------------------------------------------------------
 
     def _present(self, message: BannerMessage) -> None:
+        from PySide6.QtGui import QAccessible
         from PySide6.QtWidgets import QStyle
 
+        from pig_desktop.ui.system.accessibility import announce, give_role
+
+        give_role(Banner, QAccessible.Role.AlertMessage)
         Qt = QtCore.Qt
         if self._close.icon().isNull():
             self._close.setIcon(self.style().standardIcon(QStyle.StandardPixmap.SP_TitleBarCloseButton))
@@ -194,7 +200,6 @@ class Banner(QFrame):
             self._layout.setAlignment(self._close, Qt.AlignmentFlag.AlignTop)
         self._current = message
         self._text.setText(message.text)
-        self._text.setAccessibleName(message.text)
         self._copy.setVisible(bool(message.detail))
         pixmap = {
             KIND_ERROR: QStyle.StandardPixmap.SP_MessageBoxCritical,
@@ -215,8 +220,11 @@ class Banner(QFrame):
             button.clicked.connect(lambda _checked=False, cb=callback: cb())
             self._actions.addWidget(button)
         self._apply_colours(message.kind)
-        self.setAccessibleDescription(message.text)
+        self.setAccessibleName(message.text)
+        # The technical detail stays behind "Copy details", never read out.
+        self.setAccessibleDescription("")
         self.show()
+        announce(self)
 
     def _apply_colours(self, kind: str) -> None:
         light_bg, light_border, dark_bg, dark_border = _COLOURS.get(kind, _COLOURS[KIND_INFO])

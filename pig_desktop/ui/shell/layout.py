@@ -9,13 +9,16 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from PySide6.QtGui import QFont
+from PySide6.QtCore import QSize
+from PySide6.QtGui import QFont, QGuiApplication, QResizeEvent
 from PySide6.QtWidgets import (
     QFrame,
     QGridLayout,
+    QHBoxLayout,
     QLabel,
     QMainWindow,
     QPushButton,
+    QScrollArea,
     QSplitter,
     QVBoxLayout,
     QWidget,
@@ -30,7 +33,7 @@ from pig_desktop.ui.shell.header import AppHeader
 from pig_desktop.ui.system.qt_startup import set_by_name
 from pig_desktop.ui.system.widgets import make_button
 
-__all__ = ["JobRowSlots", "Shell", "add_panel", "build_shell"]
+__all__ = ["JobRow", "JobRowSlots", "Shell", "SidewaysSplitter", "add_panel", "build_shell", "fit_to_screen"]
 
 
 @dataclass(frozen=True)
@@ -40,6 +43,125 @@ class JobRowSlots:
     check: Callable[[], object]
     watch: Callable[[], object]
     cancel: Callable[[], object]
+
+
+def _least_width(widget: QWidget) -> int:
+    """The narrowest a layout lets ``widget`` be (its own minimum width wins over its hint)."""
+    return max(widget.minimumSizeHint().width(), widget.minimumWidth())
+
+
+class JobRow(QWidget):
+    """The job row: label, field and buttons on one line when they fit; on a narrow window (a small screen, a
+    200 % scale) the buttons move to a line of their own instead of squeezing over the field. The hint and
+    the watch status always sit under the field."""
+
+    def __init__(
+        self, parent: QWidget, label: QLabel, field: QWidget, buttons: list[QPushButton], below: list[QWidget]
+    ) -> None:
+        super().__init__(parent)
+        self.setObjectName("jobRow")
+        self._label, self._field, self._below = label, field, below
+        self._grid = QGridLayout(self)
+        self._grid.setContentsMargins(0, 0, 0, 0)
+        self._grid.setHorizontalSpacing(8)
+        self._grid.setVerticalSpacing(4)
+        self._grid.setColumnStretch(1, 1)
+        self._buttons = QHBoxLayout()
+        self._buttons.setSpacing(8)
+        # Reparented in reading order: that is the order of the focus chain too.
+        for widget in (label, field, *buttons, *below):
+            widget.setParent(self)
+        for button in buttons:
+            self._buttons.addWidget(button)
+        self._stacked: bool | None = None
+        self._arrange(False)
+
+    @property
+    def stacked(self) -> bool:
+        """True while the buttons are on their own line."""
+        return bool(self._stacked)
+
+    def _arrange(self, stacked: bool) -> None:
+        if stacked == self._stacked:
+            return
+        self._stacked = stacked
+        grid = self._grid
+        for widget in (self._label, self._field, *self._below):
+            grid.removeWidget(widget)
+        grid.removeItem(self._buttons)
+        grid.addWidget(self._label, 0, 0)
+        grid.addWidget(self._field, 0, 1)
+        row = 1
+        if stacked:
+            grid.addLayout(self._buttons, 1, 1)
+            row = 2
+        else:
+            grid.addLayout(self._buttons, 0, 2)
+        for widget in self._below:
+            grid.addWidget(widget, row, 1, 1, 2)
+            row += 1
+        self.updateGeometry()
+
+    def one_line_width(self) -> int:
+        """The width the row needs to keep the buttons beside the field."""
+        spacing = self._grid.horizontalSpacing()
+        return (
+            self._label.sizeHint().width()
+            + _least_width(self._field)
+            + self._buttons.sizeHint().width()
+            + 2 * spacing
+        )
+
+    def minimumSizeHint(self) -> QSize:
+        # As narrow as the stacked arrangement allows: the row stacks rather than holding the window wide.
+        spacing = self._grid.horizontalSpacing()
+        width = (
+            self._label.sizeHint().width()
+            + spacing
+            + max(_least_width(self._field), self._buttons.minimumSize().width())
+        )
+        return QSize(width, self._grid.minimumSize().height())
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        self._arrange(event.size().width() < self.one_line_width())
+        super().resizeEvent(event)
+
+
+class SidewaysSplitter(QSplitter):
+    """History beside the result while the window is wide enough; above it on a narrow one, so neither is
+    squeezed below a usable width."""
+
+    def __init__(self, parent: QWidget, narrow_below: int) -> None:
+        super().__init__(parent=parent)
+        self._narrow_below = narrow_below
+        self._orientation = "Horizontal"  # by name: no Qt enum before the first paint
+
+    @property
+    def sideways(self) -> bool:
+        """True while history and result are side by side."""
+        return self._orientation == "Horizontal"
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        wanted = "Vertical" if event.size().width() < self._narrow_below else "Horizontal"
+        if self._orientation != wanted:
+            self._orientation = wanted
+            set_by_name(self, "orientation", wanted)
+        super().resizeEvent(event)
+
+
+def fit_to_screen(window: QWidget, width: int, height: int) -> None:
+    """Size ``window`` to ``width`` x ``height`` or less, so that it opens inside the screen's available area
+    (the screen less panels and docks) at any scale, centred on it."""
+    screen = window.screen() or QGuiApplication.primaryScreen()
+    if screen is None:
+        window.resize(width, height)
+        return
+    area = screen.availableGeometry()
+    # A little room for the window manager's frame and title bar, which are not known before showing.
+    w = min(width, area.width() * 19 // 20)
+    h = min(height, area.height() * 9 // 10)
+    window.resize(w, h)
+    window.move(area.x() + (area.width() - w) // 2, area.y() + (area.height() - h) // 3)
 
 
 @dataclass(frozen=True)
@@ -105,27 +227,20 @@ def build_shell(window: QMainWindow, slots: JobRowSlots) -> Shell:
     watch_label.setAccessibleName(_("Watch status"))
     watch_label.setWordWrap(True)
     watch_label.hide()
-    grid = QGridLayout()
-    grid.setHorizontalSpacing(8)
-    grid.setVerticalSpacing(4)
-    for column, widget in enumerate((job_label, job_field.edit, check_button)):
-        grid.addWidget(widget, 0, column)
-    grid.addWidget(watch_button, 0, 3)
-    grid.addWidget(cancel_button, 0, 4)
-    grid.addWidget(job_field.hint, 1, 1, 1, 4)
     # How many ids a paste holds (several: Check opens the batch view), and a link's other server.
     count_hint = JobCountHint(body)
-    grid.addWidget(count_hint, 2, 1, 1, 4)
     # "This job belongs to <organisation>" with its Switch button.
     org_notice = OrganisationNotice(body)
-    grid.addWidget(org_notice, 3, 1, 1, 4)
-    grid.addWidget(watch_label, 4, 1, 1, 4)
-    grid.setColumnStretch(1, 1)
-    body_layout.addLayout(grid)
+    buttons = [check_button, watch_button, cancel_button]
+    job_row = JobRow(
+        body, job_label, job_field.edit, buttons, [job_field.hint, count_hint, org_notice, watch_label]
+    )
+    body_layout.addWidget(job_row)
 
     # History | result. The first frame shows placeholders; the result pane (a heavy import) and the
     # history panel (once its database is open) replace them right after the first paint.
-    splitter = QSplitter(parent=body)  # horizontal; parents by keyword (docs/architecture.md)
+    em = body.fontMetrics().horizontalAdvance("M")
+    splitter = SidewaysSplitter(body, narrow_below=em * 50)  # horizontal; parents by keyword
     splitter.setObjectName("mainSplitter")
     splitter.setChildrenCollapsible(False)
     history_placeholder = QLabel(_("Loading recent checks\u2026"), splitter)
@@ -147,7 +262,15 @@ def build_shell(window: QMainWindow, slots: JobRowSlots) -> Shell:
     panels.addWidget(splitter)
     body_layout.addWidget(panels, 1)
     outer.addWidget(body, 1)
-    window.setCentralWidget(central)
+    # On a small screen (or at 200 %) the window may be smaller than its content needs: then the content
+    # scrolls, every control at its usable size, instead of being squeezed until widgets overlap.
+    scroll = QScrollArea(parent=window)
+    scroll.setObjectName("centralScroll")
+    scroll.setWidgetResizable(True)
+    scroll.setFrameShape(QFrame.Shape.NoFrame)
+    set_by_name(scroll, "focusPolicy", "NoFocus")
+    scroll.setWidget(central)
+    window.setCentralWidget(scroll)
     window.setTabOrder(job_field.edit, check_button)
     window.setTabOrder(check_button, watch_button)
     window.setTabOrder(watch_button, cancel_button)

@@ -35,7 +35,7 @@ from pig_desktop.ui.settings.controller import SettingsController, load_start_se
 from pig_desktop.ui.shell.about import show_about
 from pig_desktop.ui.shell.actions import MenuSlots, build_menus
 from pig_desktop.ui.shell.banner import KIND_INFO, BannerMessage
-from pig_desktop.ui.shell.layout import JobRowSlots, add_panel, build_shell
+from pig_desktop.ui.shell.layout import JobRowSlots, add_panel, build_shell, fit_to_screen
 from pig_desktop.ui.shell.staged_start import StagedStart
 from pig_desktop.ui.system.icons import app_icon
 from pig_desktop.ui.watching.countdown import WatchCountdown
@@ -135,7 +135,7 @@ class MainWindow(QMainWindow):
         self._connect()
         self._update_account()
         self._update_actions()
-        self.resize(1100, 720)
+        fit_to_screen(self, 1100, 720)
         self.job_field.edit.setFocus()
 
     # -- building --------------------------------------------------------------------------------------------
@@ -261,9 +261,7 @@ class MainWindow(QMainWindow):
         self.splitter.replaceWidget(self.splitter.indexOf(self.shell.result_placeholder), pane)
         self.shell.result_placeholder.deleteLater()
         self.splitter.setSizes(sizes)
-        self.setTabOrder(self.cancel_button, pane.tree)
-        if self.history.panel is not None:
-            self.setTabOrder(self.cancel_button, self.history.panel)
+        self.update_tab_order()
         return pane
 
     def _place_history_panel(self, panel: HistoryPanel) -> None:
@@ -273,7 +271,7 @@ class MainWindow(QMainWindow):
         self.splitter.replaceWidget(0, panel)
         self.shell.history_placeholder.deleteLater()
         self.splitter.setSizes([360, max(400, self.width() - 360)])
-        self.setTabOrder(self.cancel_button, panel)
+        self.update_tab_order()
 
     def _on_history_failed(self, message: str, detail: str) -> None:
         self.banner.show_error(message, detail)
@@ -296,6 +294,26 @@ class MainWindow(QMainWindow):
     def add_panel(self, widget: QWidget, title: str) -> None:
         """Place an extra panel (the watch list) below history and result, a quarter of the height."""
         add_panel(self, self.shell.panels, widget, title)
+        self.update_tab_order()
+
+    def update_tab_order(self) -> list[QWidget]:
+        """Tab walks every panel in reading order (pig_desktop/ui/shell/tab_order.py documents it)."""
+        from pig_desktop.ui.shell.tab_order import apply_tab_order
+
+        panels = self.shell.panels
+        extra = [w for w in (panels.widget(i) for i in range(1, panels.count())) if w is not None]
+        parts: list[QWidget | list[QWidget]] = [
+            self.header,
+            self.banner,
+            self.offer_banner,
+            [self.job_field.edit, self.check_button, self.watch_button, self.cancel_button],
+        ]
+        if self._result_pane is not None:
+            parts.append(self._result_pane)
+        if self.history.panel is not None:
+            parts.append(self.history.panel)
+        parts.extend(extra)
+        return apply_tab_order(self, parts)
 
     # -- the job field: one job, many jobs, files and links --------------------------------------------------
 

@@ -113,7 +113,7 @@ def test_a_job_checked_before_sign_in_is_checked_after_it(open_window: Any, qtbo
     click_sign_in(qtbot, dialog)
     with qtbot.waitSignal(window.check_finished, timeout=15000):
         dialog.use_button.click()
-    assert window.result_pane.badge.text == "Processed"
+    assert window.result_pane.badge.text() == "Processed"
 
 
 # ---- passwords: no keychain --------------------------------------------------------------------------------
@@ -129,7 +129,7 @@ def test_no_keychain_works_for_the_session_says_so_once_and_writes_no_password(
     with qtbot.waitSignal(window.check_finished, timeout=15000):
         window.job_field.set_text(PROCESSED_JOB)
         window.check_button.click()
-    assert window.result_pane.badge.text == "Processed"
+    assert window.result_pane.badge.text() == "Processed"
 
     # Sign out and in again: the notice is not repeated.
     window.banner.dismiss()
@@ -194,7 +194,7 @@ def test_remember_me_with_a_keychain_signs_in_silently_after_a_restart(
         with qtbot.waitSignal(second.check_finished, timeout=15000):
             second.job_field.set_text(PROCESSED_JOB)
             second.check_button.click()
-        assert second.result_pane.badge.text == "Processed"
+        assert second.result_pane.badge.text() == "Processed"
 
         # Sign out deletes the keychain entry.
         second.account.sign_out()

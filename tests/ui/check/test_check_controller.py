@@ -75,7 +75,7 @@ def test_one_check_from_the_field_to_the_badge_and_the_history(qtbot: Any, parts
         assert parts.check.is_checking()
     assert finished.args[0].job_id == PROCESSED_JOB
     assert busy == [True, False] and not parts.check.is_checking()
-    assert parts.pane.badge.text == "Processed"
+    assert parts.pane.badge.text() == "Processed"
     assert parts.check.current_job() == PROCESSED_JOB
     store = parts.history.store()
     assert store is not None and store.count() == 1

@@ -69,7 +69,7 @@ def test_badge_paints_its_colour_word_and_icon(qtbot, outcome: Outcome, pal_name
         error_report("j", "A plain sentence.", "", transient=False).with_context(outcome=outcome)
     )
     assert badge.objectName() == "outcomeBadge"
-    assert badge.text == WORDS[outcome]
+    assert badge.text() == WORDS[outcome]
     assert badge.accessibleName() == f"Outcome: {WORDS[outcome]}"
     assert badge.accessibleDescription() == "A plain sentence."
     assert not outcome_icon(outcome).isNull()
@@ -90,11 +90,11 @@ def test_checking_and_clear(qtbot) -> None:
     qtbot.addWidget(badge)
     assert badge.sizeHint().isEmpty()
     badge.set_checking("")
-    assert badge.checking and badge.text == "Checking…" and badge.outcome is None
+    assert badge.checking and badge.text() == "Checking…" and badge.outcome is None
     assert badge.accessibleName() == "Outcome: Checking…"
     badge.set_outcome(Outcome.PROCESSED)
     assert not badge.checking
     badge.clear()
-    assert badge.text == "" and badge.accessibleName() == "Outcome: none yet"
+    assert badge.text() == "" and badge.accessibleName() == "Outcome: none yet"
     badge.set_report(None)
     assert badge.outcome is None

@@ -13,6 +13,7 @@ from pig_desktop.core.outcome import Outcome, StatusReport, classify, error_repo
 from pig_desktop.core.ticket import ticket_text
 from pig_desktop.ui.check.result_model import (
     CopyTextRole,
+    KeyRole,
     RawValueRole,
     ResultModel,
     relative_time,
@@ -91,7 +92,7 @@ def test_groups_and_job_fields() -> None:
     model = ResultModel()
     model.set_now(NOW)
     model.set_report(report_of(status_body("failed")))
-    assert model.groups() == ["job", "args", "response"]
+    assert model.groups() == ["job", "args", "response", "technical"]
     assert [model.index(r, 0).data() for r in range(3)] == ["Job", "Arguments", "Response"]
     assert model.headerData(0, Qt.Orientation.Horizontal) == "Field"
     assert model.headerData(1, Qt.Orientation.Horizontal) == "Value"
@@ -118,11 +119,26 @@ def test_arguments_every_arg_lists_joined() -> None:
     model = ResultModel()
     model.set_report(report_of(status_body("processed")))
     args = rows_of(model, model.group_index("args"))
-    assert list(args) == list(status_body("processed")["rows"][0]["args"])
-    assert args["org_name"] == "PSF Mechanical, Inc."
-    assert args["api_version"] == "2.0"
-    assert args["archive"] == "1"
-    assert model.find("args", "archive").data(RawValueRole) == [1]
+    technical = rows_of(model, model.group_index("technical"))
+    sent = status_body("processed")["rows"][0]["args"]
+    # Every argument is there once: the plain ones under plain labels, the references under Technical details.
+    keys = [
+        model.index(r, 0, group).data(KeyRole)
+        for group in (model.group_index("args"), model.group_index("technical"))
+        for r in range(model.rowCount(group))
+    ]
+    assert sorted(k for k in keys if k in sent) == sorted(sent)
+    assert args["Organisation"] == "PSF Mechanical, Inc."
+    assert args["Submitted by"] == "USER TEST"
+    assert args["Submit automatically"] == "1"
+    assert technical["API version"] == "2.0"
+    assert "app_cdoc" not in args and "CINX app reference" in technical
+    assert args["Archive the files"] == "1"
+    archive = model.find("args", "archive")
+    assert archive.data(RawValueRole) == [1]
+    # The raw key stays in the Field column's tooltip.
+    assert archive.siblingAtColumn(0).data(Qt.ItemDataRole.ToolTipRole) == "archive"
+    assert model.find("args", "org_name").siblingAtColumn(0).data(Qt.ItemDataRole.ToolTipRole) == "org_name"
 
 
 def test_odd_types_and_unknown_fields_are_shown() -> None:
@@ -139,16 +155,20 @@ def test_odd_types_and_unknown_fields_are_shown() -> None:
     job = rows_of(model, model.group_index("job"))
     assert job["priority"] == "high"
     assert job["cinx_id.version"] == "3"
-    response = rows_of(model, model.group_index("response"))
-    assert response["server_node"] == "web-7"
-    assert response["trace_id"] == "abc-123"
+    technical = rows_of(model, model.group_index("technical"))
+    assert technical["server_node"] == "web-7"
+    assert technical["trace_id"] == "abc-123"
 
 
 def test_response_fields_formatting() -> None:
     model = ResultModel()
     model.set_now(datetime(2024, 6, 28, 16, 19, 54, tzinfo=UTC))
     model.set_report(report_of(status_body("processed")))
-    response = rows_of(model, model.group_index("response"))
+    response = {
+        **rows_of(model, model.group_index("response")),
+        **rows_of(model, model.group_index("technical")),
+    }
+    assert rows_of(model, model.group_index("response")) == {"Message": "OK"}
     assert response["Status code"] == "200"
     assert response["Message"] == "OK"
     assert response["Method"] == "App\\Controllers\\Auth->authenticate"
@@ -157,25 +177,29 @@ def test_response_fields_formatting() -> None:
     assert response["Time taken"] == "3.18 s"
     assert response["Records"] == "1"
     assert response["Total count"] == "0"
-    assert model.find("response", "start_time").data(Qt.ItemDataRole.ToolTipRole) == "2024-06-28 14:19:54 UTC"
-    assert model.find("response", "total_time").data(RawValueRole) == pytest.approx(3.177053928375244)
+    started = model.find("technical", "start_time")
+    assert started.data(Qt.ItemDataRole.ToolTipRole) == "2024-06-28 14:19:54 UTC"
+    assert model.find("technical", "total_time").data(RawValueRole) == pytest.approx(3.177053928375244)
 
 
 def test_not_found_shows_job_id_and_masked_envelope() -> None:
     job_id = "7ab6f316-39bb-4d02-92aa-c9cfd8eeeb11"
     model = ResultModel()
     model.set_report(report_of(status_body("not-found"), http=500, job_id=job_id))
-    assert model.groups() == ["job", "response"]
+    assert model.groups() == ["job", "response", "technical"]
     job = rows_of(model, model.group_index("job"))
     assert job["Job id"] == job_id
     assert job["Result"] == "Job not found"
     assert job["HTTP status"] == "500"
-    response = rows_of(model, model.group_index("response"))
+    response = {
+        **rows_of(model, model.group_index("response")),
+        **rows_of(model, model.group_index("technical")),
+    }
     assert response["Time taken"] == "276 ms"
     assert response["Message"].startswith("Failed to find a job")
     assert response["URI"] == f"sub/…1980/partner/exec/{job_id}/status"
     # The raw value keeps what CINX sent; only what is shown or copied is masked.
-    assert "d4cdf53d" in model.find("response", "uri").data(RawValueRole)
+    assert "d4cdf53d" in model.find("technical", "uri").data(RawValueRole)
 
 
 def test_error_without_answer_shows_detail_and_unreadable_shows_the_start() -> None:
@@ -200,7 +224,7 @@ def test_big_report_other_rows_are_lazy() -> None:
     report = all_reports()["big"]
     model = ResultModel()
     model.set_report(report)  # how long it takes is measured in benchmarks/bench_big_result.py, not here
-    assert model.groups() == ["job", "args", "response", "other"]
+    assert model.groups() == ["job", "args", "response", "technical", "other"]
     assert model.rowCount(model.group_index("args")) == 50
     other = model.group_index("other")
     assert other.data() == "Other rows (999)"
@@ -326,7 +350,9 @@ def test_a_changed_group_gets_only_its_own_rows_replaced(qtmodeltester: Any) -> 
     assert not [e for e in signals.events if e[0] in ("reset", "removed", "inserted") and e[1] != "Arguments"]
     assert job_row.isValid()  # the Job group was not touched
     args = model.group_index("args")
-    assert model.rowCount(args) == len(after["rows"][0]["args"])
+    technical = model.group_index("technical")
+    shown = model.rowCount(args) + model.rowCount(technical)
+    assert shown == len(after["rows"][0]["args"]) + len(after["response"]) - 1  # "message": under Response
     assert model.find("args", "retries").data() == "2"
     qtmodeltester.check(model)
 

@@ -70,7 +70,7 @@ def test_empty_state(pane: ResultPane) -> None:
     assert "Paste a job id above and press Enter." in pane.empty_label.text()
     assert not pane.copy_ticket_button.isEnabled()
     assert not pane.save_button.isEnabled()
-    assert pane.badge.text == ""
+    assert pane.badge.text() == ""
     assert pane.findChild(type(pane.tree), "resultTree") is pane.tree
     assert pane.findChild(type(pane.copy_ticket_button), "copyTicketButton") is pane.copy_ticket_button
 
@@ -83,15 +83,19 @@ def test_every_control_has_an_accessible_name(pane: ResultPane) -> None:
         pane.copy_ticket_button,
         pane.copy_json_button,
         pane.save_button,
-        pane.sentence,
         pane.badge,
     ):
         assert widget.accessibleName(), widget.objectName()
+    # The sentence, the summary and the job line have no fixed name: a screen reader reads their text.
+    pane.set_report(report_of(status_body("processed")))
+    for label in (pane.sentence, pane.summary, pane.job_label):
+        assert label.accessibleName() == "", label.objectName()
+        assert label.text() and label.accessibleDescription(), label.objectName()
 
 
 def test_shows_a_processed_report(pane: ResultPane) -> None:
     pane.set_report(report_of(status_body("processed")))
-    assert pane.badge.text == "Processed"
+    assert pane.badge.text() == "Processed"
     assert pane.sentence.text() == "The job finished successfully. Nothing more to do."
     assert pane.sentence.isVisible() and pane.sentence.wordWrap()
     assert pane.stack.currentWidget() is pane.tree
@@ -245,7 +249,7 @@ def test_copy_value_and_row_actions(pane: ResultPane) -> None:
     pane.copy_value_action.trigger()
     assert QGuiApplication.clipboard().text() == "PSF Mechanical, Inc."
     pane.copy_row_action.trigger()
-    assert QGuiApplication.clipboard().text() == "org_name: PSF Mechanical, Inc."
+    assert QGuiApplication.clipboard().text() == "Organisation: PSF Mechanical, Inc."
     pane.tree.setCurrentIndex(pane.model.group_index("job"))
     pane.copy_row_action.trigger()
     copied = QGuiApplication.clipboard().text().splitlines()
@@ -382,9 +386,32 @@ def test_a_refresh_of_the_same_job_keeps_what_the_user_opened_closed_and_selecte
     assert not tree.isExpanded(model.group_index("args"))
     assert tree.isExpanded(model.group_index("job"))
     assert tree.currentIndex() == status and tree.currentIndex().data() == "200 — Processed"
-    assert pane.badge.text == "Processed"
+    assert pane.badge.text() == "Processed"
 
     # Another job is a new tree, opened as usual.
     pane.set_report(report_of(status_body("processed"), job_id="7ab6f316-39bb-4d02-92aa-c9cfd8eeeb11"))
     assert resets == [True]
     assert tree.isExpanded(model.group_index("args"))
+
+
+def test_the_summary_heads_the_details_in_plain_words(pane: ResultPane) -> None:
+    report = report_of(status_body("processed"))
+    pane.set_report(report)
+    summary = pane.findChild(type(pane.sentence), "resultSummary")
+    assert summary is pane.summary and not summary.isHidden()
+    text = summary.text()
+    assert text.startswith("RFQ import for PSF Mechanical, Inc., submitted by USER TEST, started ")
+    assert text.endswith("finished successfully.")
+    assert summary.textFormat() == Qt.TextFormat.PlainText
+    assert summary.textInteractionFlags() & Qt.TextInteractionFlag.TextSelectableByKeyboard
+    # Above the details, below the outcome sentence.
+    layout = pane.layout()
+    assert layout.indexOf(pane.sentence) < layout.indexOf(summary) < layout.indexOf(pane.stack)
+    # "Copy for ticket" starts with the same sentence.
+    pane.copy_ticket()
+    assert text in QGuiApplication.clipboard().text().splitlines()[:3]
+    # The technical details start collapsed; the plain groups open.
+    assert pane.tree.isExpanded(pane.model.group_index("args"))
+    assert not pane.tree.isExpanded(pane.model.group_index("technical"))
+    pane.set_report(None)
+    assert summary.isHidden() and summary.text() == ""

@@ -97,7 +97,11 @@ def test_model_roles() -> None:
     assert index.data(RelativeTimeRole) == "1 min ago"
     tooltip = index.data(Qt.ItemDataRole.ToolTipRole)
     assert "Failed" in tooltip and "csv-po-export" in tooltip and "28 Jun 2024, " in tooltip
-    assert index.data(Qt.ItemDataRole.AccessibleTextRole).startswith("Failed, ")
+    spoken = index.data(Qt.ItemDataRole.AccessibleTextRole)
+    assert spoken.startswith("Failed, ")
+    # One sentence, each fact once: the outcome word is not repeated as the status.
+    assert spoken.endswith(".") and spoken.count("Failed") == 1
+    assert entry(1).job_id in spoken and "checked 1 min ago" in spoken
 
 
 def test_filter_matches_each_field_ignoring_case() -> None:

@@ -20,9 +20,9 @@ import pytest
 from helpers.net import closed_port_url
 from helpers.signin import demo_account
 from PySide6.QtCore import QEvent, Qt, QTimer
-from PySide6.QtGui import QGuiApplication
+from PySide6.QtGui import QAccessible, QGuiApplication
 from PySide6.QtTest import QTest
-from PySide6.QtWidgets import QApplication, QPushButton, QTreeView, QWidget
+from PySide6.QtWidgets import QApplication, QPushButton, QTreeView, QVBoxLayout, QWidget
 
 from pig_desktop.core.org_search import not_found_message
 from pig_desktop.core.outcome import MSG_FAILED, MSG_PROCESSED, StatusReport
@@ -116,7 +116,9 @@ def test_every_visible_control_has_an_accessible_name(make_window: Any) -> None:
             continue
         if isinstance(widget, QPushButton) and widget.text():
             continue  # a button's text is its accessible name
-        if not widget.accessibleName():
+        # What a screen reader gets: the accessible name, or a label's own text when it has none.
+        iface = QAccessible.queryAccessibleInterface(widget)
+        if iface is None or not iface.text(QAccessible.Text.Name).strip():
             missing.append(f"{widget.metaObject().className()}#{widget.objectName()}")
     assert missing == []
 
@@ -130,8 +132,49 @@ def test_header_names_the_account_organisation_and_server(make_window: Any) -> N
 
 def test_tab_order_goes_from_the_field_to_the_buttons(make_window: Any) -> None:
     window = make_window()
-    assert window.job_field.edit.nextInFocusChain() is window.check_button
-    assert window.check_button.nextInFocusChain() is window.watch_button
+
+    def next_stop(widget: QWidget) -> QWidget:
+        """What Tab reaches next (the field's own clear button is in the chain but takes no focus)."""
+        widget = widget.nextInFocusChain()
+        while not widget.focusPolicy().value & Qt.FocusPolicy.TabFocus.value:
+            widget = widget.nextInFocusChain()
+        return widget
+
+    assert next_stop(window.job_field.edit) is window.check_button
+    assert next_stop(window.check_button) is window.watch_button
+
+
+def test_tab_walks_every_panel_in_reading_order(make_window: Any, qtbot: Any) -> None:
+    """Job row → result → history → the panels below → (round) header; docs in ui/shell/tab_order.py."""
+    window = make_window()
+    qtbot.waitUntil(lambda: window.history_panel is not None and window.is_ready, timeout=15000)
+    table = QTreeView()
+    table.setObjectName("watchTable")
+    holder = QWidget()
+    QVBoxLayout(holder).addWidget(table)
+    window.add_panel(holder, "Watching")
+    stops: list[QWidget] = []
+    widget: QWidget = window.job_field.edit
+    for _ in range(200):
+        if widget.focusPolicy().value & Qt.FocusPolicy.TabFocus.value:
+            stops.append(widget)
+        widget = widget.nextInFocusChain()
+        if widget is window.job_field.edit:
+            break
+    names = [w.objectName() for w in stops]
+    pane, history = window.result_pane, window.history_panel
+    assert history is not None
+
+    def first(owner: QWidget) -> int:
+        return next(i for i, w in enumerate(stops) if w is owner or owner.isAncestorOf(w))
+
+    assert names[:4] == ["jobIdEdit", "checkButton", "watchButton", "cancelButton"], names
+    assert names.index("resultTree") == 4, names
+    assert names.index("resultTree") < names.index("copyTicketButton") < first(history)
+    assert first(history) < names.index("watchTable") < first(window.header)
+    # Every panel is on the way: nothing is skipped.
+    for region in (pane, history, holder, window.header):
+        assert any(w is region or region.isAncestorOf(w) for w in stops), region.objectName()
 
 
 # ---- the job field -----------------------------------------------------------------------------------------
@@ -179,7 +222,7 @@ def test_enter_in_the_field_checks(make_window: Any, qtbot: Any, sandbox: Any) -
     window.job_field.set_text(PROCESSED_JOB)
     with qtbot.waitSignal(window.check_finished, timeout=15000):
         QTest.keyClick(window.job_field.edit, Qt.Key.Key_Return)
-    assert window.result_pane.badge.text == "Processed"
+    assert window.result_pane.badge.text() == "Processed"
     assert sandbox.request_count(PROCESSED_JOB) == 1
 
 
@@ -197,7 +240,7 @@ def test_outcomes_show_badge_and_sentence(
 ) -> None:
     window = make_window()
     report = check_and_wait(qtbot, window, job)
-    assert window.result_pane.badge.text == label
+    assert window.result_pane.badge.text() == label
     assert window.result_pane.sentence.text() == sentence
     assert report.job_id == job
     assert window.result_pane.tree.model().rowCount() > 0
@@ -206,7 +249,7 @@ def test_outcomes_show_badge_and_sentence(
 def test_expired_subscription_shows_a_sign_in_problem(make_window: Any, qtbot: Any) -> None:
     window = make_window(token=EXPIRED_TOKEN)
     check_and_wait(qtbot, window, PROCESSED_JOB)
-    assert window.result_pane.badge.text == "Sign-in problem"
+    assert window.result_pane.badge.text() == "Sign-in problem"
     assert "subscription" in window.result_pane.sentence.text().lower()
 
 
@@ -214,7 +257,7 @@ def test_unreachable_server_shows_cant_reach(make_window: Any, qtbot: Any) -> No
     window = make_window(server=closed_port_url())
     window.client_holder().retry = RetryPolicy(max_attempts=1)
     check_and_wait(qtbot, window, PROCESSED_JOB)
-    assert window.result_pane.badge.text == "Can't reach CINX"
+    assert window.result_pane.badge.text() == "Can't reach CINX"
     assert "Couldn't reach CINX" in window.result_pane.sentence.text()
     assert QApplication.activeModalWidget() is None  # never a modal error
 
@@ -223,7 +266,7 @@ def test_the_badge_says_checking_while_a_check_runs(make_window: Any, qtbot: Any
     window = make_window()
     window.job_field.set_text(SLOW_JOB)
     window.check_button.click()
-    assert window.result_pane.badge.text == "Checking\u2026"
+    assert window.result_pane.badge.text() == "Checking\u2026"
     assert window.cancel_button.isEnabled()
     window.check.cancel_check()
 
@@ -244,7 +287,7 @@ def test_f5_refreshes_the_current_job(make_window: Any, qtbot: Any, sandbox: Any
     with qtbot.waitSignal(window.check_finished, timeout=15000):
         QTest.keyClick(window, Qt.Key.Key_F5)
     assert sandbox.request_count(FAILED_JOB) == 2
-    assert window.result_pane.badge.text == "Failed"
+    assert window.result_pane.badge.text() == "Failed"
 
 
 def test_ctrl_l_focuses_and_selects_the_job_field(make_window: Any, qtbot: Any) -> None:
@@ -301,7 +344,7 @@ def test_gui_stays_responsive_during_a_slow_check_and_cancel_works(
     assert not window.check.is_checking()
     assert not window.cancel_button.isEnabled()
     assert window.statusBar().currentMessage() == "Check cancelled"
-    assert window.result_pane.badge.text != "Checking\u2026"
+    assert window.result_pane.badge.text() != "Checking\u2026"
     # The abort closed the socket: the worker ends long before the sandbox would have answered.
     qtbot.waitUntil(lambda: tasks.running_count() == 0, timeout=2000)
     assert time.monotonic() - started < 2.0
@@ -345,9 +388,9 @@ def test_history_records_each_check_and_reopens_it(make_window: Any, qtbot: Any,
     before = sandbox.request_count(PROCESSED_JOB)
     with qtbot.waitSignal(window.check_finished, timeout=15000):
         window.check.open_history_entry(entries[1])
-        assert window.result_pane.badge.text in ("Processed", "Checking\u2026")
+        assert window.result_pane.badge.text() in ("Processed", "Checking\u2026")
         assert window.check.current_job() == PROCESSED_JOB
-    assert window.result_pane.badge.text == "Processed"
+    assert window.result_pane.badge.text() == "Processed"
     assert sandbox.request_count(PROCESSED_JOB) == before + 1
     assert window.job_field.job_id() == PROCESSED_JOB
 
@@ -364,7 +407,7 @@ def test_history_entry_from_another_organisation_is_shown_without_refresh(
 
     other = dataclasses.replace(entry, organisation="Someone Else Ltd")
     window.check.open_history_entry(other)
-    assert window.result_pane.badge.text == "Failed"
+    assert window.result_pane.badge.text() == "Failed"
     assert not window.check.is_checking()
     assert "Someone Else Ltd" in window.statusBar().currentMessage()
     assert sandbox.request_count(FAILED_JOB) == 1
@@ -483,7 +526,7 @@ def test_clipboard_job_id_is_offered_without_touching_the_field(make_window: Any
     with qtbot.waitSignal(window.check_finished, timeout=15000):
         check[0].click()
     assert window.job_field.job_id() == PROCESSED_JOB
-    assert window.result_pane.badge.text == "Processed"
+    assert window.result_pane.badge.text() == "Processed"
 
 
 def test_clipboard_id_equal_to_the_field_is_not_offered(make_window: Any) -> None:
@@ -510,7 +553,7 @@ def test_watch_button_waits_for_the_polling_service(make_window: Any, qtbot: Any
     assert window.watch_button.isEnabled()
     window.job_field.set_text(PROCESSED_JOB)
     window.watch_button.click()
-    qtbot.waitUntil(lambda: window.result_pane.badge.text == "Processed", timeout=15000)
+    qtbot.waitUntil(lambda: window.result_pane.badge.text() == "Processed", timeout=15000)
     assert window.check.current_job() == PROCESSED_JOB
 
 

@@ -93,10 +93,10 @@ def test_open_job_shows_its_report(qtbot: Any, make: Any) -> None:
     window.watch_button.click()
     qtbot.waitUntil(lambda: finished == [PROCESSED_JOB], timeout=10000)
     window.result_pane.set_report(None, None)
-    assert window.result_pane.badge.text != "Processed"
+    assert window.result_pane.badge.text() != "Processed"
     controller.open_job(PROCESSED_JOB)  # e.g. a click on its notification
     assert window.check.current_job() == PROCESSED_JOB
-    assert window.result_pane.badge.text == "Processed"
+    assert window.result_pane.badge.text() == "Processed"
 
 
 @pytest.mark.qt_log_ignore(r"This plugin does not support raise\(\)")  # offscreen platform
@@ -121,7 +121,7 @@ def test_open_on_the_real_notification_shows_the_job(qtbot: Any, make: Any) -> N
     shown_report = window.result_pane.report()
     assert shown_report is not None and shown_report.job_id == PROCESSED_JOB
     assert window.current_job() == PROCESSED_JOB
-    assert window.result_pane.badge.text == "Processed"
+    assert window.result_pane.badge.text() == "Processed"
     (shown,) = dunst_history()
     assert shown["summary"] == "Job processed" and PROCESSED_JOB in shown["body"]
 
