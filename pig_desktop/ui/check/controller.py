@@ -139,8 +139,31 @@ class CheckController(QObject):
         """Bring a job's result to the view (a check, a watch, history, the watch list)."""
         self._current_job = report.job_id
         self._shown = report
-        self._pane().set_report(report, ticket or self.ticket_context())
+        ctx = self.with_timeline(report, ticket or self.ticket_context())
+        self._pane().set_report(report, ctx)
         self.report_shown.emit(report.job_id)
+
+    def with_timeline(self, report: StatusReport, ctx: TicketContext) -> TicketContext:
+        """``ctx`` with the job's timeline and whether its stored answer was shortened, from the history
+        (a small indexed read of the job's rows)."""
+        store = self._history.store()
+        if store is None or not report.job_id:
+            return ctx
+        session = self._account.session()
+        servers = [report.server, session.server if session is not None else "", ctx.server]
+        from pig_desktop.store.timeline import summary_text  # sqlite-side module: not in the first frame
+
+        for server in dict.fromkeys(s for s in servers if s):
+            try:
+                events = store.timeline(report.job_id, server)
+                entry = store.find(report.job_id, server)
+            except Exception:  # a closed or damaged database: the result still shows
+                log.warning("timeline of %s unreadable", report.job_id, exc_info=True)
+                return ctx
+            if events or entry is not None:
+                cut = entry.report_bytes or 1 if entry is not None and entry.report_cut else 0
+                return dataclasses.replace(ctx, timeline=summary_text(events), stored_cut_bytes=cut)
+        return ctx
 
     # -- checking --------------------------------------------------------------------------------------------
 

@@ -49,6 +49,7 @@ from pig_desktop.core.ticket import (
     format_local,
     mask_value,
     report_json,
+    stored_cut_text,
     ticket_html,
     ticket_text,
 )
@@ -150,6 +151,15 @@ class ResultPane(QWidget):
         )
         self.sentence.setAccessibleName(_("What the result means"))
         self.sentence.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Minimum)
+        # The job's outcome changes, under the sentence ("Queued 10:02, Processing 10:05, Processed 10:09").
+        self.timeline = QLabel(self)
+        self.timeline.setObjectName("resultTimeline")
+        self.timeline.setWordWrap(True)
+        self.timeline.setTextFormat(Qt.TextFormat.PlainText)
+        self.timeline.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.timeline.setAccessibleName(_("What happened to the job so far"))
+        self.timeline.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Minimum)
+        self.timeline.hide()
 
         self.model = ResultModel(self)
         self.tree = QTreeView(self)
@@ -260,6 +270,7 @@ class ResultPane(QWidget):
         layout.setSpacing(8)
         layout.addLayout(top)
         layout.addWidget(self.sentence)
+        layout.addWidget(self.timeline)
         layout.addWidget(self.stack, 1)
         layout.addLayout(buttons)
 
@@ -287,12 +298,15 @@ class ResultPane(QWidget):
             self.badge.clear()
             self.sentence.clear()
             self.sentence.hide()
+            self.timeline.clear()
+            self.timeline.hide()
             self.job_label.clear()
             self._show_empty(_("No job checked yet.\nPaste a job id above and press Enter."))
             return
         self.badge.set_report(report)
         self.sentence.setText(report.message)
         self.sentence.show()
+        self._show_timeline(self.ticket_context())
         checked = report.checked_at
         self.job_label.setText(
             _("Job {job} · checked {when}").format(
@@ -312,6 +326,16 @@ class ResultPane(QWidget):
             self.stack.setCurrentWidget(self.raw_view)
         else:
             self.stack.setCurrentWidget(self.tree)
+
+    def _show_timeline(self, ctx: TicketContext) -> None:
+        lines = []
+        if ctx.timeline:
+            lines.append(_("So far: {timeline}").format(timeline=ctx.timeline))
+        cut = stored_cut_text(ctx.stored_cut_bytes)
+        if cut:
+            lines.append(cut)
+        self.timeline.setText("\n".join(lines))
+        self.timeline.setVisible(bool(lines))
 
     def set_checking(self, job_id: str) -> None:
         """A check of ``job_id`` is running: neutral badge; a different job's old result is cleared."""

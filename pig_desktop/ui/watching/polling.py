@@ -305,7 +305,8 @@ class PollingService(QObject):
         self.report.emit(job.job_id, report)
         if verdict.finished is not None:
             self._last.pop(job.job_id, None)
-            self._forget(job.job_id)
+            # The finished job stays on the list (until the user removes it), with its final answer.
+            self._persist_finished(job.job_id, report, now)
             state = WatchState(
                 job_id=job.job_id,
                 started_at=to_datetime(job.started_at) or datetime.now(UTC),
@@ -496,6 +497,22 @@ class PollingService(QObject):
                 next_check_at=to_datetime(self._scheduler.next_due_at(job_id)),
                 last_outcome=report.outcome.value,
                 last_message=report.message,
+            )
+        except Exception as exc:
+            self._store_failed(exc)
+
+    def _persist_finished(self, job_id: str, report: StatusReport, now: float) -> None:
+        if self._store is None or self._key is None:
+            return
+        try:
+            self._store.mark_finished(
+                self._key.server,
+                self._key.token,
+                job_id,
+                outcome=report.outcome.value,
+                message=report.message,
+                finished_at=to_datetime(now) or datetime.now(UTC),
+                status=report.status_message if report.job is not None else report.label,
             )
         except Exception as exc:
             self._store_failed(exc)

@@ -54,9 +54,11 @@ def test_opens_in_a_worker_keeps_one_entry_per_job_and_closes(qtbot: Any, tmp_pa
     shown = history.panel.model.summary(0)
     assert shown is not None and shown.job_id == JOB
     qtbot.waitUntil(
-        lambda: (s := history.panel.model.summary(0)) is not None and s.outcome == Outcome.PROCESSED.value
-        if history.panel is not None
-        else False,
+        lambda: (
+            (s := history.panel.model.summary(0)) is not None and s.outcome == Outcome.PROCESSED.value
+            if history.panel is not None
+            else False
+        ),
         timeout=10000,
     )
 
