@@ -143,6 +143,20 @@ class CheckController(QObject):
         self._pane().set_report(report, ctx)
         self.report_shown.emit(report.job_id)
 
+    def stored_report(self, job_id: str) -> StatusReport | None:
+        """The job's last answer kept in the history for the current sign-in's server, or None."""
+        store, session = self._history.store(), self._account.session()
+        if store is None or session is None:
+            return None
+        from pig_desktop.core.outcome import StatusReport  # not in the first frame (docs/architecture.md)
+
+        try:
+            entry = store.find(job_id, session.server)
+            return StatusReport.from_dict(entry.report) if entry is not None and entry.report else None
+        except Exception:  # a closed database or a damaged stored result: nothing to show
+            log.warning("stored result of %s unreadable", job_id, exc_info=True)
+            return None
+
     def with_timeline(self, report: StatusReport, ctx: TicketContext) -> TicketContext:
         """``ctx`` with the job's timeline and whether its stored answer was shortened, from the history
         (a small indexed read of the job's rows)."""
