@@ -337,6 +337,7 @@ class WatchController(QObject):
         self.show_window()
         self.panel.select_job(job_id)
         self._check.show_report(report)
+        log.info("job %s asked for is on screen: %s", job_id, report.label)
 
     def _finished_slot(self, job_id: str, reason: str, report: StatusReport | None) -> None:
         if report is not None:
