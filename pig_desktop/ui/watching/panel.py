@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QPushButton,
+    QSizePolicy,
     QTableView,
     QVBoxLayout,
     QWidget,
@@ -118,10 +119,17 @@ class WatchPanel(QWidget):
         finished_layout.addWidget(self.finished_view, 1)
         finished_layout.addLayout(finished_buttons)
 
+        # The tables' own size hints are ignored so the stretch factors below share the panel's height.
+        for view in (self.view, self.finished_view):
+            view.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Ignored)
+            view.setMinimumHeight(
+                view.horizontalHeader().sizeHint().height() + 2 * view.verticalHeader().defaultSectionSize()
+            )
         layout = QVBoxLayout(self)
         layout.setContentsMargins(6, 6, 6, 6)
-        layout.addWidget(self.watching_group, 1)
-        layout.addWidget(self.finished_group, 1)
+        # Finished jobs are what people come back for: their group gets the larger share of the height.
+        layout.addWidget(self.watching_group, 2)
+        layout.addWidget(self.finished_group, 3)
 
         self._timer = QTimer(self)
         self._timer.setInterval(1000)
@@ -186,6 +194,7 @@ class WatchPanel(QWidget):
                     | self.finished_view.selectionModel().SelectionFlag.Rows,
                 )
         self._kept_selection = []
+        self.finished_view.scrollToTop()  # the newest first: the one just finished is in sight
 
     def _remove_selected(self) -> None:
         for job_id in self.selected_finished_ids():
