@@ -86,7 +86,7 @@ class SettingsDialog(QDialog):
         # -- history, notifications, watching --
         self.history_limit = QSpinBox(self)
         self.history_limit.setObjectName("settingsHistoryLimit")
-        self.history_limit.setAccessibleName(_("Number of lookups to keep"))
+        self.history_limit.setAccessibleName(_("Number of jobs to keep in the history"))
         self.history_limit.setRange(10, 100_000)
         self.history_limit.setSingleStep(100)
         self.history_limit.setValue(settings.history_limit)
@@ -116,7 +116,7 @@ class SettingsDialog(QDialog):
 
         general = QGroupBox(_("History and watching"), self)
         form2 = QFormLayout(general)
-        form2.addRow(_("&Keep the last:"), self._with_unit(self.history_limit, _("lookups")))
+        form2.addRow(_("&Keep the last:"), self._with_unit(self.history_limit, _("jobs in the history")))
         form2.addRow(_("Notifications:"), self.notifications)
         form2.addRow("", self.failures_only)
         form2.addRow(_("Check at &most:"), self.watch_rate)
