@@ -117,6 +117,7 @@ class CheckController(QObject):
         account.session_changed.connect(self._on_session_changed)
         account.signed_in.connect(self._on_signed_in)
         account.sign_in_closed.connect(self._on_sign_in_closed)
+        history.entry_added.connect(self._history_written)
 
     # -- state -----------------------------------------------------------------------------------------------
 
@@ -142,6 +143,14 @@ class CheckController(QObject):
         ctx = self.with_timeline(report, ticket or self.ticket_context())
         self._pane().set_report(report, ctx)
         self.report_shown.emit(report.job_id)
+
+    def _history_written(self, entry: HistoryEntry) -> None:
+        """A watched job's answer reached the history after it was shown: refresh the timeline line."""
+        shown = self._shown
+        if shown is None or shown.job_id.lower() != entry.job_id.lower() or self._check_task is not None:
+            return
+        pane = self._pane()
+        pane.set_ticket_context(self.with_timeline(shown, pane.ticket_context()))
 
     def stored_report(self, job_id: str) -> StatusReport | None:
         """The job's last answer kept in the history for the current sign-in's server, or None."""

@@ -327,6 +327,13 @@ class ResultPane(QWidget):
         else:
             self.stack.setCurrentWidget(self.tree)
 
+    def set_ticket_context(self, ctx: TicketContext) -> None:
+        """New context for the report on screen (its timeline grew): the line under the sentence follows."""
+        if self._report is None:
+            return
+        self._ticket = ctx
+        self._show_timeline(ctx)
+
     def _show_timeline(self, ctx: TicketContext) -> None:
         lines = []
         if ctx.timeline:

@@ -54,6 +54,8 @@ def history_entry(report: StatusReport, organisation: str, server: str) -> Histo
 class HistoryController(QObject):
     #: The database is open and its panel built (HistoryPanel): the shell puts it in place.
     panel_ready = Signal(object)
+    #: A history entry was written (HistoryEntry with its id): its job's timeline may have a new event.
+    entry_added = Signal(object)
     #: The database could not be opened: (message, detail). The app goes on without history.
     open_failed = Signal(str, str)
     #: The start step is done (opened or failed).
@@ -107,6 +109,7 @@ class HistoryController(QObject):
         """Put a line already written (by the check's worker) at the top of the list."""
         if self.panel is not None:
             self.panel.add(entry)
+        self.entry_added.emit(entry)
 
     def record_watch_report(self, report: StatusReport, session: Session | None) -> None:
         """Update the job's one history entry with a watched job's answer, written in a worker (the store

@@ -237,3 +237,23 @@ def test_finished_jobs_stay_until_removed_or_cleared_across_a_restart(qtbot: Any
     qtbot.waitUntil(lambda: again.finished.rowCount() == 0, timeout=5000)
     assert not again.panel.clear_finished_button.isEnabled()
     assert window2 is not window
+
+
+@pytest.mark.qt_log_ignore(r"This plugin does not support raise\(\)")  # offscreen platform
+def test_the_result_shows_the_timeline_of_a_watched_job(qtbot: Any, make: Any, sandbox: Any) -> None:
+    """In progress, then processed: the line under the sentence lists both, and Copy for ticket has it."""
+    from PySide6.QtGui import QGuiApplication
+
+    job = str(uuid.uuid4())
+    done = bodies.envelope([bodies.processed_row(job)])
+    sandbox.script_job(job, [running(job), ScriptedResponse(200, json.dumps(done).encode())])
+    window, controller = make(initial_jobs=(job,))
+    qtbot.waitUntil(lambda: controller.finished.rowCount() == 1, timeout=30000)
+    pane = window.result_pane
+    qtbot.waitUntil(lambda: pane.timeline.text().count(",") == 1, timeout=10000)
+    text = pane.timeline.text()
+    assert text.startswith("So far: Processing ") and ", Processed " in text
+    assert window.check.current_job() == job and pane.badge.text == "Processed"
+    pane.copy_ticket()
+    assert "Timeline:" in QGuiApplication.clipboard().text()
+    assert text.removeprefix("So far: ") in QGuiApplication.clipboard().text()
