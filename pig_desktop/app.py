@@ -219,6 +219,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     instance = claim_single_instance(dirs.data, list(args.jobs))
     if instance is None:
         log.info("handed %d job(s) to the running app", len(args.jobs))
+        from pig_desktop.i18n import _
+
+        print(_("Opened in the running PIG Desktop window"), flush=True)
         _open_log_file(dirs.log, early_log)
         stop_sandbox()
         return 0

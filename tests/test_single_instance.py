@@ -215,3 +215,46 @@ def test_the_real_app_listens_after_its_first_paint_and_a_second_start_hands_ove
     finally:
         first.terminate()
         first.wait(timeout=30)
+
+
+def test_a_second_pig_desktop_shows_its_job_in_the_running_window(tmp_path: Path) -> None:
+    """Two real ``pig-desktop --demo`` processes: the second hands its job over, prints one line and exits 0;
+    the running window brings that job on screen with its badge as soon as its first answer comes (its log
+    says so: the window's own record of what it showed)."""
+    from pig_desktop.demo.accounts import FAILED_JOB, PROCESSED_JOB
+
+    home = tmp_path / "home"
+    app_env = {**env(), "PIG_DESKTOP_HOME": str(home)}
+    first = subprocess.Popen(
+        [sys.executable, "-m", "pig_desktop", "--demo", PROCESSED_JOB],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=app_env,
+    )  # fmt: skip
+
+    def log_text() -> str:
+        return "".join(
+            p.read_text(encoding="utf-8", errors="replace") for p in home.glob("**/pig-desktop.log")
+        )
+
+    try:
+        deadline = time.monotonic() + 60
+        while f"job {PROCESSED_JOB} asked for is on screen: Processed" not in log_text():
+            assert first.poll() is None, first.communicate()
+            assert time.monotonic() < deadline, log_text()
+            time.sleep(0.2)
+        second = subprocess.run(
+            [sys.executable, "-m", "pig_desktop", "--demo", FAILED_JOB],
+            capture_output=True, text=True, env=app_env, timeout=60,
+        )  # fmt: skip
+        assert second.returncode == 0, second.stderr
+        assert second.stdout.splitlines() == ["Opened in the running PIG Desktop window"]
+        while f"job {FAILED_JOB} asked for is on screen: Failed" not in log_text():
+            assert first.poll() is None, first.communicate()
+            assert time.monotonic() < deadline + 30, log_text()
+            time.sleep(0.2)
+    finally:
+        first.terminate()
+        try:
+            first.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            first.kill()
+            first.wait()

@@ -68,6 +68,10 @@ class TicketContext:
     app_version: str = __version__
     os_name: str = field(default_factory=os_description)
     hidden: tuple[str, ...] = field(default=(), repr=False)
+    #: The job's outcome changes in words ("Queued 10:02, Processing 10:05, Processed 10:09"), if known.
+    timeline: str = ""
+    #: The stored answer was shortened from this many bytes (0: it was not).
+    stored_cut_bytes: int = 0
 
     @property
     def token_hint(self) -> str:
@@ -225,6 +229,13 @@ class TicketSection:
     rows: tuple[tuple[str, str], ...]
 
 
+def stored_cut_text(full_bytes: int) -> str:
+    """What to say when the stored answer is shorter than the server's ("" when it is not)."""
+    if full_bytes <= 0:
+        return ""
+    return _("Stored answer shortened ({count} bytes)").format(count=full_bytes)
+
+
 def ticket_sections(report: StatusReport, ctx: TicketContext | None = None) -> list[TicketSection]:
     """The ticket's content, masked, as titled (label, value) lists; text and HTML are rendered from it."""
     ctx = ctx or TicketContext()
@@ -250,6 +261,8 @@ def ticket_sections(report: StatusReport, ctx: TicketContext | None = None) -> l
         (_("Organisation"), ctx.organisation),
         (_("Started at"), format_both(job.command_started_at) if job else ""),
         (_("Checked at"), format_both(report.checked_at)),
+        (_("Timeline"), ctx.timeline),
+        (_("Stored answer"), stored_cut_text(ctx.stored_cut_bytes)),
         (_("Server"), server_text),
         (_("CINX message"), meta.message if meta else ""),
         (_("Method"), meta.method if meta else ""),

@@ -102,8 +102,8 @@ def badge_colours(outcome: Outcome | None, palette: QPalette) -> BadgeColours:
 
 
 class BadgeWord(str):
-    """The badge's word. Callable as well, because the badge is both a QLabel (``text()``) and, since the first
-    release, read as the property ``badge.text``: either spelling gives the same word."""
+    """The badge's word. Callable as well: the badge is a QLabel (``text()``) and, since the first release,
+    is read as the property ``badge.text``; either spelling gives the same word."""
 
     def __call__(self) -> str:
         return str(self)

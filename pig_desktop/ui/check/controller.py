@@ -231,6 +231,7 @@ class CheckController(QObject):
         account.session_changed.connect(self._on_session_changed)
         account.signed_in.connect(self._on_signed_in)
         account.sign_in_closed.connect(self._on_sign_in_closed)
+        history.entry_added.connect(self._history_written)
 
     # -- state -----------------------------------------------------------------------------------------------
 
@@ -253,8 +254,53 @@ class CheckController(QObject):
         """Bring a job's result to the view (a check, a watch, history, the watch list)."""
         self._current_job = report.job_id
         self._shown = report
-        self._pane().set_report(report, ticket or self.ticket_context())
+        ctx = self.with_timeline(report, ticket or self.ticket_context())
+        self._pane().set_report(report, ctx)
         self.report_shown.emit(report.job_id)
+
+    def _history_written(self, entry: HistoryEntry) -> None:
+        """A watched job's answer reached the history after it was shown: refresh the timeline line."""
+        shown = self._shown
+        if shown is None or shown.job_id.lower() != entry.job_id.lower() or self._check_task is not None:
+            return
+        pane = self._pane()
+        pane.set_ticket_context(self.with_timeline(shown, pane.ticket_context()))
+
+    def stored_report(self, job_id: str) -> StatusReport | None:
+        """The job's last answer kept in the history for the current sign-in's server, or None."""
+        store, session = self._history.store(), self._account.session()
+        if store is None or session is None:
+            return None
+        from pig_desktop.core.outcome import StatusReport  # not in the first frame (docs/architecture.md)
+
+        try:
+            entry = store.find(job_id, session.server)
+            return StatusReport.from_dict(entry.report) if entry is not None and entry.report else None
+        except Exception:  # a closed database or a damaged stored result: nothing to show
+            log.warning("stored result of %s unreadable", job_id, exc_info=True)
+            return None
+
+    def with_timeline(self, report: StatusReport, ctx: TicketContext) -> TicketContext:
+        """``ctx`` with the job's timeline and whether its stored answer was shortened, from the history
+        (a small indexed read of the job's rows)."""
+        store = self._history.store()
+        if store is None or not report.job_id:
+            return ctx
+        session = self._account.session()
+        servers = [report.server, session.server if session is not None else "", ctx.server]
+        from pig_desktop.store.timeline import summary_text  # sqlite-side module: not in the first frame
+
+        for server in dict.fromkeys(s for s in servers if s):
+            try:
+                events = store.timeline(report.job_id, server)
+                entry = store.find(report.job_id, server)
+            except Exception:  # a closed or damaged database: the result still shows
+                log.warning("timeline of %s unreadable", report.job_id, exc_info=True)
+                return ctx
+            if events or entry is not None:
+                cut = entry.report_bytes or 1 if entry is not None and entry.report_cut else 0
+                return dataclasses.replace(ctx, timeline=summary_text(events), stored_cut_bytes=cut)
+        return ctx
 
     # -- checking --------------------------------------------------------------------------------------------
 

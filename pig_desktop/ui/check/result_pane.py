@@ -51,6 +51,7 @@ from pig_desktop.core.ticket import (
     mask_text,
     mask_value,
     report_json,
+    stored_cut_text,
     ticket_html,
     ticket_text,
 )
@@ -157,6 +158,15 @@ class ResultPane(QWidget):
         # The sentence itself is what a screen reader reads; the description says what it is.
         self.sentence.setAccessibleDescription(_("What the result means"))
         self.sentence.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Minimum)
+        # The job's outcome changes, under the sentence ("Queued 10:02, Processing 10:05, Processed 10:09").
+        self.timeline = QLabel(self)
+        self.timeline.setObjectName("resultTimeline")
+        self.timeline.setWordWrap(True)
+        self.timeline.setTextFormat(Qt.TextFormat.PlainText)
+        self.timeline.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.timeline.setAccessibleName(_("What happened to the job so far"))
+        self.timeline.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Minimum)
+        self.timeline.hide()
 
         # One plain sentence about the job (app, organisation, who, when, files, how it ended), above the
         # details: what a non-technical person takes away, and what "Copy for ticket" starts with.
@@ -291,6 +301,7 @@ class ResultPane(QWidget):
         layout.addLayout(top)
         layout.addWidget(self.sentence)
         layout.addWidget(self.summary)
+        layout.addWidget(self.timeline)
         layout.addWidget(self.stack, 1)
         layout.addLayout(buttons)
 
@@ -321,6 +332,8 @@ class ResultPane(QWidget):
             self.sentence.hide()
             self.summary.clear()
             self.summary.hide()
+            self.timeline.clear()
+            self.timeline.hide()
             self.job_label.clear()
             self._show_empty(_("No job checked yet.\nPaste a job id above and press Enter."))
             return
@@ -330,6 +343,7 @@ class ResultPane(QWidget):
         summary = mask_text(job_summary(report), self._ticket)
         self.summary.setText(summary)
         self.summary.setVisible(bool(summary))
+        self._show_timeline(self.ticket_context())
         checked = report.checked_at
         self.job_label.setText(
             _("Job {job} · checked {when}").format(
@@ -349,6 +363,23 @@ class ResultPane(QWidget):
             self.stack.setCurrentWidget(self.raw_view)
         else:
             self.stack.setCurrentWidget(self.tree)
+
+    def set_ticket_context(self, ctx: TicketContext) -> None:
+        """New context for the report on screen (its timeline grew): the line under the sentence follows."""
+        if self._report is None:
+            return
+        self._ticket = ctx
+        self._show_timeline(ctx)
+
+    def _show_timeline(self, ctx: TicketContext) -> None:
+        lines = []
+        if ctx.timeline:
+            lines.append(_("So far: {timeline}").format(timeline=ctx.timeline))
+        cut = stored_cut_text(ctx.stored_cut_bytes)
+        if cut:
+            lines.append(cut)
+        self.timeline.setText("\n".join(lines))
+        self.timeline.setVisible(bool(lines))
 
     def set_checking(self, job_id: str) -> None:
         """A check of ``job_id`` is running: neutral badge; a different job's old result is cleared."""

@@ -55,6 +55,8 @@ def history_entry(report: StatusReport, organisation: str, server: str) -> Histo
 class HistoryController(QObject):
     #: The database is open and its panel built (HistoryPanel): the shell puts it in place.
     panel_ready = Signal(object)
+    #: A history entry was written (HistoryEntry with its id): its job's timeline may have a new event.
+    entry_added = Signal(object)
     #: The database could not be opened: (message, detail). The app goes on without history.
     open_failed = Signal(str, str)
     #: The start step is done (opened or failed).
@@ -74,7 +76,6 @@ class HistoryController(QObject):
         self._store: HistoryStore | None = None
         self.panel: HistoryPanel | None = None
         self._tasks = TaskGroup(self)
-        self._recorded_watch: dict[str, str] = {}
         self._shut_down = False
         settings.applied.connect(self._on_settings_applied)
 
@@ -123,17 +124,14 @@ class HistoryController(QObject):
         """Put a line already written (by the check's worker) at the top of the list."""
         if self.panel is not None:
             self.panel.add(entry)
+        self.entry_added.emit(entry)
 
     def record_watch_report(self, report: StatusReport, session: Session | None) -> None:
-        """A line whenever a watched job's outcome or status text changes (not every poll), written in a
-        worker."""
+        """Update the job's one history entry with a watched job's answer, written in a worker (the store
+        keeps one entry per job and adds to its timeline only when the outcome changes)."""
         store = self._store
         if store is None or session is None:
             return
-        seen = f"{report.outcome.value}:{report.status_message}"
-        if self._recorded_watch.get(report.job_id) == seen:
-            return
-        self._recorded_watch[report.job_id] = seen
         entry = history_entry(report, session.organisation, session.server)
         task = self._tasks.run(lambda: dataclasses.replace(entry, id=store.add(entry)), name="history-add")
         task.succeeded.connect(self.show_added)

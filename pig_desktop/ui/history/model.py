@@ -193,7 +193,9 @@ class HistoryModel(QStringListModel):
         return [row for row in source if needle in row[ROW_TEXT]]
 
     def prepend(self, summary: HistorySummary) -> bool:
-        """Add a new entry at the top; True if the current filter shows it."""
+        """Put an entry at the top; True if the current filter shows it. History holds one entry per job, so
+        a job checked again moves up: its old row (same id) goes first."""
+        self.remove_ids({summary.id})
         row = row_of_summary(summary)
         self._all.insert(0, row)
         if self._needle and self._needle not in row[ROW_TEXT]:

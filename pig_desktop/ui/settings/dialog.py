@@ -115,7 +115,7 @@ class SettingsDialog(QDialog):
         # -- history, notifications, watching --
         self.history_limit = QSpinBox(self)
         self.history_limit.setObjectName("settingsHistoryLimit")
-        self.history_limit.setAccessibleName(_("Number of recent checks to keep"))
+        self.history_limit.setAccessibleName(_("Number of jobs to keep in the history"))
         self.history_limit.setRange(10, 100_000)
         self.history_limit.setSingleStep(100)
         self.history_limit.setValue(settings.history_limit)
@@ -143,7 +143,7 @@ class SettingsDialog(QDialog):
 
         general = QGroupBox(_("History and watching"), self)
         form2 = QFormLayout(general)
-        form2.addRow(_("&Keep the last:"), self._with_unit(self.history_limit, _("checks")))
+        form2.addRow(_("&Keep the last:"), self._with_unit(self.history_limit, _("jobs in the history")))
         form2.addRow(_("Notifications:"), self.notifications)
         form2.addRow("", self.failures_only)
         form2.addRow(_("Watch at &most:"), self.watch_rate)

@@ -13,7 +13,8 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 
-from PySide6.QtCore import QObject, Signal
+from PySide6.QtCore import QMimeData, QObject, Signal
+from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QApplication, QWidget
 
 from pig_desktop.core.outcome import Outcome, StatusReport
@@ -24,6 +25,7 @@ from pig_desktop.ui.account.controller import AccountController
 from pig_desktop.ui.check.controller import CheckController
 from pig_desktop.ui.settings.controller import SettingsController
 from pig_desktop.ui.system.single_instance import SingleInstance
+from pig_desktop.ui.watching.finished_model import FinishedModel, outcome_of
 from pig_desktop.ui.watching.model import WatchModel
 from pig_desktop.ui.watching.notify import Message, Notifier
 from pig_desktop.ui.watching.panel import WatchPanel
@@ -32,6 +34,7 @@ from pig_desktop.ui.watching.tray import TrayController
 
 if TYPE_CHECKING:
     from pig_desktop.store.history import WatchStore
+    from pig_desktop.store.watchlist import WatchEntry
     from pig_desktop.ui.history.panel import HistoryPanel
     from pig_desktop.ui.shell.main_window import ClosePolicy, MainWindow
 
@@ -103,6 +106,8 @@ class WatchController(QObject):
         self._check = check
         self._finished: dict[str, StatusReport] = {}
         self._pending_jobs: list[str] = [j for j in initial_jobs if j.strip()]
+        # Jobs the user asked for (command line, a second start): shown as soon as their first answer comes.
+        self._show_on_answer: set[str] = set()
         self._in_tray = False
         self._shut_down = False
 
@@ -119,8 +124,9 @@ class WatchController(QObject):
             store, rate=float(current.watch_rate_limit), policy=policy_from_settings(current), parent=self
         )
         self.model = WatchModel(self)
-        self.panel = WatchPanel(self.model)
-        self.tray = TrayController(self.model, self, available=tray_available)
+        self.finished = FinishedModel(self)
+        self.panel = WatchPanel(self.model, self.finished)
+        self.tray = TrayController(self.model, self, available=tray_available, finished=self.finished)
         self.notifier = Notifier.for_desktop(settings.current, self.tray, parent=self)
 
         s = self.service
@@ -130,6 +136,10 @@ class WatchController(QObject):
         s.paused_changed.connect(self._paused_changed)
         s.watch_finished.connect(self._finished_slot)
         s.problem.connect(self._problem)
+        s.finished_changed.connect(self.finished.reset)
+        s.report.connect(self._first_answer)
+        self.panel.remove_requested.connect(s.remove_finished)
+        self.panel.clear_finished_requested.connect(s.clear_finished)
         self.panel.stop_requested.connect(s.unwatch)
         self.panel.stop_all_requested.connect(s.unwatch_all)
         self.panel.job_opened.connect(self.open_job)
@@ -138,7 +148,9 @@ class WatchController(QObject):
         self.tray.pause_requested.connect(lambda pause: s.pause() if pause else s.resume())
         self.tray.quit_requested.connect(self.quit)
         self.notifier.open_job_requested.connect(lambda job_id, _server: self.open_job(job_id))
-        self.notifier.open_finished_list_requested.connect(self.show_window)
+        self.notifier.open_finished_list_requested.connect(self.show_finished_list)
+        self.notifier.copy_ticket_requested.connect(lambda job_id, _server: self.copy_ticket(job_id))
+        self.tray.finished_list_requested.connect(self.show_finished_list)
         self.notifier.sent.connect(self._notified)
 
         window.add_panel(self.panel, _("Watching"))
@@ -199,7 +211,14 @@ class WatchController(QObject):
             self._pending_jobs.extend(jobs)
             self._status(_("Sign in to start watching the jobs you asked for."))
             return
+        from pig_desktop.core.jobid import extract_job_id
+
+        self.show_window()
         for job in jobs:
+            try:
+                self._show_on_answer.add(extract_job_id(job).lower())
+            except Exception:  # not a job id: the service says so in the status bar
+                pass
             self.service.watch(job)
 
     def show_window(self) -> None:
@@ -220,15 +239,56 @@ class WatchController(QObject):
         else:
             self.window.showMinimized()
 
+    def show_finished_list(self) -> None:
+        """The grouped notification's Open: the window up, the Watching panel's finished group selected."""
+        self.show_window()
+        self.panel.show_finished()
+
     def open_job(self, job_id: str) -> None:
         """Bring a job's latest result to the window (from the watch list or a finished watch)."""
         self.show_window()
         self.panel.select_job(job_id)
-        state = self.model.state(job_id)
-        report = state.last_report if state is not None else None
-        report = report or self._finished.get(job_id)
+        report = self.report_of(job_id)
         if report is not None:
             self._check.show_report(report)
+        elif self.model.state(job_id) is not None:
+            self._show_on_answer.add(job_id.lower())  # no answer yet: shown when it comes
+        entry = self.finished.entry(job_id)
+        if entry is not None and not entry.seen:
+            self.service.mark_seen(entry.job_id)
+
+    def report_of(self, job_id: str) -> StatusReport | None:
+        """A job's latest answer: the watch's, a finished watch's (this run), the history's, or the finished
+        list's outcome and sentence."""
+        state = self.model.state(job_id)
+        report = state.last_report if state is not None else None
+        report = report or self._finished.get(job_id) or self._check.stored_report(job_id)
+        if report is not None:
+            return report
+        entry = self.finished.entry(job_id)
+        return _report_from_entry(entry) if entry is not None else None
+
+    def copy_ticket(self, job_id: str) -> None:
+        """The notification's "Copy for ticket": the same summary as the result pane's button."""
+        from pig_desktop.core.ticket import ticket_html, ticket_text
+
+        report = self.report_of(job_id)
+        if report is None:
+            text = _("There is no result for job {job} to copy yet.").format(job=job_id)
+            self.notifier.show_notice(_("Nothing to copy"), text)
+            self._status(text)
+            return
+        ctx = self._check.with_timeline(report, self._check.ticket_context())
+        mime = QMimeData()
+        mime.setText(ticket_text(report, ctx))
+        mime.setHtml(ticket_html(report, ctx))
+        QGuiApplication.clipboard().setMimeData(mime)
+        title = _("Copied for a support ticket")
+        self.notifier.show_notice(
+            title,
+            _("The summary of job {job} is on the clipboard: paste it into the ticket.").format(job=job_id),
+        )
+        self._status(title)
 
     def quit(self) -> None:
         """The tray's Quit: the window's File > Quit (closes for real and quits the app)."""
@@ -278,6 +338,15 @@ class WatchController(QObject):
     def _watch_changed(self, state: WatchState) -> None:
         self.model.apply(state)
 
+    def _first_answer(self, job_id: str, report: StatusReport | None) -> None:
+        if report is None or job_id.lower() not in self._show_on_answer:
+            return
+        self._show_on_answer.discard(job_id.lower())
+        self.show_window()
+        self.panel.select_job(job_id)
+        self._check.show_report(report)
+        log.info("job %s asked for is on screen: %s", job_id, report.label)
+
     def _finished_slot(self, job_id: str, reason: str, report: StatusReport | None) -> None:
         if report is not None:
             self._finished[job_id] = report
@@ -289,6 +358,8 @@ class WatchController(QObject):
         ):
             if not self.window.isActiveWindow():
                 self.tray.set_attention(True)
+        if self.window.isActiveWindow() and job_id == self._check.current_job():
+            self.service.mark_seen(job_id)  # finished right in front of the user
 
     def _paused_changed(self, paused: bool) -> None:
         self.panel.set_paused(paused)
@@ -328,3 +399,14 @@ class WatchController(QObject):
                 self.service.wake()
 
         info.reachabilityChanged.connect(changed)
+
+
+def _report_from_entry(entry: WatchEntry) -> StatusReport:
+    """A finished watch's stored outcome and sentence as a report (when the history has no answer)."""
+    return StatusReport(
+        entry.job_id,
+        outcome_of(entry),
+        entry.last_message,
+        checked_at=entry.finished_at or entry.started_at,
+        server=entry.server,
+    )

@@ -112,6 +112,8 @@ class PollingService(QObject):
     watches_reset = Signal(object)  # tuple[WatchState, ...]: the whole list (start, session change)
     paused_changed = Signal(bool)
     problem = Signal(str, str)  # plain message, technical detail
+    #: tuple[WatchEntry, ...]: the session's finished jobs, latest first (after each change to them)
+    finished_changed = Signal(object)
 
     def __init__(
         self,
@@ -185,6 +187,18 @@ class PollingService(QObject):
 
     def unwatch_all(self) -> None:
         self._send("unwatch_all")
+
+    def remove_finished(self, job_id: str) -> None:
+        """Take a finished job off the list (the user's Remove)."""
+        self._send("remove_finished", job_id)
+
+    def clear_finished(self) -> None:
+        """Take every finished job of the session off the list (Clear finished)."""
+        self._send("clear_finished")
+
+    def mark_seen(self, job_id: str | None = None) -> None:
+        """The user has opened this finished job (None: all of them)."""
+        self._send("mark_seen", job_id)
 
     def pause(self) -> None:
         self._send("pause")
@@ -324,7 +338,8 @@ class PollingService(QObject):
         self.report.emit(job.job_id, report)
         if verdict.finished is not None:
             self._last.pop(job.job_id, None)
-            self._forget(job.job_id)
+            # The finished job stays on the list (until the user removes it), with its final answer.
+            self._persist_finished(job.job_id, report, now)
             state = WatchState(
                 job_id=job.job_id,
                 started_at=to_datetime(job.started_at) or datetime.now(UTC),
@@ -336,6 +351,7 @@ class PollingService(QObject):
             )
             self.watch_changed.emit(state)
             self.watch_finished.emit(job.job_id, verdict.finished, report)
+            self._emit_finished()
             return
         self._persist_check(job.job_id, report, now)
         self.watch_changed.emit(self._state(job.job_id))
@@ -365,6 +381,8 @@ class PollingService(QObject):
                 self._forget(job.job_id)
                 self.watch_removed.emit(job.job_id)
             self._last.clear()
+        elif name in ("remove_finished", "clear_finished", "mark_seen"):
+            self._change_finished(name, args)
         elif name == "pause":
             sched.pause()
             self.paused_changed.emit(True)
@@ -393,6 +411,7 @@ class PollingService(QObject):
         self._key = None
         if session is None:
             self.watches_reset.emit(())
+            self.finished_changed.emit(())
             return
         connection = session.connection
         try:
@@ -426,6 +445,7 @@ class PollingService(QObject):
                     job.job_id, outcome, entry.last_message, checked_at=when, server=self._key.server
                 )
         self.watches_reset.emit(tuple(self._state(job.job_id) for job in sched.jobs()))
+        self._emit_finished()
 
     def _add(self, text: str, organisation: str, now: float) -> None:
         if self._session is None or self._key is None:
@@ -439,8 +459,10 @@ class PollingService(QObject):
         fresh = job_id not in self._scheduler
         job = self._scheduler.add(job_id, now, organisation=organisation or self._session.organisation)
         if fresh:
-            self._persist_new(job)
+            self._persist_new(job)  # a finished job watched again is a watching one again
         self.watch_changed.emit(self._state(job_id))
+        if fresh:
+            self._emit_finished()
 
     # -- state for the UI ------------------------------------------------------------------------------------
 
@@ -515,6 +537,50 @@ class PollingService(QObject):
                 next_check_at=to_datetime(self._scheduler.next_due_at(job_id)),
                 last_outcome=report.outcome.value,
                 last_message=report.message,
+            )
+        except Exception as exc:
+            self._store_failed(exc)
+
+    def _change_finished(self, name: str, args: tuple[Any, ...]) -> None:
+        if self._store is None or self._key is None:
+            return
+        key = self._key
+        try:
+            if name == "remove_finished":
+                job_id = _canonical(args[0]) or args[0]
+                if job_id in self._scheduler:
+                    return  # watched again meanwhile: Stop watching is the way
+                self._store.remove(key.server, key.token, job_id)
+            elif name == "clear_finished":
+                self._store.clear_finished(key.server, key.token)
+            else:
+                self._store.mark_seen(key.server, key.token, args[0])
+        except Exception as exc:
+            self._store_failed(exc)
+        self._emit_finished()
+
+    def _emit_finished(self) -> None:
+        if self._store is None or self._key is None:
+            return
+        try:
+            entries = self._store.finished(self._key.server, self._key.token)
+        except Exception as exc:
+            self._store_failed(exc)
+            return
+        self.finished_changed.emit(tuple(entries))
+
+    def _persist_finished(self, job_id: str, report: StatusReport, now: float) -> None:
+        if self._store is None or self._key is None:
+            return
+        try:
+            self._store.mark_finished(
+                self._key.server,
+                self._key.token,
+                job_id,
+                outcome=report.outcome.value,
+                message=report.message,
+                finished_at=to_datetime(now) or datetime.now(UTC),
+                status=report.status_message if report.job is not None else report.label,
             )
         except Exception as exc:
             self._store_failed(exc)

@@ -14,6 +14,7 @@ from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QMenu, QSystemTrayIcon
 
 from pig_desktop.i18n import _, ngettext
+from pig_desktop.ui.watching.finished_model import FinishedModel, finished_when, outcome_of
 from pig_desktop.ui.watching.model import WatchModel, app_of
 
 log = logging.getLogger(__name__)
@@ -21,53 +22,59 @@ log = logging.getLogger(__name__)
 __all__ = ["TrayController", "tray_state"]
 
 MAX_MENU_JOBS = 15
+MAX_MENU_FINISHED = 8
 
 
-def tray_state(watched: int, paused: bool, attention: bool) -> str:
-    """The icon to show: "paused", "attention", "watching" or "idle"."""
+def tray_state(watched: int, paused: bool, attention: bool, unseen: int = 0) -> str:
+    """The icon to show: "paused", "attention" (a failure, or a finished job not opened yet), "watching" or
+    "idle"."""
     if paused and watched:
         return "paused"
-    if attention:
+    if attention or unseen:
         return "attention"
     return "watching" if watched else "idle"
 
 
-def tray_tooltip(state: str, watched: int) -> str:
+def tray_tooltip(state: str, watched: int, unseen: int = 0, failed: bool = False) -> str:
+    jobs = ngettext("{count} job", "{count} jobs", watched).format(count=watched)
     if state == "paused":
-        text = ngettext(
-            "PIG Desktop: watching paused ({count} job)",
-            "PIG Desktop: watching paused ({count} jobs)",
-            watched,
-        )
-    elif state == "attention" and watched:
-        text = ngettext(
-            "PIG Desktop: a job failed, open the window to see it; watching {count} job",
-            "PIG Desktop: a job failed, open the window to see it; watching {count} jobs",
-            watched,
-        )
-    elif state == "attention":
-        text = _("PIG Desktop: a job failed, open the window to see it")
-    elif state == "watching":
-        text = ngettext("PIG Desktop: watching {count} job", "PIG Desktop: watching {count} jobs", watched)
+        text = _("PIG Desktop: watching paused ({jobs})").format(jobs=jobs)
+    elif watched:
+        text = _("PIG Desktop: watching {jobs}").format(jobs=jobs)
     else:
         text = _("PIG Desktop: not watching any jobs")
-    return text.format(count=watched)
+    if unseen:
+        text += "\n" + ngettext(
+            "{count} job finished that you have not opened yet",
+            "{count} jobs finished that you have not opened yet",
+            unseen,
+        ).format(count=unseen)
+    elif failed or state == "attention":
+        text += "\n" + _("A job failed: open the window to see it")
+    return text
 
 
 class TrayController(QObject):
     """Owns the QSystemTrayIcon (when there is a tray) and asks for things through signals."""
 
     show_window_requested = Signal()
+    finished_list_requested = Signal()  # "Show all finished jobs"
     job_requested = Signal(str)  # open this job's details
     pause_requested = Signal(bool)  # True: pause, False: resume
     quit_requested = Signal()
     message_clicked = Signal()
 
     def __init__(
-        self, model: WatchModel, parent: QObject | None = None, *, available: bool | None = None
+        self,
+        model: WatchModel,
+        parent: QObject | None = None,
+        *,
+        available: bool | None = None,
+        finished: FinishedModel | None = None,
     ) -> None:
         super().__init__(parent)
         self.model = model
+        self.finished = finished if finished is not None else FinishedModel(self)
         self.available = QSystemTrayIcon.isSystemTrayAvailable() if available is None else available
         self.paused = False
         self.attention = False
@@ -85,6 +92,7 @@ class TrayController(QObject):
             self.rebuild_menu()
         for signal in (model.rowsInserted, model.rowsRemoved, model.modelReset, model.dataChanged):
             signal.connect(self.update_state)
+        self.finished.modelReset.connect(self.update_state)
         self.update_state()
 
     def show(self) -> None:
@@ -105,8 +113,9 @@ class TrayController(QObject):
 
     def update_state(self) -> None:
         watched, failing = self.model.summary()
-        state = tray_state(watched, self.paused, self.attention or failing > 0)
-        tooltip = tray_tooltip(state, watched)
+        unseen = self.finished.unseen_count()
+        state = tray_state(watched, self.paused, self.attention or failing > 0, unseen)
+        tooltip = tray_tooltip(state, watched, unseen, failing > 0)
         if state == self.state and (self.icon is None or self.icon.toolTip() == tooltip):
             return
         self.state = state
@@ -117,7 +126,8 @@ class TrayController(QObject):
             self.icon.setToolTip(tooltip)
 
     def tooltip(self) -> str:
-        return tray_tooltip(self.state, self.model.rowCount())
+        watched, failing = self.model.summary()
+        return tray_tooltip(self.state, watched, self.finished.unseen_count(), failing > 0)
 
     def show_message(self, title: str, body: str, *, warning: bool = False, msecs: int = 8000) -> bool:
         """A balloon/notification through the tray. False when there is no tray or it cannot show messages."""
@@ -133,6 +143,8 @@ class TrayController(QObject):
             return
         menu.clear()
         states = self.model.states()
+        from pig_desktop.ui.system.icons import outcome_icon
+
         if states:
             header = menu.addAction(
                 ngettext("Watching {count} job", "Watching {count} jobs", len(states)).format(
@@ -149,6 +161,8 @@ class TrayController(QObject):
                 )
                 action = menu.addAction(label)
                 action.setToolTip(state.job_id)
+                if state.outcome is not None:
+                    action.setIcon(outcome_icon(state.outcome))
                 action.triggered.connect(
                     lambda _checked=False, job=state.job_id: self.job_requested.emit(job)
                 )
@@ -163,6 +177,24 @@ class TrayController(QObject):
         else:
             idle = menu.addAction(_("Not watching any jobs"))
             idle.setEnabled(False)
+        finished = self.finished.entries()
+        if finished:
+            menu.addSeparator()
+            header = menu.addAction(_("Finished recently"))
+            header.setEnabled(False)
+            for entry in finished[:MAX_MENU_FINISHED]:
+                new = "  " + _("(new)") if not entry.seen else ""
+                word = outcome_of(entry).label
+                label = f"{entry.job_id[:8]}…  {word}, {finished_when(entry.finished_at)}{new}"
+                action = menu.addAction(outcome_icon(outcome_of(entry)), label)
+                action.setToolTip(entry.job_id)
+                action.setObjectName("trayFinishedJob")
+                action.triggered.connect(
+                    lambda _checked=False, job=entry.job_id: self.job_requested.emit(job)
+                )
+            if len(finished) > MAX_MENU_FINISHED:
+                more = menu.addAction(_("Show all {count} finished jobs").format(count=len(finished)))
+                more.triggered.connect(self.finished_list_requested.emit)
         menu.addSeparator()
         show = menu.addAction(_("Show window"))
         show.setObjectName("trayShow")

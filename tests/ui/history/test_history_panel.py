@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import statistics
 import time
 from datetime import UTC, datetime, timedelta
@@ -85,6 +86,19 @@ def test_history_model_contract(qtmodeltester, state: str) -> None:
     qtmodeltester.check(model)
     model.set_filter("")
     model.prepend(summaries(1)[0])
+
+
+def test_a_job_checked_again_moves_to_the_top_once() -> None:
+    """One entry per job: prepending an entry the list already shows (same id) moves it up, no second row."""
+    model = HistoryModel()
+    listed = summaries(3)
+    model.set_entries(listed)
+    again = dataclasses.replace(listed[2], outcome="processed")
+    assert model.prepend(again)
+    assert shown_jobs(model) == [listed[2].job_id, listed[0].job_id, listed[1].job_id]
+    assert model.total_count() == 3
+    summary = model.summary(0)
+    assert summary is not None and summary.outcome == "processed"
 
 
 def test_model_roles() -> None:

@@ -121,7 +121,11 @@ def test_thirty_jobs_under_the_rate_cap_until_each_ends(
     times = status_times(sandbox)
     assert len(times) == 30 + 10 * 1 + 10 * 2  # one request per check, no hidden retries
     assert_under_cap(times, rate)
-    assert store.count() == 0  # finished watches leave the saved list
+    assert store.count() == 0  # nothing is watched any more...
+    # ...but every finished job stays on the saved list with its final answer, until the user removes it.
+    finished = {entry.job_id: entry for entry in store.finished()}
+    assert {job: Outcome(entry.last_outcome) for job, entry in finished.items()} == jobs
+    assert all(entry.finished_at is not None and not entry.seen for entry in finished.values())
     assert sandbox.connections_accepted <= 2  # one keep-alive pool for every job
     assert rec.problems == []
 
