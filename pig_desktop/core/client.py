@@ -226,31 +226,22 @@ def _abortable_transport(
     pool = getattr(transport, "_pool", None)
     if isinstance(pool, httpcore.ConnectionPool) and isinstance(verify, ssl.SSLContext | bool):
         limits = httpx.Limits(max_connections=100, max_keepalive_connections=20, keepalive_expiry=5.0)
-        ssl_context = verify if isinstance(verify, ssl.SSLContext) else None
+        pool_options: dict[str, Any] = {
+            "ssl_context": verify if isinstance(verify, ssl.SSLContext) else None,
+            "max_connections": limits.max_connections,
+            "max_keepalive_connections": limits.max_keepalive_connections,
+            "keepalive_expiry": limits.keepalive_expiry,
+            "network_backend": tracker,
+        }
         if proxy is not None:
             # The same proxy pool httpx built (HTTPProxy subclasses ConnectionPool), on the tracking backend.
             headers: list[tuple[bytes, bytes]] = []
             if auth is not None:
                 userpass = base64.b64encode(f"{auth[0]}:{auth[1]}".encode()).decode("ascii")
                 headers.append((b"Proxy-Authorization", f"Basic {userpass}".encode("ascii")))
-            transport._pool = httpcore.HTTPProxy(
-                proxy_url=proxy.url,
-                proxy_headers=headers,
-                ssl_context=ssl_context,
-                max_connections=limits.max_connections,
-                max_keepalive_connections=limits.max_keepalive_connections,
-                keepalive_expiry=limits.keepalive_expiry,
-                network_backend=tracker,
-            )
-            pool.close()
-            return transport
-        transport._pool = httpcore.ConnectionPool(
-            ssl_context=ssl_context,
-            max_connections=limits.max_connections,
-            max_keepalive_connections=limits.max_keepalive_connections,
-            keepalive_expiry=limits.keepalive_expiry,
-            network_backend=tracker,
-        )
+            transport._pool = httpcore.HTTPProxy(proxy_url=proxy.url, proxy_headers=headers, **pool_options)
+        else:
+            transport._pool = httpcore.ConnectionPool(**pool_options)
         pool.close()
     return transport
 

@@ -28,33 +28,17 @@ from pig_desktop.core.org_search import client_check, search_other_organisations
 from pig_desktop.core.outcome import Outcome, StatusReport
 from pig_desktop.core.rate import RateLimiter
 from pig_desktop.core.ticket import TicketContext, batch_ticket_text
+from pig_desktop.ui.history.controller import history_entry
 
 from .model import CHECKING, NOT_CHECKED, BatchModel
 
 if TYPE_CHECKING:
-    from pig_desktop.store.history import HistoryEntry, HistoryStore
+    from pig_desktop.store.history import HistoryStore
 
 log = logging.getLogger(__name__)
 
 #: Makes a new client for the current account (server, credentials, the chosen organisation's token).
 ClientFactory = Callable[[], CinxClient]
-
-
-def _history_entry(report: StatusReport, organisation: str, server: str) -> HistoryEntry:
-    from pig_desktop.store.history import HistoryEntry
-
-    # The same fields as the window's single checks (main_window.history_entry).
-    return HistoryEntry(
-        id=None,
-        job_id=report.job_id,
-        outcome=report.outcome.value,
-        status_message=report.status_message if report.job is not None else report.label,
-        app=report.job.app if report.job is not None else "",
-        organisation=organisation,
-        server=server,
-        checked_at=report.checked_at,
-        report=report.to_dict(),
-    )
 
 
 def _list_organisations(client: CinxClient) -> list[Organisation]:
@@ -154,7 +138,7 @@ class _BatchWorker(QThread):
         import sqlite3
 
         try:
-            self._history.add(_history_entry(report, organisation, server))
+            self._history.add(history_entry(report, organisation, server))  # as single checks record it
         except (sqlite3.Error, OSError):
             # Losing one history line must not lose the answers of the batch.
             log.warning("could not record check of %s in history", report.job_id, exc_info=True)
