@@ -1,7 +1,7 @@
 """A plain summary of a job: one sentence from the status answer, plain names for apps and arguments.
 
 For example "RFQ import for PSF Mechanical, Inc., submitted by USER TEST, started 17 Jan 2024 at 16:38
-(2 years ago), 1 file: finished successfully." It heads the result view and "Copy for ticket".
+(3 years ago), 1 file: finished successfully." It heads the result view and "Copy for ticket".
 
 - The documented job apps (shared/design/CINX-API.md) get plain names; an unknown app shows as sent.
 - Arguments get plain labels where their meaning is documented or obvious; the raw key stays available
@@ -139,25 +139,26 @@ def first_text(value: Any) -> str:
 
 
 def relative_age(moment: datetime, now: datetime) -> str:
-    """How long ago, in whole units rounded down: "just now", "5 minutes ago", "2 years ago"."""
+    """How long ago, rounded to the nearest unit as the window's other times are: "just now", "5 minutes ago",
+    "3 years ago" (for 2 years 10 months)."""
     seconds = (now - moment).total_seconds()
     if seconds < 0:
         return _("in the future")
-    if seconds < 60:
+    if seconds < 45:
         return _("just now")
-    minutes = int(seconds // 60)
+    minutes = max(1, round(seconds / 60))
     if minutes < 60:
         return ngettext("{count} minute ago", "{count} minutes ago", minutes).format(count=minutes)
-    hours = minutes // 60
+    hours = round(seconds / 3600)
     if hours < 24:
         return ngettext("{count} hour ago", "{count} hours ago", hours).format(count=hours)
-    days = hours // 24
+    days = round(seconds / 86400)
     if days < 31:
         return ngettext("{count} day ago", "{count} days ago", days).format(count=days)
     if days < 365:
-        months = days // 30
+        months = round(days / 30.44)
         return ngettext("{count} month ago", "{count} months ago", months).format(count=months)
-    years = days // 365
+    years = round(days / 365.25)
     return ngettext("{count} year ago", "{count} years ago", years).format(count=years)
 
 

@@ -125,7 +125,7 @@ def relative_time(moment: datetime, now: datetime | None = None) -> str:
         return days_text(days)
     if days < 60:
         return weeks_text(round(days / 7))
-    if days < 730:
+    if days < 365:  # the same units as the job summary's core.summary.relative_age
         return months_text(round(days / 30.44))
     return years_text(round(days / 365.25))
 
