@@ -167,6 +167,7 @@ def check_job(window: object, text: str, outcome: str) -> None:
 
 def make_shots(out: Path) -> str:
     """Drive the window through the tour and save the shots. Returns the ticket text that was copied."""
+    from pig_desktop.core.outcome import Outcome
     from pig_desktop.ui.account.app_state import NOTICE_KEYCHAIN, StartOptions
     from pig_desktop.ui.shell.main_window import MainWindow
     from pig_desktop.ui.system.icons import app_icon
@@ -217,14 +218,16 @@ def make_shots(out: Path) -> str:
             wait_until(lambda: not dialog.isVisible(), "the dialog to close")
 
             # A job that does not exist first, so the history list shows more than one kind of result.
-            check_job(window, NOT_FOUND_JOB, "Job not found")
+            check_job(window, NOT_FOUND_JOB, Outcome.NOT_FOUND.label)
 
             # -- 03: a processed job, pasted as a whole link --
-            check_job(window, f"https://cinx.example/partner/exec/{PROCESSED_JOB}/status", "Processed")
+            check_job(
+                window, f"https://cinx.example/partner/exec/{PROCESSED_JOB}/status", Outcome.PROCESSED.label
+            )
             save(window.grab(), out, "03-check-job.png")
 
             # -- 04: a failed job, pasted as a line from an email --
-            check_job(window, f"Re: upload {FAILED_JOB} did not go through?", "Failed")
+            check_job(window, f"Re: upload {FAILED_JOB} did not go through?", Outcome.FAILED.label)
             save(window.grab(), out, "04-failed-job.png")
 
             # -- 06: Copy for ticket on the failed job (taken before the watch, so it shows the failure) --
@@ -284,6 +287,10 @@ def main(argv: list[str] | None = None) -> int:
     args.out.mkdir(parents=True, exist_ok=True)
 
     app = QApplication([sys.argv[0]])
+    # The language the app itself would pick (LANGUAGE / LC_ALL / LANG): LANGUAGE=es gives the Spanish guide.
+    from pig_desktop import i18n
+
+    i18n.setup("system")
     app.setApplicationName(APP_NAME)
     app.setApplicationDisplayName(APP_DISPLAY_NAME)
     app.setApplicationVersion(__version__)
