@@ -125,6 +125,11 @@ def parse_args(argv: Sequence[str] | None) -> AppArgs:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = parse_args(argv)  # exits for --version / --help before any Qt import
+    from pig_desktop import i18n
+
+    # The system's language for what is said before the settings are read (self-test, no display); the
+    # settings' own choice replaces it below, before any widget exists.
+    i18n.setup("system")
     if args.self_test:
         from pig_desktop.selftest import run_self_test
 
@@ -189,7 +194,6 @@ def main(argv: Sequence[str] | None = None) -> int:
         demo = DemoAccount(f"http://{host}:{port}", DEMO_EMAIL, DEMO_PASSWORD, ACTIVE_TOKEN, ACTIVE_ORG)
 
     # The language and the looks before any widget exists: every string is translated when it is built.
-    from pig_desktop import i18n
     from pig_desktop.ui.settings.appearance import apply_appearance
     from pig_desktop.ui.settings.controller import load_start_settings
 
