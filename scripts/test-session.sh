@@ -19,7 +19,7 @@ py="$repo/.venv/bin/python"
 mkdir -p "$art"
 
 # Time guards, so a hung test cannot hold CI for long: even if every step used all of its time, the run would
-# end within about 20 minutes (CI allows 90; a normal run takes 10 to 13 minutes on 2 cores). A normal run takes a fraction of these. A step that runs out of time is stopped and counts as exit 124.
+# end within about 20 minutes (CI allows 90; a normal run takes 10 to 13 minutes on 2 cores). A step that runs out of time is stopped and counts as exit 124.
 # (Overridable through the environment, e.g. to try the time-limit handling itself.)
 LINT_TIMEOUT=${PIG_LINT_TIMEOUT:-120}
 OFFSCREEN_TIMEOUT=${PIG_OFFSCREEN_TIMEOUT:-780}
