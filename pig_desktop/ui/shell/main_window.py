@@ -541,13 +541,16 @@ class MainWindow(QMainWindow):
 
     def request_quit(self) -> None:
         """File > Quit (and the tray's Quit): really quit, even when the tray would keep the app running."""
-        in_tray = self._close_policy is not None and self._close_policy.keeps_app_running()
         self._quitting = True
         self.quit_requested.emit()
         self.close()
         app = QApplication.instance()
-        if in_tray and app is not None:
+        if app is not None:
             app.quit()  # a hidden window's close does not end the app by itself
+
+    def is_closed(self) -> bool:
+        """True once the window has closed for good (shut down); nothing should show it again."""
+        return self._shut_down
 
     def closeEvent(self, event: QCloseEvent) -> None:
         policy = self._close_policy

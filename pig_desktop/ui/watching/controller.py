@@ -75,6 +75,7 @@ class WatchWindow(WatchHost, Protocol):
     def hide(self) -> None: ...
     def raise_(self) -> None: ...
     def activateWindow(self) -> None: ...  # noqa: N802 - Qt's name
+    def is_closed(self) -> bool: ...
 
 
 class WatchController(QObject):
@@ -223,6 +224,10 @@ class WatchController(QObject):
 
     def show_window(self) -> None:
         w = self.window
+        if w.is_closed():
+            # A job's answer queued before the window closed must not bring a closed window back: the app
+            # would then run on with nothing to quit it.
+            return
         if w.isMinimized():
             w.showNormal()
         else:
