@@ -50,7 +50,7 @@ from pig_desktop.core.connection import Connection  # noqa: E402
 from pig_desktop.core.session import Session  # noqa: E402
 from pig_desktop.demo import bodies  # noqa: E402
 from pig_desktop.demo.accounts import ACTIVE_ORG, ACTIVE_TOKEN, DEMO_EMAIL, DEMO_PASSWORD  # noqa: E402
-from pig_desktop.store.history import WatchStore  # noqa: E402
+from pig_desktop.store.watchlist import WatchStore
 from pig_desktop.ui.watching.model import WatchModel  # noqa: E402
 from pig_desktop.ui.watching.panel import WatchPanel  # noqa: E402
 from pig_desktop.ui.watching.polling import PollingService  # noqa: E402

@@ -22,15 +22,10 @@ from typing import Any, Final
 
 from pig_desktop.store import timeline as _timeline
 from pig_desktop.store.bounds import FIELD_KEEP_CHARS, bound_report, bounded_copy, cut_text, loads_any_depth
-from pig_desktop.store.database import SCHEMA_VERSION, Database, ProblemCallback, migrate
-from pig_desktop.store.text import filter_needle, list_text, outcome_label, search_text
+from pig_desktop.store.database import Database, ProblemCallback
+from pig_desktop.store.text import filter_needle, list_text, search_text
 from pig_desktop.store.timeline import TimelineEvent
 from pig_desktop.store.times import from_text, opt_from_text, to_text
-
-# Re-exported for the UI while it moves to the new modules (issue 11): SCHEMA_VERSION and migrate
-# (database), filter_needle, list_text and outcome_label (text), UNSET, WatchEntry and WatchStore
-# (watchlist). tests/store/test_store_history_reexports.py lists them; drop them once ui/ imports the owners.
-from pig_desktop.store.watchlist import UNSET, WatchEntry, WatchStore
 
 log = logging.getLogger(__name__)
 
@@ -384,18 +379,10 @@ __all__ = [
     "ROW_SERVER",
     "ROW_STATUS",
     "ROW_TEXT",
-    "SCHEMA_VERSION",
-    "UNSET",
     "HistoryEntry",
     "HistoryStore",
     "HistorySummary",
     "ListRow",
-    "WatchEntry",
-    "WatchStore",
-    "filter_needle",
-    "list_text",
-    "migrate",
-    "outcome_label",
     "row_checked_at",
     "row_of_summary",
     "summary_of_row",

@@ -12,12 +12,9 @@ from pathlib import Path
 import pytest
 from helpers.history import T0, history_entry
 
-from pig_desktop.store.history import (
-    SCHEMA_VERSION,
-    HistoryStore,
-    WatchEntry,
-    WatchStore,
-)
+from pig_desktop.store.database import SCHEMA_VERSION
+from pig_desktop.store.history import HistoryStore
+from pig_desktop.store.watchlist import WatchEntry, WatchStore
 
 entry = history_entry
 

@@ -14,20 +14,19 @@ from pathlib import Path
 import pytest
 from helpers.history import T0, history_entry
 
-from pig_desktop.store.database import _migrate_0_to_1
+from pig_desktop.store.database import SCHEMA_VERSION, _migrate_0_to_1
 from pig_desktop.store.history import (
     ROW_CHECKED,
     ROW_ID,
     ROW_JOB,
     ROW_TEXT,
-    SCHEMA_VERSION,
     HistoryEntry,
     HistoryStore,
-    list_text,
     row_checked_at,
     row_of_summary,
     summary_of_row,
 )
+from pig_desktop.store.text import list_text
 
 # Every outcome (the list shows its word: "Job not found"), and a name that casefolds ("ß" -> "ss").
 OUTCOMES = [

@@ -42,12 +42,11 @@ from pig_desktop.store.history import (
     HistoryEntry,
     HistorySummary,
     ListRow,
-    filter_needle,
-    outcome_label,
     row_checked_at,
     row_of_summary,
     summary_of_row,
 )
+from pig_desktop.store.text import filter_needle, outcome_label
 from pig_desktop.ui.check.badge import contrast_ratio
 from pig_desktop.ui.check.result_model import relative_time
 from pig_desktop.ui.system.icons import outcome_icon

@@ -33,8 +33,7 @@ from pig_desktop.ui.watching.polling import PollingService, policy_from_settings
 from pig_desktop.ui.watching.tray import TrayController
 
 if TYPE_CHECKING:
-    from pig_desktop.store.history import WatchStore
-    from pig_desktop.store.watchlist import WatchEntry
+    from pig_desktop.store.watchlist import WatchEntry, WatchStore
     from pig_desktop.ui.history.panel import HistoryPanel
     from pig_desktop.ui.shell.main_window import ClosePolicy, MainWindow
 
@@ -116,7 +115,7 @@ class WatchController(QObject):
         # checkpointed and removed when the app quits).
         self._owns_store = store is None
         if store is None:
-            from pig_desktop.store.history import WatchStore
+            from pig_desktop.store.watchlist import WatchStore
 
             store = WatchStore(history_file)
         self.store = store

@@ -125,7 +125,7 @@ class PollingService(QObject):
         parent: QObject | None = None,
     ) -> None:
         super().__init__(parent)
-        self._store = store  # store.history.WatchStore, or None to keep nothing
+        self._store = store  # store.watchlist.WatchStore, or None to keep nothing
         self._client_factory = client_factory or CinxClient
         self._cond = threading.Condition()
         self._commands: list[_Command] = []
@@ -509,7 +509,7 @@ class PollingService(QObject):
     def _persist_new(self, job: WatchedJob) -> None:
         if self._store is None or self._key is None:
             return
-        from pig_desktop.store.history import WatchEntry
+        from pig_desktop.store.watchlist import WatchEntry
 
         try:
             self._store.add(

@@ -19,7 +19,7 @@ from pig_desktop.core.session import Session
 from pig_desktop.demo import accounts as A
 from pig_desktop.demo import bodies
 from pig_desktop.demo.server import SandboxServer, ScriptedResponse
-from pig_desktop.store.history import WatchStore
+from pig_desktop.store.watchlist import WatchStore
 from pig_desktop.ui.watching.polling import PollingService
 
 FAST = WatchPolicy(base_interval=0.3, max_interval=0.6, stretch=0.1, error_backoff_cap=2.0)
