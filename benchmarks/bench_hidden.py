@@ -87,23 +87,21 @@ def start_scripted(server):
     return start_server(server)
 demo_server.SandboxServer.start = start_scripted
 def tick():
-    from pig_desktop.ui.shell.main_window import MainWindow
     from pig_desktop.ui.watching.controller import WatchController
-    windows = [w for w in QApplication.topLevelWidgets() if isinstance(w, MainWindow)]
-    watch = windows[0].findChild(WatchController) if windows else None
+    watch = app.findChild(WatchController)
     ready = watch is not None and watch.model.rowCount() == len(jobs) and watch.tray.icon is not None
     if ready and all(watch.model.state(j) is not None and watch.model.state(j).checks for j in jobs):
-        QTimer.singleShot(2000, lambda: finish(windows[0], watch))
+        QTimer.singleShot(2000, lambda: finish(watch))
         return
     QTimer.singleShot(50, tick)
-def finish(window, watch):
+def finish(watch):
     result.update(measure())
     result["windows_shown"] = sum(
         1 for w in QApplication.topLevelWidgets() if isinstance(w, QMainWindow) and w.isVisible()
     )
     result["main_windows"] = sum(1 for w in QApplication.topLevelWidgets() if isinstance(w, QMainWindow))
     result["tray_visible"] = watch.tray.icon.isVisible()
-    window.request_quit()
+    watch.quit()  # the tray's Quit
 QTimer.singleShot(0, tick)
 from pig_desktop.app import main
 rc = main(["--demo", "--hidden", *jobs])

@@ -12,6 +12,7 @@ keychain and the network client right after.
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import logging
 import sys
 import time
@@ -25,6 +26,7 @@ if TYPE_CHECKING:
     import socket
 
     from pig_desktop.demo import SandboxServer
+    from pig_desktop.ui.watching.controller import WatchController
 
 log = logging.getLogger(__name__)
 
@@ -205,6 +207,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     if loaded_settings.settings.appearance != "system":  # "system" is what Qt already shows
         apply_appearance(app, loaded_settings.settings.appearance)
 
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QSystemTrayIcon
+
+    from pig_desktop.ui.shell.background import Background
     from pig_desktop.ui.shell.main_window import MainWindow
     from pig_desktop.ui.system.excepthook import install_excepthook
 
@@ -230,39 +236,81 @@ def main(argv: Sequence[str] | None = None) -> int:
         stop_sandbox()
         return 0
 
-    window = MainWindow(StartOptions(dirs=dirs, demo=demo, jobs=args.jobs, settings=loaded_settings))
-    reporter = install_excepthook(window.show_unexpected_error, window)
-    # A link clicked while the app runs: a second start hands its jobs over (Linux, Windows), macOS sends a
-    # QFileOpenEvent. Either way the window shows the job (watching also gets them, see WatchController).
-    instance.jobs_received.connect(window.open_jobs)
-    if sys.platform == "darwin":  # an application-wide filter runs Python for every event: macOS only
-        from pig_desktop.ui.system.link_open import LinkOpenFilter
+    options = StartOptions(dirs=dirs, demo=demo, jobs=args.jobs, settings=loaded_settings)
+    # Settings, account and history run with or without the window; a hidden start with a tray to live in
+    # builds the window only when the user opens it (the tray, a notification, a second start).
+    background = Background(options, app)
+    windows: list[MainWindow] = []
+    controller: list[WatchController] = []  # once attached
+    in_tray_only = args.hidden and QSystemTrayIcon.isSystemTrayAvailable()
 
-        app.installEventFilter(LinkOpenFilter(window.open_jobs, app))
-    controller: list[Any] = []  # the WatchController, once attached
+    def show_unexpected_error(message: str, detail: str) -> None:
+        if windows:
+            windows[0].show_unexpected_error(message, detail)  # else it is in the log (the hook logs it)
 
-    def attach_watching() -> None:
-        # Once the window is ready (history database open, saved sign-in restored): the watch list opens the
-        # same database file, and two first opens at the same moment can trip over each other's lock.
+    reporter = install_excepthook(show_unexpected_error, background)
+
+    def build_window() -> MainWindow:
+        if windows:
+            return windows[0]
+        # Built late, the window shows no command-line job of its own: the watch list brought them.
+        window = MainWindow(
+            dataclasses.replace(options, jobs=()) if controller else options, background=background
+        )
+        windows.append(window)
+        # A link clicked while the app runs: a second start hands its jobs over (Linux, Windows), macOS
+        # sends a QFileOpenEvent. Either way the window shows the job (watching also gets them).
+        instance.jobs_received.connect(window.open_jobs)
+        if sys.platform == "darwin":  # an application-wide filter runs Python for every event: macOS only
+            from pig_desktop.ui.system.link_open import LinkOpenFilter
+
+            app.installEventFilter(LinkOpenFilter(window.open_jobs, window))
+        window.first_painted.connect(lambda: show_start_notices(window))
+        if controller:
+            attach_window(window)
+        else:
+            window.ready.connect(lambda: start_watching(window))
+        return window
+
+    def attach_window(window: MainWindow) -> None:
+        watch = controller[0]
+        watch.attach_window(window, window.check)
+        # Help > Report a problem says which tray and notification path are in use.
+        window.help_controller.set_watching(watch.tray.available, watch.notifier.backend.name)
+
+    def start_watching(window: MainWindow | None) -> None:
+        # Once the history database is open (the watch list opens the same file, and two first opens at the
+        # same moment can trip over each other's lock) and the saved sign-in was tried.
         if controller:
             return
         try:
             from pig_desktop.ui.watching.controller import WatchController
 
-            watch = WatchController.for_window(window, single_instance=instance)
+            watch = WatchController(
+                background,
+                open_window=build_window,
+                hidden=args.hidden,
+                single_instance=instance,
+                initial_jobs=args.jobs,
+                parent=background,
+            )
             controller.append(watch)
-            # Help > Report a problem says which tray and notification path are in use.
-            window.help_controller.set_watching(watch.tray.available, watch.notifier.backend.name)
+            if window is not None:
+                attach_window(window)
             if args.hidden:
                 watch.start_hidden()
         except Exception:  # watching is an extra: the window still works without it
             log.exception("watching could not start")
             from pig_desktop.i18n import _
 
-            window.banner.show_error(
-                _("Watching jobs in the background isn't available this time. Checking jobs works as usual."),
-                _("See the log file for details."),
+            message = _(
+                "Watching jobs in the background isn't available this time. Checking jobs works as usual."
             )
+            (windows[0] if windows else build_window()).banner.show_error(
+                message, _("See the log file for details.")
+            )
+            if not windows[0].isVisible():
+                windows[0].show()
 
     def start_sandbox() -> None:
         if listener is not None:
@@ -272,28 +320,52 @@ def main(argv: Sequence[str] | None = None) -> int:
             server.start()
             sandbox.append(server)
 
+    refused: list[str] = []
+
     def after_first_paint() -> None:
-        from pig_desktop.ui.system.crash_notice import show_crash_notice
+        # Once: right after the window's first paint, or at once at a start in the tray.
+        if refused:
+            return
         from pig_desktop.ui.system.icons import app_icon
 
-        refused = _open_log_file(dirs.log, early_log)
-        if refused:
-            window.banner.show_notice(refused, key="log-refused")
-        show_crash_notice(window.banner, app.previous_crash)  # type: ignore[attr-defined]
+        refused.append(_open_log_file(dirs.log, early_log))
         if instance.server is None and not instance.listen():
             log.info("another PIG Desktop started at the same moment; this one runs on its own")
         # All sizes of the app icon (for dialogs and the task bar); decoding them is ~9 ms.
         app.setWindowIcon(app_icon())
 
-    window.first_painted.connect(start_sandbox)
-    window.first_painted.connect(after_first_paint)
-    window.ready.connect(attach_watching)
-    if args.hidden:
-        # Started at sign-in: no window on screen; the deferred start runs on its fallback timer, and the
-        # watch feature lives in the tray (or, with no tray, the window shows minimised: start_hidden()).
-        log.info("started hidden")
+    def show_start_notices(window: MainWindow) -> None:
+        from pig_desktop.ui.system.crash_notice import show_crash_notice
+
+        after_first_paint()
+        if refused[0]:
+            window.banner.show_notice(refused[0], key="log-refused")
+        show_crash_notice(window.banner, app.previous_crash)  # type: ignore[attr-defined]
+
+    if in_tray_only:
+        # Started at sign-in: no window; the watch feature lives in the tray. The saved watch list resumes as
+        # soon as the history database is open.
+        log.info("started hidden in the tray")
+
+        def start_in_tray() -> None:
+            start_sandbox()
+            after_first_paint()
+            background.start()
+
+        def history_step(step: str) -> None:
+            if step == "history":
+                start_watching(None)
+
+        background.step_done.connect(history_step)
+        QTimer.singleShot(0, start_in_tray)
     else:
-        window.show()
+        window = build_window()
+        window.first_painted.connect(start_sandbox)
+        if args.hidden:
+            # Started at sign-in with no tray to live in: the window shows minimised (start_hidden()).
+            log.info("started hidden, no tray: the window is minimised")
+        else:
+            window.show()
     try:
         return int(app.exec())
     finally:
@@ -306,11 +378,16 @@ def main(argv: Sequence[str] | None = None) -> int:
         for watch in controller:
             watch.shutdown()
         log.info("watching stopped in %.2f s", time.monotonic() - started)
-        window.shutdown()
+        for window in windows:
+            window.shutdown()
+        background.shutdown()
         reporter.uninstall()
         from pig_desktop.ui.system.tasks import shutdown_all
 
         shutdown_all(5000)
+        from pig_desktop.ui.system.accessibility import release_widgets
+
+        release_widgets(app)  # a quit with a screen reader on must not crash on the way out
         stop_sandbox()
         log.info("%s stopped", APP_NAME)
         stop_crash_handlers()

@@ -55,6 +55,7 @@ def demo_window(qtbot: Any, sandbox: Any) -> Iterator[MainWindow]:
     # As in the app: the watch service is attached once the window is ready ("Watch until finished" enabled).
     service = PollingService()
     service.start()
+    window.background.serve(service)  # as the watch controller does: the sign-in, settings, history
     window.set_polling_service(service)
     yield window
     window.shutdown()  # also shuts the polling service down

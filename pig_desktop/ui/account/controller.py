@@ -67,7 +67,7 @@ class AccountController(QObject):
     def __init__(
         self,
         settings: SettingsController,
-        dialog_parent: QWidget,
+        dialog_parent: QWidget | None,
         *,
         demo: DemoAccount | None = None,
         restore_session: bool = True,
@@ -89,6 +89,10 @@ class AccountController(QObject):
         settings.applied.connect(self._on_settings_applied)
 
     # -- state -----------------------------------------------------------------------------------------------
+
+    def set_dialog_parent(self, widget: QWidget | None) -> None:
+        """The window the sign-in dialog opens over (none at a hidden start until the window is built)."""
+        self._dialog_parent = widget
 
     def session(self) -> Session | None:
         return self._session

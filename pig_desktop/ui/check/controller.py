@@ -268,17 +268,8 @@ class CheckController(QObject):
 
     def stored_report(self, job_id: str) -> StatusReport | None:
         """The job's last answer kept in the history for the current sign-in's server, or None."""
-        store, session = self._history.store(), self._account.session()
-        if store is None or session is None:
-            return None
-        from pig_desktop.core.outcome import StatusReport  # not in the first frame (docs/architecture.md)
-
-        try:
-            entry = store.find(job_id, session.server)
-            return StatusReport.from_dict(entry.report) if entry is not None and entry.report else None
-        except Exception:  # a closed database or a damaged stored result: nothing to show
-            log.warning("stored result of %s unreadable", job_id, exc_info=True)
-            return None
+        session = self._account.session()
+        return self._history.stored_report(job_id, session.server) if session is not None else None
 
     def with_timeline(self, report: StatusReport, ctx: TicketContext) -> TicketContext:
         """``ctx`` with the job's timeline and whether its stored answer was shortened, from the history

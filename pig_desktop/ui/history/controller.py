@@ -1,7 +1,9 @@
 """Recent checks: the history database, opened and written in workers, and the panel that lists it.
 
 The history controller opens the database in a worker right after the first paint (with its list already
-read), builds the :class:`~pig_desktop.ui.history.panel.HistoryPanel` when it is open, writes the lines of
+read), builds the :class:`~pig_desktop.ui.history.panel.HistoryPanel` once it is open and a window wants it
+(:meth:`HistoryController.want_panel`; a hidden start has no window, and records watched jobs all the
+same), writes the lines of
 watched jobs off the GUI thread, follows the history limit in the settings, and closes the database last at
 shutdown (after the workers that write to it have ended).
 """
@@ -75,6 +77,9 @@ class HistoryController(QObject):
         self._settings = settings
         self._store: HistoryStore | None = None
         self.panel: HistoryPanel | None = None
+        self._panel_wanted = False
+        self._written = False
+        self._listing: OpenedHistory | None = None  # the list read at open, for a panel built later
         self._tasks = TaskGroup(self)
         self._shut_down = False
         settings.applied.connect(self._on_settings_applied)
@@ -91,20 +96,36 @@ class HistoryController(QObject):
         task.failed.connect(self._on_open_failed)
 
     def _on_opened(self, opened: OpenedHistory) -> None:
-        from pig_desktop.ui.history.panel import HistoryPanel  # its PySide classes: after the first paint
-
         store: HistoryStore = opened.store
         if self._shut_down:
             store.close()
             return
         self._store = store
+        self._listing = opened
         store.on_problem = self._on_store_problem
-        # No parent yet: the shell's splitter.replaceWidget() refuses a widget already in it.
-        self.panel = HistoryPanel(store, listing=opened.listing)
-        self.panel_ready.emit(self.panel)
+        if self._panel_wanted:
+            self._build_panel()
         if store.notice:
             self.notice.emit(store.notice, store.detail, "history-notice")
         self.open_done.emit()
+
+    def want_panel(self) -> None:
+        """A window shows the history: build its panel now if the database is open, else once it is."""
+        self._panel_wanted = True
+        if self._store is not None and self.panel is None:
+            self._build_panel()
+
+    def _build_panel(self) -> None:
+        from pig_desktop.ui.history.panel import HistoryPanel  # its PySide classes: after the first paint
+
+        store = self._store
+        assert store is not None
+        # The list read at open is current only while nothing was written since (a watched job's answer).
+        opened, self._listing = self._listing, None
+        listing = opened.listing if opened is not None and not self._written else None
+        # No parent yet: the shell's splitter.replaceWidget() refuses a widget already in it.
+        self.panel = HistoryPanel(store, listing=listing)
+        self.panel_ready.emit(self.panel)
 
     def _on_store_problem(self, problem: StoreProblem | None) -> None:
         # On the thread that wrote: only a signal, nothing else of Qt. A problem from how the file was opened
@@ -126,6 +147,20 @@ class HistoryController(QObject):
             self.panel.add(entry)
         self.entry_added.emit(entry)
 
+    def stored_report(self, job_id: str, server: str) -> StatusReport | None:
+        """The job's last answer kept in the history for ``server``, or None."""
+        store = self._store
+        if store is None:
+            return None
+        from pig_desktop.core.outcome import StatusReport  # not in the first frame (docs/architecture.md)
+
+        try:
+            entry = store.find(job_id, server)
+            return StatusReport.from_dict(entry.report) if entry is not None and entry.report else None
+        except Exception:  # a closed database or a damaged stored result: nothing to show
+            log.warning("stored result of %s unreadable", job_id, exc_info=True)
+            return None
+
     def record_watch_report(self, report: StatusReport, session: Session | None) -> None:
         """Update the job's one history entry with a watched job's answer, written in a worker (the store
         keeps one entry per job and adds to its timeline only when the outcome changes)."""
@@ -133,6 +168,7 @@ class HistoryController(QObject):
         if store is None or session is None:
             return
         entry = history_entry(report, session.organisation, session.server)
+        self._written = True
         task = self._tasks.run(lambda: dataclasses.replace(entry, id=store.add(entry)), name="history-add")
         task.succeeded.connect(self.show_added)
 

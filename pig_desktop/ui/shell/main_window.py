@@ -1,9 +1,11 @@
 """The main window: it builds the shell (header, banners, job row, history beside the result, menus), creates
 the feature controllers, connects their signals, and decides closing and quitting in one place.
 
-What happens lives in the controllers (docs/architecture.md): ``account`` (sign-in, keychain, the session's
-client), ``check`` (the check worker, the job on screen, the clipboard offer), ``history``, ``settings`` and,
-once attached, watching (``set_polling_service``, ``set_close_policy``).
+What happens lives in the controllers (docs/architecture.md): ``check`` (the check worker, the job on screen,
+the clipboard offer), ``batch``, ``help`` and, once attached, watching (``set_polling_service``,
+``set_close_policy``). The settings, the account and the history come from the app's
+:class:`~pig_desktop.ui.shell.background.Background`, which runs with or without this window (a hidden start
+builds the window only when the user opens it); a window made without one makes its own.
 """
 
 from __future__ import annotations
@@ -25,15 +27,13 @@ from pig_desktop.core.session import Session
 from pig_desktop.i18n import _, ngettext
 from pig_desktop.store.settings import Settings
 from pig_desktop.ui.account.app_state import ClientHolder, StartOptions
-from pig_desktop.ui.account.controller import AccountController
-from pig_desktop.ui.batch.host import BatchHost, SharedRate
+from pig_desktop.ui.batch.host import BatchHost
 from pig_desktop.ui.batch.job_files import JobDropFilter, choose_job_file
 from pig_desktop.ui.check.controller import CheckController
 from pig_desktop.ui.help.controller import HelpController
-from pig_desktop.ui.history.controller import HistoryController
-from pig_desktop.ui.settings.controller import SettingsController, load_start_settings
 from pig_desktop.ui.shell.about import show_about
 from pig_desktop.ui.shell.actions import MenuSlots, build_menus
+from pig_desktop.ui.shell.background import START_STEPS, Background, BannerLine
 from pig_desktop.ui.shell.banner import KIND_INFO, BannerMessage
 from pig_desktop.ui.shell.layout import JobRowSlots, add_panel, build_shell, fit_to_screen
 from pig_desktop.ui.shell.staged_start import StagedStart
@@ -84,7 +84,9 @@ class MainWindow(QMainWindow):
     #: Emitted once, right after the first paint (or the fallback timer).
     first_painted = Signal()
 
-    def __init__(self, options: StartOptions, parent: QWidget | None = None) -> None:
+    def __init__(
+        self, options: StartOptions, parent: QWidget | None = None, *, background: Background | None = None
+    ) -> None:
         super().__init__(parent)
         self.setObjectName("mainWindow")
         self.options = options
@@ -98,16 +100,14 @@ class MainWindow(QMainWindow):
         self._quitting = False
         self._shut_down = False
 
-        loaded = options.settings or load_start_settings(options.dirs.settings_file, demo)
-        self.settings_controller = SettingsController(options.dirs.settings_file, loaded, self)
+        self._owns_background = background is None
+        self.background = background or Background(options, self)
+        self.settings_controller = self.background.settings
+        self.account = self.background.account
+        self.history = self.background.history
+        self.rate = self.background.rate
+        self.account.set_dialog_parent(self)
         self._build_shell()
-        self.account = AccountController(
-            self.settings_controller, self, demo=demo, restore_session=options.restore_session, parent=self
-        )
-        self.history = HistoryController(options.dirs.history_file, self.settings_controller, self)
-        # One rate cap for the checks made outside the watch scheduler: batches and the look-ups in other
-        # organisations (the scheduler paces the watch list in its own thread; see docs/architecture.md).
-        self.rate = SharedRate(float(self.settings_controller.current().watch_rate_limit))
         self.check = CheckController(
             self.account,
             self.history,
@@ -123,15 +123,8 @@ class MainWindow(QMainWindow):
         )
         self.drops = JobDropFilter(self)
         self.countdown = WatchCountdown(self.watch_label, self.check.current_job, self)
-        self.start = StagedStart(("history", "session"), self)
-        self._controllers: list[Stoppable] = [
-            self.batch,
-            self.check,
-            self.account,
-            self.history,
-            self.countdown,
-            self.start,
-        ]
+        self.start = StagedStart(START_STEPS, self)
+        self._controllers: list[Stoppable] = [self.batch, self.check, self.countdown, self.start]
         self._connect()
         self._update_account()
         self._update_actions()
@@ -190,7 +183,7 @@ class MainWindow(QMainWindow):
         self.batch.open_job_requested.connect(self.open_job)
         self.batch.watch_requested.connect(self._watch_jobs)
         self.batch.status.connect(self.show_status)
-        settings.applied.connect(lambda _old, new: self.rate.set_rate(float(new.watch_rate_limit)))
+        self.background.take_kept_messages(self._show_kept)
         settings.notice.connect(lambda text, detail, key: self.banner.show_notice(text, detail, key=key))
         settings.save_failed.connect(
             lambda msg, detail: self.banner.show_error(msg, detail, key="settings-save")
@@ -199,7 +192,6 @@ class MainWindow(QMainWindow):
         account.session_changed.connect(self._on_session_changed)
         account.status.connect(self.show_status)
         account.error.connect(self.banner.show_error)
-        account.restore_done.connect(lambda: self.start.step_done("session"))
         check.status.connect(self.show_status)
         self.help_controller.status.connect(self.show_status)
         check.error.connect(self.banner.show_error)
@@ -209,7 +201,6 @@ class MainWindow(QMainWindow):
         history.panel_ready.connect(self._place_history_panel)
         history.open_failed.connect(self._on_history_failed)
         history.notice.connect(lambda text, detail, key: self.banner.show_notice(text, detail, key=key))
-        history.open_done.connect(lambda: self.start.step_done("history"))
         history.problem_changed.connect(self._on_history_problem)
         self.start.first_painted.connect(self._start_after_first_paint)
         self.start.ready.connect(self._on_ready)
@@ -220,11 +211,18 @@ class MainWindow(QMainWindow):
         app = QGuiApplication.instance()
         if isinstance(app, QGuiApplication):
             app.applicationStateChanged.connect(self._on_app_state)
-        self.settings_controller.show_start_notice()
-        # The history worker first: it only opens SQLite and reads the list (Qt-free), so it works while
-        # this thread builds the result pane and imports the history panel's code.
-        self.history.open()
-        self.account.restore()
+        # Its history worker only opens SQLite and reads the list (Qt-free), so it works while this thread
+        # builds the result pane and imports the history panel's code. Already started (a window built
+        # after a hidden start): its steps may be done.
+        background = self.background
+        background.start()
+        background.step_done.connect(self.start.step_done)
+        for step in START_STEPS:
+            if background.is_done(step):
+                self.start.step_done(step)
+        self.history.want_panel()
+        if background.is_done("history") and self.history.store() is None:
+            self.shell.history_placeholder.setText(_("Recent checks are not available."))
         self.first_painted.emit()
         if not self._shut_down:
             self._ensure_result_pane()
@@ -272,6 +270,13 @@ class MainWindow(QMainWindow):
         self.shell.history_placeholder.deleteLater()
         self.splitter.setSizes([360, max(400, self.width() - 360)])
         self.update_tab_order()
+
+    def _show_kept(self, line: BannerLine) -> None:
+        kind, text, detail, key = line
+        if kind == "error":
+            self.banner.show_error(text, detail, key=key)
+        else:
+            self.banner.show_notice(text, detail, key=key)
 
     def _on_history_failed(self, message: str, detail: str) -> None:
         self.banner.show_error(message, detail)
@@ -429,23 +434,16 @@ class MainWindow(QMainWindow):
 
     def set_polling_service(self, service: PollingService) -> None:
         """Hook up the watch service; enables "Watch until finished"."""
-        self._polling = service
-        service.share_limiter(self.rate.limiter())  # one cap for watching, batches and other organisations
+        self._polling = service  # its sign-in, settings and history: Background.serve
         service.watch_changed.connect(self.countdown.watch_changed)
         service.watch_finished.connect(self._on_watch_finished)
-        service.watch_changed.connect(lambda _state: self.settings_controller.offer_autostart())
         service.report.connect(self._on_watch_report)
-        service.set_session(self.account.session())
-        service.apply_settings(self.settings_controller.current())
-        self.account.session_changed.connect(service.set_session)
-        self.settings_controller.applied.connect(lambda _old, new: service.apply_settings(new))
         self.check.set_watcher(service)
         self._update_actions()
 
     def _on_watch_finished(self, job_id: str, _reason: str, report: StatusReport | None) -> None:
         self.countdown.watch_finished(job_id)
         if report is not None:
-            self.history.record_watch_report(report, self.account.session())
             from pig_desktop.core.outcome import Outcome  # not in the first frame (docs/architecture.md)
 
             if report.outcome is Outcome.NOT_FOUND:
@@ -454,7 +452,6 @@ class MainWindow(QMainWindow):
 
     def _on_watch_report(self, job_id: str, report: StatusReport | None) -> None:
         if report is not None:
-            self.history.record_watch_report(report, self.account.session())
             self.check.show_watch_report(job_id, report)
 
     def set_close_policy(self, policy: ClosePolicy) -> None:
@@ -573,7 +570,9 @@ class MainWindow(QMainWindow):
                 pass
         stoppables: list[Stoppable] = list(self._controllers)
         if self._polling is not None:
-            stoppables.insert(2, self._polling)  # after the account's workers, before history closes
+            stoppables.append(self._polling)
+        if self._owns_background:
+            stoppables.append(self.background)  # the history database closes last
         for part in stoppables:
             part.shutdown(timeout_ms)
         log.info("window shut down")

@@ -1,16 +1,18 @@
 """The watch feature: polling service, watch panel, tray, notifications, single instance, closing to the tray.
 
-The controller gets what it needs passed in: the window as a :class:`WatchWindow` (a small protocol: add a
-panel, take the polling service, show a status line, quit), and the settings, account and check
-controllers. It becomes the window's close policy: with jobs watched, closing the window hides it in the tray
-(or minimises it) instead of quitting.
+The controller gets what it needs passed in: the app's :class:`~pig_desktop.ui.shell.background.Background`
+(settings, account, history), and, once there is one, the window as a :class:`WatchWindow` (a small
+protocol: add a panel, take the polling service, show a status line, quit) with its check controller
+(:meth:`WatchController.attach_window`). The polling, the tray and the notifications need no window: at a
+hidden start the window is built only when the user opens it (``open_window``). Attached, the controller
+becomes the window's close policy: with jobs watched, closing the window hides it in the tray (or minimises
+it) instead of quitting.
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable
-from pathlib import Path
+from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Protocol
 
 from PySide6.QtCore import QMimeData, QObject, Signal
@@ -21,9 +23,8 @@ from pig_desktop.core.outcome import Outcome, StatusReport
 from pig_desktop.core.scheduler import WatchState
 from pig_desktop.core.session import Session
 from pig_desktop.i18n import N_, _
-from pig_desktop.ui.account.controller import AccountController
 from pig_desktop.ui.check.controller import CheckController
-from pig_desktop.ui.settings.controller import SettingsController
+from pig_desktop.ui.shell.background import Background
 from pig_desktop.ui.system.single_instance import SingleInstance
 from pig_desktop.ui.watching.finished_model import FinishedModel, outcome_of
 from pig_desktop.ui.watching.model import WatchModel
@@ -34,7 +35,6 @@ from pig_desktop.ui.watching.tray import TrayController
 
 if TYPE_CHECKING:
     from pig_desktop.store.watchlist import WatchEntry, WatchStore
-    from pig_desktop.ui.history.panel import HistoryPanel
     from pig_desktop.ui.shell.main_window import ClosePolicy, MainWindow
 
 log = logging.getLogger(__name__)
@@ -78,20 +78,17 @@ class WatchWindow(WatchHost, Protocol):
 
 
 class WatchController(QObject):
-    """Owns the watch feature for one main window."""
+    """Owns the watch feature of the app, with or without its main window."""
 
     #: A line the user should see (also shown in the host's status bar).
     notice = Signal(str)
 
     def __init__(
         self,
-        window: WatchWindow,
-        settings: SettingsController,
-        account: AccountController,
-        check: CheckController,
-        history_file: Path,
+        background: Background,
         *,
-        history_panel: HistoryPanel | None = None,
+        open_window: Callable[[], object] | None = None,
+        hidden: bool = False,
         single_instance: SingleInstance | None = None,
         initial_jobs: Iterable[str] = (),
         tray_available: bool | None = None,
@@ -99,16 +96,24 @@ class WatchController(QObject):
         service: PollingService | None = None,
         parent: QObject | None = None,
     ) -> None:
+        """``open_window`` builds the main window when there is none yet (a hidden start) and attaches it
+        with :meth:`attach_window` before it returns. ``hidden``: started at sign-in (``--hidden``); the
+        command line's jobs are watched without opening the window (see :meth:`start_hidden`)."""
         super().__init__(parent)
-        self.window = window
-        self._settings = settings
-        self._account = account
-        self._check = check
+        self.window: WatchWindow | None = None
+        self._check: CheckController | None = None
+        self.panel: WatchPanel | None = None
+        self._open_window = open_window
+        self._settings = settings = background.settings
+        self._history = background.history
+        self._account = account = background.account
         self._finished: dict[str, StatusReport] = {}
         self._pending_jobs: list[str] = [j for j in initial_jobs if j.strip()]
         # Jobs the user asked for (command line, a second start): shown as soon as their first answer comes.
         self._show_on_answer: set[str] = set()
         self._in_tray = False
+        self._hidden = hidden
+        self._paused = False
         self._shut_down = False
 
         # A store made here is ours to close at shutdown (an open connection keeps the SQLite WAL from being
@@ -117,7 +122,7 @@ class WatchController(QObject):
         if store is None:
             from pig_desktop.store.watchlist import WatchStore
 
-            store = WatchStore(history_file)
+            store = WatchStore(background.options.dirs.history_file)
         self.store = store
         current = settings.current()
         self.service = service or PollingService(
@@ -125,7 +130,6 @@ class WatchController(QObject):
         )
         self.model = WatchModel(self)
         self.finished = FinishedModel(self)
-        self.panel = WatchPanel(self.model, self.finished)
         self.tray = TrayController(self.model, self, available=tray_available, finished=self.finished)
         self.notifier = Notifier.for_desktop(settings.current, self.tray, parent=self)
 
@@ -138,11 +142,6 @@ class WatchController(QObject):
         s.problem.connect(self._problem)
         s.finished_changed.connect(self.finished.reset)
         s.report.connect(self._first_answer)
-        self.panel.remove_requested.connect(s.remove_finished)
-        self.panel.clear_finished_requested.connect(s.clear_finished)
-        self.panel.stop_requested.connect(s.unwatch)
-        self.panel.stop_all_requested.connect(s.unwatch_all)
-        self.panel.job_opened.connect(self.open_job)
         self.tray.show_window_requested.connect(self.show_window)
         self.tray.job_requested.connect(self.open_job)
         self.tray.pause_requested.connect(lambda pause: s.pause() if pause else s.resume())
@@ -153,10 +152,8 @@ class WatchController(QObject):
         self.tray.finished_list_requested.connect(self.show_finished_list)
         self.notifier.sent.connect(self._notified)
 
-        window.add_panel(self.panel, _("Watching"))
         account.session_changed.connect(self.set_session)
-        if history_panel is not None:
-            history_panel.watch_requested.connect(lambda entry: s.watch(entry.job_id, entry.organisation))
+        background.serve(s)
         self.single_instance = single_instance
         if single_instance is not None:
             single_instance.jobs_received.connect(self.watch_jobs)
@@ -167,8 +164,8 @@ class WatchController(QObject):
         self._network_watch()
 
         s.start()
-        window.set_polling_service(s)  # the window passes sessions and settings on to the service
-        window.set_close_policy(self)
+        if hidden and self.tray.available:
+            self._in_tray = True  # before the command line's jobs are watched: they open no window
         self.set_session(account.session())  # also starts watching the command line's jobs once signed in
         if self.tray.available:
             self.tray.show()
@@ -184,46 +181,71 @@ class WatchController(QObject):
         initial_jobs: Iterable[str] | None = None,
         tray_available: bool | None = None,
     ) -> WatchController:
-        """The watch feature for the app's main window, with the window's own controllers; it watches the
+        """The watch feature for a main window that is already built, attached to it; it watches the
         command line's jobs (``StartOptions.jobs``) unless given others."""
-        return cls(
-            window,
-            window.settings_controller,
-            window.account,
-            window.check,
-            window.options.dirs.history_file,
+        controller = cls(
+            window.background,
             single_instance=single_instance,
             initial_jobs=window.options.jobs if initial_jobs is None else initial_jobs,
             tray_available=tray_available,
             parent=window,
         )
+        controller.attach_window(window, window.check)
+        return controller
+
+    def attach_window(self, window: WatchWindow, check: CheckController) -> None:
+        """The main window exists: the Watching panel goes into it, "Watch until finished" works, and
+        closing it keeps the app in the tray while jobs are watched."""
+        if self.window is not None:
+            return
+        self.window, self._check = window, check
+        s = self.service
+        panel = self.panel = WatchPanel(self.model, self.finished)
+        panel.remove_requested.connect(s.remove_finished)
+        panel.clear_finished_requested.connect(s.clear_finished)
+        panel.stop_requested.connect(s.unwatch)
+        panel.stop_all_requested.connect(s.unwatch_all)
+        panel.job_opened.connect(self.open_job)
+        panel.set_paused(self._paused)
+        window.add_panel(panel, _("Watching"))
+        window.set_polling_service(s)
+        window.set_close_policy(self)
+
+    def _built_window(self) -> WatchWindow | None:
+        """The main window, built now when there is none yet (and it can be); None after a failed build."""
+        if self.window is None and self._open_window is not None and not self._shut_down:
+            self._open_window()
+        return self.window
 
     # -- actions ---------------------------------------------------------------------------------------------
 
     def set_session(self, session: Session | None) -> None:
         if session is not None and self._pending_jobs:
             jobs, self._pending_jobs = self._pending_jobs, []
-            self.watch_jobs(jobs)
+            self.watch_jobs(jobs, show=not self._in_tray)
 
-    def watch_jobs(self, jobs: list[str]) -> None:
-        """Jobs from the command line or a second start: watch them (once someone is signed in)."""
+    def watch_jobs(self, jobs: list[str], show: bool = True) -> None:
+        """Jobs from the command line or a second start: watch them (once someone is signed in), and show
+        each in the window when its first answer comes (unless ``show`` is False: living in the tray)."""
         if self._account.session() is None:
             self._pending_jobs.extend(jobs)
             self._status(_("Sign in to start watching the jobs you asked for."))
             return
         from pig_desktop.core.jobid import extract_job_id
 
-        self.show_window()
+        if show:
+            self.show_window()
         for job in jobs:
-            try:
-                self._show_on_answer.add(extract_job_id(job).lower())
-            except Exception:  # not a job id: the service says so in the status bar
-                pass
+            if show:
+                try:
+                    self._show_on_answer.add(extract_job_id(job).lower())
+                except Exception:  # not a job id: the service says so in the status bar
+                    pass
             self.service.watch(job)
 
     def show_window(self) -> None:
-        w = self.window
-        if w.is_closed():
+        w = self._built_window()
+        if w is None or w.is_closed():
             # A job's answer queued before the window closed must not bring a closed window back: the app
             # would then run on with nothing to quit it.
             return
@@ -241,19 +263,23 @@ class WatchController(QObject):
         if self.tray.available:
             self._in_tray = True
         else:
-            self.window.showMinimized()
+            window = self._built_window()
+            if window is not None:
+                window.showMinimized()
 
     def show_finished_list(self) -> None:
         """The grouped notification's Open: the window up, the Watching panel's finished group selected."""
         self.show_window()
-        self.panel.show_finished()
+        if self.panel is not None:
+            self.panel.show_finished()
 
     def open_job(self, job_id: str) -> None:
         """Bring a job's latest result to the window (from the watch list or a finished watch)."""
         self.show_window()
-        self.panel.select_job(job_id)
+        if self.panel is not None:
+            self.panel.select_job(job_id)
         report = self.report_of(job_id)
-        if report is not None:
+        if report is not None and self._check is not None:
             self._check.show_report(report)
         elif self.model.state(job_id) is not None:
             self._show_on_answer.add(job_id.lower())  # no answer yet: shown when it comes
@@ -266,7 +292,9 @@ class WatchController(QObject):
         list's outcome and sentence."""
         state = self.model.state(job_id)
         report = state.last_report if state is not None else None
-        report = report or self._finished.get(job_id) or self._check.stored_report(job_id)
+        session = self._account.session()
+        stored = self._history.stored_report(job_id, session.server) if session is not None else None
+        report = report or self._finished.get(job_id) or stored
         if report is not None:
             return report
         entry = self.finished.entry(job_id)
@@ -277,12 +305,14 @@ class WatchController(QObject):
         from pig_desktop.core.ticket import ticket_html, ticket_text
 
         report = self.report_of(job_id)
-        if report is None:
+        self._built_window()  # not shown: its check controller knows the ticket's context and timeline
+        check = self._check
+        if report is None or check is None:
             text = _("There is no result for job {job} to copy yet.").format(job=job_id)
             self.notifier.show_notice(_("Nothing to copy"), text)
             self._status(text)
             return
-        ctx = self._check.with_timeline(report, self._check.ticket_context())
+        ctx = check.with_timeline(report, check.ticket_context())
         mime = QMimeData()
         mime.setText(ticket_text(report, ctx))
         mime.setHtml(ticket_html(report, ctx))
@@ -297,7 +327,12 @@ class WatchController(QObject):
     def quit(self) -> None:
         """The tray's Quit: the window's File > Quit (closes for real and quits the app)."""
         self._in_tray = False
-        self.window.request_quit()
+        if self.window is not None:
+            self.window.request_quit()
+            return
+        app = QApplication.instance()
+        if app is not None:
+            app.quit()
 
     def shutdown(self, timeout_ms: int = 5000) -> None:
         """Stop polling and close the tray, notifier and single-instance socket (once; later calls do nothing:
@@ -320,20 +355,23 @@ class WatchController(QObject):
 
     def keep_running_on_close(self) -> bool:
         """The user closed the window: with jobs watched, keep going in the tray (or minimised)."""
+        window = self.window
+        if window is None:
+            return False
         if self._in_tray:
-            self.window.hide()
+            window.hide()
             return True
         if self.model.rowCount() == 0:
             return False  # nothing to keep running for: the window closes (and the app quits) as usual
         if self.tray.available:
             self._in_tray = True
-            self.window.hide()
+            window.hide()
             if not self._settings.was_shown(NOTICE_TRAY_CLOSE):
                 self.notifier.show_notice(_("PIG Desktop is still watching"), _(TEXT_TRAY_CLOSE))
                 self._settings.remember_shown(NOTICE_TRAY_CLOSE)
             return True
         # No tray to live in: minimise instead, so watching and notifications go on.
-        self.window.showMinimized()
+        window.showMinimized()
         self._status(_("Still watching your jobs. The window was minimised; use Quit to stop watching."))
         return True
 
@@ -347,8 +385,9 @@ class WatchController(QObject):
             return
         self._show_on_answer.discard(job_id.lower())
         self.show_window()
-        self.panel.select_job(job_id)
-        self._check.show_report(report)
+        if self.panel is not None and self._check is not None:
+            self.panel.select_job(job_id)
+            self._check.show_report(report)
         log.info("job %s asked for is on screen: %s", job_id, report.label)
 
     def _finished_slot(self, job_id: str, reason: str, report: StatusReport | None) -> None:
@@ -360,13 +399,20 @@ class WatchController(QObject):
             and report.outcome in (Outcome.FAILED, Outcome.NOT_FOUND)
             or reason == "gave_up"
         ):
-            if not self.window.isActiveWindow():
+            if not self._window_is_active():
                 self.tray.set_attention(True)
-        if self.window.isActiveWindow() and job_id == self._check.current_job():
+        if self._window_is_active() and self._check is not None and job_id == self._check.current_job():
             self.service.mark_seen(job_id)  # finished right in front of the user
 
+    def _window_is_active(self) -> bool:
+        return self.window is not None and self.window.isActiveWindow()
+
     def _paused_changed(self, paused: bool) -> None:
-        self.panel.set_paused(paused)
+        self._paused = paused
+        if self.panel is not None:
+            self.panel.set_paused(paused)
+        else:
+            self.model.set_paused(paused)
         self.tray.set_paused(paused)
 
     def _problem(self, message: str, detail: str) -> None:
@@ -378,7 +424,8 @@ class WatchController(QObject):
 
     def _status(self, text: str) -> None:
         self.notice.emit(text)
-        self.window.show_status(text, 15000)
+        if self.window is not None:
+            self.window.show_status(text, 15000)
 
     def _notice_once(self, notice_id: str, text: str) -> None:
         self._settings.notice_once(notice_id, text)

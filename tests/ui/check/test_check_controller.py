@@ -31,6 +31,7 @@ class Parts:
         self.settings = SettingsController(path, load_settings(path))
         self.account = AccountController(self.settings, self.host, demo=demo, restore_session=False)
         self.history = HistoryController(tmp_path / "history.sqlite3", self.settings)
+        self.history.want_panel()  # as the window does
         self.field = JobField(self.host)
         self.pane = ResultPane(self.host)
         self.offer = Banner(self.host, "clipboardOffer")

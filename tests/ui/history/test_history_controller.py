@@ -33,7 +33,10 @@ def test_opens_in_a_worker_keeps_one_entry_per_job_and_closes(qtbot: Any, tmp_pa
     with qtbot.waitSignal(history.open_done, timeout=10000):
         history.open()
     store = history.store()
-    assert store is not None and panels == [history.panel]
+    # No window asked for the panel yet (a start in the tray): the database is open, no widget is built.
+    assert store is not None and panels == [] and history.panel is None
+    history.want_panel()
+    assert panels == [history.panel] and history.panel is not None
 
     session = Session(Connection(server="https://api.cinx.com", email="a@example.com"), "Org")
     server = session.server

@@ -549,6 +549,7 @@ def test_watch_button_waits_for_the_polling_service(make_window: Any, qtbot: Any
     assert window.watch_button.toolTip()
     service = PollingService()
     service.start()
+    window.background.serve(service)  # as the watch controller does: the sign-in, settings, history
     window.set_polling_service(service)
     assert window.watch_button.isEnabled()
     window.job_field.set_text(PROCESSED_JOB)
