@@ -26,6 +26,7 @@ if TYPE_CHECKING:
     import socket
 
     from pig_desktop.demo import SandboxServer
+    from pig_desktop.ui.shell.main_window import MainWindow
     from pig_desktop.ui.watching.controller import WatchController
 
 log = logging.getLogger(__name__)
@@ -211,7 +212,6 @@ def main(argv: Sequence[str] | None = None) -> int:
     from PySide6.QtWidgets import QSystemTrayIcon
 
     from pig_desktop.ui.shell.background import Background
-    from pig_desktop.ui.shell.main_window import MainWindow
     from pig_desktop.ui.system.excepthook import install_excepthook
 
     def stop_sandbox() -> None:
@@ -253,6 +253,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     def build_window() -> MainWindow:
         if windows:
             return windows[0]
+        from pig_desktop.ui.shell.main_window import MainWindow  # at a start in the tray: when opened
+
         # Built late, the window shows no command-line job of its own: the watch list brought them.
         window = MainWindow(
             dataclasses.replace(options, jobs=()) if controller else options, background=background

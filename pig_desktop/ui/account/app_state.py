@@ -85,12 +85,14 @@ def proxy_for(settings: Settings, server: str) -> ResolvedProxy | None:
     desktop's (Qt's system proxy for this URL), else none."""
     # Lazy: QtNetwork and urllib.request are not needed for the first frame.
     from pig_desktop.core.proxy import ManualProxy
-    from pig_desktop.store.proxy_password import PROXY_PASSWORDS
     from pig_desktop.ui.system.system_proxy import proxy_for_server
 
     manual = None
     password = ""
     if settings.proxy_host.strip():
+        # Only then the keychain library (keyring and its back-end discovery: several MB).
+        from pig_desktop.store.proxy_password import PROXY_PASSWORDS
+
         manual = ManualProxy(settings.proxy_host.strip(), settings.proxy_port, settings.proxy_user)
         password = PROXY_PASSWORDS.get(settings.proxy_host, settings.proxy_port, settings.proxy_user)
     return proxy_for_server(server, manual, password)

@@ -11,31 +11,29 @@ builds the window only when the user opens it); a window made without one makes 
 from __future__ import annotations
 
 import logging
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING
 
 from PySide6 import QtCore
 from PySide6.QtCore import QEvent, QTimer, Signal
 from PySide6.QtGui import QCloseEvent, QGuiApplication
-from PySide6.QtWidgets import (
-    QApplication,
-    QMainWindow,
-    QWidget,
-)
+from PySide6.QtWidgets import QApplication, QMainWindow, QWidget
 
 from pig_desktop import APP_DISPLAY_NAME
 from pig_desktop.core.session import Session
-from pig_desktop.i18n import _, ngettext
+from pig_desktop.i18n import _
 from pig_desktop.store.settings import Settings
 from pig_desktop.ui.account.app_state import ClientHolder, StartOptions
 from pig_desktop.ui.batch.host import BatchHost
-from pig_desktop.ui.batch.job_files import JobDropFilter, choose_job_file
+from pig_desktop.ui.batch.job_files import JobDropFilter
 from pig_desktop.ui.check.controller import CheckController
+from pig_desktop.ui.check.job_entry import JobEntry
 from pig_desktop.ui.help.controller import HelpController
-from pig_desktop.ui.shell.about import show_about
 from pig_desktop.ui.shell.actions import MenuSlots, build_menus
-from pig_desktop.ui.shell.background import START_STEPS, Background, BannerLine
-from pig_desktop.ui.shell.banner import KIND_INFO, BannerMessage
-from pig_desktop.ui.shell.layout import JobRowSlots, add_panel, build_shell, fit_to_screen
+from pig_desktop.ui.shell.background import START_STEPS, Background
+from pig_desktop.ui.shell.layout import JobRowSlots, build_shell, fit_to_screen
+from pig_desktop.ui.shell.notices import connect_banner
+from pig_desktop.ui.shell.panes import Panes
+from pig_desktop.ui.shell.seams import ClosePolicy, Stoppable
 from pig_desktop.ui.shell.staged_start import StagedStart
 from pig_desktop.ui.system.icons import app_icon
 from pig_desktop.ui.watching.countdown import WatchCountdown
@@ -43,8 +41,6 @@ from pig_desktop.ui.watching.countdown import WatchCountdown
 if TYPE_CHECKING:
     from pathlib import Path
 
-    from pig_desktop.core.jobid import JobIdScan
-    from pig_desktop.core.models import Organisation
     from pig_desktop.core.outcome import StatusReport
     from pig_desktop.store.history import HistoryStore
     from pig_desktop.ui.account.signin_dialog import SignInDialog
@@ -53,25 +49,6 @@ if TYPE_CHECKING:
     from pig_desktop.ui.watching.polling import PollingService
 
 log = logging.getLogger(__name__)
-
-#: The banner key of a history write problem (shown until a write works again).
-HISTORY_PROBLEM_KEY = "history-problem"
-
-
-class Stoppable(Protocol):
-    def shutdown(self, timeout_ms: int) -> object: ...
-
-
-class ClosePolicy(Protocol):
-    """Who may keep the app running when the user closes the window (the watch feature)."""
-
-    def keep_running_on_close(self) -> bool:
-        """The user closed the window: True when the window was hidden or minimised instead."""
-        ...
-
-    def keeps_app_running(self) -> bool:
-        """True while the app lives on without its window (in the tray)."""
-        ...
 
 
 class MainWindow(QMainWindow):
@@ -94,7 +71,6 @@ class MainWindow(QMainWindow):
         # Qt appends the application display name to a title that does not end with it.
         demo_title = _("Demo with a sandbox server \u2014 {app}").format(app=APP_DISPLAY_NAME)
         self.setWindowTitle(demo_title if demo else APP_DISPLAY_NAME)
-        self._result_pane: ResultPane | None = None
         self._polling: PollingService | None = None
         self._close_policy: ClosePolicy | None = None
         self._quitting = False
@@ -121,6 +97,16 @@ class MainWindow(QMainWindow):
         self.batch = BatchHost(
             self.account, self.history, lambda: self.check.ticket_context(), self.add_panel, self.rate, self
         )
+        self.entry = JobEntry(
+            self.account,
+            self.check,
+            self.batch,
+            self.job_field,
+            self.count_hint,
+            self.banner,
+            self.show_status,
+            self,
+        )
         self.drops = JobDropFilter(self)
         self.countdown = WatchCountdown(self.watch_label, self.check.current_job, self)
         self.start = StagedStart(START_STEPS, self)
@@ -135,8 +121,8 @@ class MainWindow(QMainWindow):
 
     def _build_shell(self) -> None:
         check = JobRowSlots(
-            check=lambda: self.check_field(),
-            watch=lambda: self.watch_field(),
+            check=lambda: self.entry.check_field(),
+            watch=lambda: self.entry.watch_field(),
             cancel=lambda: self.check.cancel_check(),
         )
         shell = self.shell = build_shell(self, check)
@@ -153,7 +139,7 @@ class MainWindow(QMainWindow):
             self,
             MenuSlots(
                 save_as=lambda: self.result_pane.save_as(),
-                open_job_list=self.open_job_list,
+                open_job_list=self.entry.open_job_list,
                 quit=self.request_quit,
                 copy_ticket=lambda: self.result_pane.copy_ticket(),
                 copy_json=lambda: self.result_pane.copy_json(),
@@ -169,39 +155,27 @@ class MainWindow(QMainWindow):
                 about=self.help_controller.about,
             ),
         )
+        self.panes = Panes(self, self.shell, check, self.menu_actions.raw)
+        self.panes.status.connect(self.show_status)
         self.header.sign_in_requested.connect(lambda: account.open_sign_in())
         self.header.switch_requested.connect(lambda: account.open_sign_in(switch=True))
         self.header.sign_out_requested.connect(account.sign_out)
-        self.job_field.submitted.connect(self.check_field)
-        self.job_field.edit.textChanged.connect(self._on_field_text)
         self.drops.watch(self.job_field.edit)
         self.drops.watch(self)
-        self.drops.file_dropped.connect(self.load_job_file)
-        self.drops.text_dropped.connect(self._on_text_dropped)
+        self.drops.file_dropped.connect(self.entry.load_job_file)
+        self.drops.text_dropped.connect(self.entry.put_dropped_text)
         check.found_elsewhere.connect(self.org_notice.show_found)
-        self.org_notice.switch_requested.connect(self._switch_organisation)
-        self.batch.open_job_requested.connect(self.open_job)
-        self.batch.watch_requested.connect(self._watch_jobs)
+        self.org_notice.switch_requested.connect(self.entry.switch_organisation)
         self.batch.status.connect(self.show_status)
-        self.background.take_kept_messages(self._show_kept)
-        settings.notice.connect(lambda text, detail, key: self.banner.show_notice(text, detail, key=key))
-        settings.save_failed.connect(
-            lambda msg, detail: self.banner.show_error(msg, detail, key="settings-save")
-        )
-        settings.offer.connect(self._show_settings_offer)
+        connect_banner(self.banner, self.background, check, self.shell.history_placeholder.setText)
         account.session_changed.connect(self._on_session_changed)
         account.status.connect(self.show_status)
-        account.error.connect(self.banner.show_error)
         check.status.connect(self.show_status)
         self.help_controller.status.connect(self.show_status)
-        check.error.connect(self.banner.show_error)
         check.busy_changed.connect(lambda _busy: self._update_actions())
         check.report_shown.connect(lambda _job: self.countdown.sync())
         check.check_finished.connect(self.check_finished)
-        history.panel_ready.connect(self._place_history_panel)
-        history.open_failed.connect(self._on_history_failed)
-        history.notice.connect(lambda text, detail, key: self.banner.show_notice(text, detail, key=key))
-        history.problem_changed.connect(self._on_history_problem)
+        history.panel_ready.connect(self.panes.place_history)
         self.start.first_painted.connect(self._start_after_first_paint)
         self.start.ready.connect(self._on_ready)
 
@@ -225,13 +199,13 @@ class MainWindow(QMainWindow):
             self.shell.history_placeholder.setText(_("Recent checks are not available."))
         self.first_painted.emit()
         if not self._shut_down:
-            self._ensure_result_pane()
+            self.panes.result_pane()
             import pig_desktop.ui.history.panel  # noqa: F401  # while the history worker reads
 
     def _on_ready(self) -> None:
         if self.options.jobs and not self._shut_down:
             # A pig-desktop:// link or job ids on the command line: shown (and checked) in the window too.
-            self.open_jobs(list(self.options.jobs))
+            self.entry.open_jobs(list(self.options.jobs))
         self.ready.emit()
         # All eight sizes of the icon: not before the history list is ready.
         self.setWindowIcon(app_icon())
@@ -243,192 +217,15 @@ class MainWindow(QMainWindow):
     @property
     def result_pane(self) -> ResultPane:
         """The result pane; built right after the first paint, or now if asked for before that."""
-        return self._result_pane or self._ensure_result_pane()
-
-    def _ensure_result_pane(self) -> ResultPane:
-        if self._result_pane is not None:
-            return self._result_pane
-        from pig_desktop.ui.check.result_pane import ResultPane  # a heavy import: after the first paint
-
-        pane = ResultPane()  # no parent yet: replaceWidget() refuses a widget already in the splitter
-        self._result_pane = pane
-        pane.notice.connect(self.show_status)
-        self.menu_actions.raw.toggled.connect(pane.raw_button.setChecked)
-        pane.raw_button.toggled.connect(self.menu_actions.raw.setChecked)
-        sizes = self.splitter.sizes()
-        self.splitter.replaceWidget(self.splitter.indexOf(self.shell.result_placeholder), pane)
-        self.shell.result_placeholder.deleteLater()
-        self.splitter.setSizes(sizes)
-        self.update_tab_order()
-        return pane
-
-    def _place_history_panel(self, panel: HistoryPanel) -> None:
-        panel.entry_opened.connect(self.check.open_history_entry)
-        panel.watch_requested.connect(lambda entry: self.check.watch_job(entry.job_id))
-        panel.notice.connect(self.show_status)
-        self.splitter.replaceWidget(0, panel)
-        self.shell.history_placeholder.deleteLater()
-        self.splitter.setSizes([360, max(400, self.width() - 360)])
-        self.update_tab_order()
-
-    def _show_kept(self, line: BannerLine) -> None:
-        kind, text, detail, key = line
-        if kind == "error":
-            self.banner.show_error(text, detail, key=key)
-        else:
-            self.banner.show_notice(text, detail, key=key)
-
-    def _on_history_failed(self, message: str, detail: str) -> None:
-        self.banner.show_error(message, detail)
-        self.shell.history_placeholder.setText(_("Recent checks are not available."))
-
-    def _on_history_problem(self, message: str, detail: str) -> None:
-        """A history write failed (a full disk...): say so until a write works again; checking goes on."""
-        if message:
-            self.banner.show_error(message, detail, key=HISTORY_PROBLEM_KEY)
-        else:
-            self.banner.withdraw(HISTORY_PROBLEM_KEY)
-
-    def _show_settings_offer(self, text: str, label: str, key: str) -> None:
-        def accept() -> None:
-            self.banner.withdraw(key)
-            self.settings_controller.accept_offer(key)
-
-        self.banner.show_message(BannerMessage(KIND_INFO, text, "", ((label, accept),), key=key))
+        return self.panes.result_pane()
 
     def add_panel(self, widget: QWidget, title: str) -> None:
         """Place an extra panel (the watch list) below history and result, a quarter of the height."""
-        add_panel(self, self.shell.panels, widget, title)
-        self.update_tab_order()
+        self.panes.add_panel(widget, title)
 
     def update_tab_order(self) -> list[QWidget]:
         """Tab walks every panel in reading order (pig_desktop/ui/shell/tab_order.py documents it)."""
-        from pig_desktop.ui.shell.tab_order import apply_tab_order
-
-        panels = self.shell.panels
-        extra = [w for w in (panels.widget(i) for i in range(1, panels.count())) if w is not None]
-        parts: list[QWidget | list[QWidget]] = [
-            self.header,
-            self.banner,
-            self.offer_banner,
-            [self.job_field.edit, self.check_button, self.watch_button, self.cancel_button],
-        ]
-        if self._result_pane is not None:
-            parts.append(self._result_pane)
-        if self.history.panel is not None:
-            parts.append(self.history.panel)
-        parts.extend(extra)
-        return apply_tab_order(self, parts)
-
-    # -- the job field: one job, many jobs, files and links --------------------------------------------------
-
-    def check_field(self) -> bool:
-        """Check / Enter: several different ids open the batch view (never silently the first one)."""
-        scan = self.count_hint.scan
-        if scan.several:
-            if self.account.session() is None:
-                self.show_status(_("Sign in first, then press Check again to check every job."))
-                self.account.open_sign_in()
-                return False
-            return self.batch.start(list(scan.ids))
-        return self.check.check_job()
-
-    def watch_field(self) -> bool:
-        """Watch until finished: several different ids are all watched (never silently the first one)."""
-        scan = self.count_hint.scan
-        if not scan.several:
-            return self.check.watch_job()
-        watched = [job for job in scan.ids if self.check.watch_job(job)]
-        if watched:
-            self.show_status(
-                ngettext(
-                    "Watching {count} job. You will be told when it finishes.",
-                    "Watching {count} jobs. You will be told when they finish.",
-                    len(watched),
-                ).format(count=len(watched))
-            )
-        return bool(watched)
-
-    def _on_field_text(self, text: str) -> None:
-        scan = self.count_hint.update_for(text)
-        self._say_link_server(scan)
-
-    def _say_link_server(self, scan: JobIdScan) -> None:
-        """A link naming another server than the one signed in to: say so; never switch silently."""
-        session = self.account.session()
-        if scan.link_server is None or session is None:
-            return
-        from pig_desktop.core.ticket import server_name_of
-
-        current = server_name_of(session.server)
-        if current == scan.link_server:
-            return
-        named = _("production") if scan.link_server == "production" else _("development")
-        here = self.account.signed_in_as() or session.server
-        sentence = _(
-            "This link is for the {server} server, but you are signed in to {current}. The job is checked "
-            "there; if it is not found, sign in to the {server} server (Settings) and try again."
-        ).format(server=named, current=here.split(" \u00b7 ")[-1])
-        text = " ".join(part for part in (self.count_hint.text(), sentence) if part)
-        self.count_hint.setText(text)
-        self.count_hint.show()
-
-    def open_job(self, job_id: str) -> None:
-        """Put one job in the field and check it (the batch view's Open job)."""
-        self.job_field.set_text(job_id)
-        self.check.start_check(job_id)
-
-    def open_jobs(self, jobs: list[str]) -> None:
-        """Jobs from the command line, a second start or a link: one is checked, several open the batch."""
-        text = " ".join(job.strip() for job in jobs if job.strip())
-        if not text:
-            return
-        self.job_field.set_text(text)
-        self.check_field()
-
-    def open_job_list(self) -> None:
-        path = choose_job_file(self)
-        if path is not None:
-            self.load_job_file(path)
-
-    def load_job_file(self, path: Path) -> int:
-        """A .csv or .txt of job ids (opened or dropped): its ids go into the field; returns how many."""
-        from pig_desktop.core.batch import read_job_file
-
-        try:
-            scan = read_job_file(path)
-        except OSError as exc:
-            log.warning("could not read job list %s: %s", path, exc)
-            message = _("Couldn't read {name}. Check that the file exists and that you may open it.")
-            self.banner.show_error(message.format(name=path.name), str(exc))
-            return 0
-        if not scan.ids:
-            message = _("{name} holds no job ids. A job id looks like {example}.")
-            self.banner.show_notice(
-                message.format(name=path.name, example="97b96860-ca73-4f8e-b6ba-37ce9f256871"),
-                scan.hint_detail,
-                key="job-file",
-            )
-            return 0
-        self.job_field.set_text(" ".join(scan.ids))
-        if scan.truncated:
-            self.show_status(_("{name} is large: only its first job ids were read.").format(name=path.name))
-        self.job_field.edit.setFocus()
-        return scan.count
-
-    def _on_text_dropped(self, text: str) -> None:
-        self.job_field.set_text(text)
-        self.job_field.edit.setFocus()
-
-    def _switch_organisation(self, organisation: Organisation) -> None:
-        job = self.check.current_job()
-        self.account.switch_organisation(organisation)
-        if job:
-            self.check.start_check(job)
-
-    def _watch_jobs(self, jobs: list[str]) -> None:
-        for job in jobs:
-            self.check.watch_job(job)
+        return self.panes.update_tab_order()
 
     # -- the features' seams ---------------------------------------------------------------------------------
 
@@ -507,10 +304,18 @@ class MainWindow(QMainWindow):
         if state == QtCore.Qt.ApplicationState.ApplicationActive:
             QTimer.singleShot(0, self.check.offer_clipboard)
 
-    def show_about(self) -> None:
-        show_about(self)
-
     # -- short names for scripts and tests -------------------------------------------------------------------
+
+    def check_field(self) -> bool:
+        return self.entry.check_field()
+
+    def open_jobs(self, jobs: list[str]) -> None:
+        return self.entry.open_jobs(jobs)
+
+    def load_job_file(self, path: Path) -> int:
+        return self.entry.load_job_file(path)
+
+    # -- more short names -------------------------------------------------------------------
 
     def session(self) -> Session | None:
         return self.account.session()
@@ -578,4 +383,4 @@ class MainWindow(QMainWindow):
         log.info("window shut down")
 
 
-__all__ = ["ClosePolicy", "MainWindow"]
+__all__ = ["MainWindow"]

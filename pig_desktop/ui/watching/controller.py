@@ -23,19 +23,20 @@ from pig_desktop.core.outcome import Outcome, StatusReport
 from pig_desktop.core.scheduler import WatchState
 from pig_desktop.core.session import Session
 from pig_desktop.i18n import N_, _
-from pig_desktop.ui.check.controller import CheckController
 from pig_desktop.ui.shell.background import Background
 from pig_desktop.ui.system.single_instance import SingleInstance
 from pig_desktop.ui.watching.finished_model import FinishedModel, outcome_of
 from pig_desktop.ui.watching.model import WatchModel
 from pig_desktop.ui.watching.notify import Message, Notifier
-from pig_desktop.ui.watching.panel import WatchPanel
 from pig_desktop.ui.watching.polling import PollingService, policy_from_settings
 from pig_desktop.ui.watching.tray import TrayController
 
 if TYPE_CHECKING:
     from pig_desktop.store.watchlist import WatchEntry, WatchStore
-    from pig_desktop.ui.shell.main_window import ClosePolicy, MainWindow
+    from pig_desktop.ui.check.controller import CheckController
+    from pig_desktop.ui.shell.main_window import MainWindow
+    from pig_desktop.ui.shell.seams import ClosePolicy
+    from pig_desktop.ui.watching.panel import WatchPanel
 
 log = logging.getLogger(__name__)
 
@@ -199,6 +200,8 @@ class WatchController(QObject):
         if self.window is not None:
             return
         self.window, self._check = window, check
+        from pig_desktop.ui.watching.panel import WatchPanel  # its widgets: only with a window
+
         s = self.service
         panel = self.panel = WatchPanel(self.model, self.finished)
         panel.remove_requested.connect(s.remove_finished)
