@@ -18,12 +18,10 @@ Only on Linux and the BSDs: Windows and macOS always have their own window syste
 
 from __future__ import annotations
 
-import ctypes
 import importlib.util
 import os
 import re
 import socket
-import subprocess
 import sys
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -160,6 +158,8 @@ def _qt_plugin_dir() -> Path | None:
 
 def missing_libraries(library: Path) -> tuple[str, ...]:
     """The libraries ``library`` needs that the dynamic loader cannot find (``ldd``), in ldd's order."""
+    import subprocess  # only when the platform plugin did not load
+
     try:
         run = subprocess.run(["ldd", str(library)], capture_output=True, text=True, timeout=20, check=False)
     except (OSError, subprocess.TimeoutExpired):
@@ -196,6 +196,8 @@ def missing_library_problem(libraries: Sequence[str], detail: str) -> DisplayPro
 
 def check_plugin_loads(plugin: Path) -> DisplayProblem | None:
     """Load ``plugin`` the way Qt will; None if it loads, else what is missing (named with its package)."""
+    import ctypes  # only on the X11 path: the one plugin dlopen
+
     try:
         ctypes.CDLL(str(plugin))
     except OSError as exc:

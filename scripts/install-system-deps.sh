@@ -24,7 +24,7 @@ RUNTIME_PACKAGES=(
 TEST_PACKAGES=(
     xvfb xauth x11-utils xdotool imagemagick
     dbus dbus-x11 gnome-keyring dunst libnotify-bin trayer
-    desktop-file-utils appstream
+    desktop-file-utils appstream dex  # dex: the XDG autostart runner (tests/x11/test_autostart_dex.py)
     at-spi2-core python3-pyatspi gir1.2-atspi-2.0
     dpkg-dev binutils patchelf lintian  # packaging/build-deb.sh (dpkg-shlibdeps, strip) and its lintian check
 )

@@ -21,7 +21,6 @@ from PySide6.QtGui import QGuiApplication
 
 from pig_desktop.core.jobid import find_guid
 from pig_desktop.core.session import Session
-from pig_desktop.core.ticket import format_local_clock
 from pig_desktop.i18n import _
 from pig_desktop.ui.account.app_state import ClientHolder
 from pig_desktop.ui.account.controller import AccountController
@@ -374,6 +373,8 @@ class CheckController(QObject):
         self.found_elsewhere.emit(result.found_in)
         if result.entry is not None:
             self._history.show_added(result.entry)
+        from pig_desktop.core.ticket import format_local_clock  # not in the first frame (architecture.md)
+
         when = format_local_clock(result.report.checked_at)
         self.status.emit(
             _("Checked at {time}: {outcome}").format(time=when, outcome=result.report.outcome.label), 6000
