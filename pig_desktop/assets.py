@@ -28,7 +28,8 @@ TRAY_STATES: tuple[str, ...] = ("idle", "watching", "attention", "paused")
 APP_ICON_SIZES: tuple[int, ...] = (16, 24, 32, 48, 64, 128, 256, 512)
 TRAY_ICON_SIZES: tuple[int, ...] = (22, 24, 32, 48)
 # The AppStream/desktop-file id; the app passes it to QGuiApplication.setDesktopFileName() so that window
-# managers match windows to the installed .desktop file (its StartupWMClass is the same string).
+# managers match windows to the installed .desktop file (_GTK_APPLICATION_ID, _KDE_NET_WM_DESKTOP_FILE); its
+# StartupWMClass is the application name, the class in the windows' WM_CLASS.
 DESKTOP_ID = "io.github.pigdesktop.PigDesktop"
 
 

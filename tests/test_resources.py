@@ -67,8 +67,10 @@ def test_desktop_file_matches_the_app() -> None:
     gui_scripts = tomllib.loads((REPO / "pyproject.toml").read_text())["project"]["gui-scripts"]
     assert section["Exec"].split()[0] in gui_scripts
     assert section["Icon"] == assets.DESKTOP_ID
-    # Window managers match windows to this entry by it; the app sets the same via setDesktopFileName().
-    assert section["StartupWMClass"] == assets.DESKTOP_ID
+    # Desktops without _GTK_APPLICATION_ID (which Qt sets from setDesktopFileName()) match windows to this
+    # entry by the class in WM_CLASS, which Qt takes from the application name (tests/x11/test_autostart_dex
+    # reads it off the real window).
+    assert section["StartupWMClass"] == pig_desktop.APP_NAME
     assert section["Name"] == pig_desktop.APP_DISPLAY_NAME
     assert section["Terminal"] == "false"
 

@@ -10,6 +10,7 @@ The entry runs the demo (``--demo``: no account needed) from this checkout; the 
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import signal
 import subprocess
@@ -21,7 +22,7 @@ from pathlib import Path
 import pytest
 from helpers.tray import trayer_running
 
-from pig_desktop.store.autostart import HIDDEN_OPTION, linux_entry_path, set_start_at_sign_in
+from pig_desktop.store.autostart import APP_ID, HIDDEN_OPTION, linux_entry_path, set_start_at_sign_in
 
 pytestmark = pytest.mark.x11
 
@@ -90,6 +91,17 @@ def test_dex_autostart_starts_the_app_in_the_tray_and_a_second_start_opens_it(tm
             assert second.returncode == 0, second.stderr
             assert _wait(lambda: "handed 0 job(s) to the running app" in _log_text(), 20)
             assert _wait(lambda: bool(_visible_windows_named(DEMO_TITLE, env)), 30), "no window came up"
+            # The installed menu entry's StartupWMClass names this window's class (task bars group by it).
+            window = _visible_windows_named(DEMO_TITLE, env)[0]
+            props = subprocess.run(
+                ["xprop", "-id", window, "WM_CLASS", "_GTK_APPLICATION_ID"],
+                capture_output=True, text=True, env=env, check=True,
+            ).stdout  # fmt: skip
+            menu_entry = (REPO / "resources" / "linux" / f"{APP_ID}.desktop").read_text(encoding="utf-8")
+            wm_class = re.search(r'WM_CLASS\(STRING\) = "[^"]*", "([^"]*)"', props)
+            assert wm_class is not None, props
+            assert f"StartupWMClass={wm_class.group(1)}\n" in menu_entry
+            assert f'_GTK_APPLICATION_ID(UTF8_STRING) = "{APP_ID}"' in props
         finally:
             try:
                 os.killpg(runner.pid, signal.SIGTERM)  # dex's session: the app it started
