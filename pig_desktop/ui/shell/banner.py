@@ -52,6 +52,8 @@ class Banner(QFrame):
     """The inline message bar. Hidden while it has nothing to say."""
 
     closed = Signal()
+    #: The message on screen has other buttons now: the window puts them in its Tab order.
+    buttons_changed = Signal()
 
     def __init__(self, parent: QWidget | None = None, object_name: str = "banner") -> None:
         super().__init__(parent)
@@ -211,6 +213,7 @@ class Banner(QFrame):
             item = self._actions.takeAt(0)
             widget = item.widget() if item is not None else None
             if widget is not None:
+                widget.setParent(None)  # out of the focus chain now, not only once deleted
                 widget.deleteLater()
         for label, callback in message.actions:
             button = QPushButton(label, self)
@@ -219,11 +222,16 @@ class Banner(QFrame):
             button.setFocusPolicy(Qt.FocusPolicy.TabFocus)
             button.clicked.connect(lambda _checked=False, cb=callback: cb())
             self._actions.addWidget(button)
+        # Reading order inside the banner: its actions, then Copy details, then close.
+        order = [*self.action_buttons(), self._copy, self._close]
+        for first, second in zip(order, order[1:], strict=False):
+            QWidget.setTabOrder(first, second)
         self._apply_colours(message.kind)
         self.setAccessibleName(message.text)
         # The technical detail stays behind "Copy details", never read out.
         self.setAccessibleDescription("")
         self.show()
+        self.buttons_changed.emit()
         announce(self)
 
     def _apply_colours(self, kind: str) -> None:

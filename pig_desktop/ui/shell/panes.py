@@ -30,6 +30,9 @@ class Panes(QObject):
         self._window, self._shell, self._check, self._raw = window, shell, check, raw_action
         self.result: ResultPane | None = None
         self.history: HistoryPanel | None = None
+        # A banner's buttons (an offer's "Check", "Sign in again") come and go with its message.
+        shell.banner.buttons_changed.connect(self.update_tab_order)
+        shell.offer_banner.buttons_changed.connect(self.update_tab_order)
 
     def result_pane(self) -> ResultPane:
         """The result pane; built now if it is not yet (a heavy import: after the first paint)."""

@@ -42,6 +42,7 @@ from pig_desktop.demo import (
 from pig_desktop.store.paths import app_dirs, ensure
 from pig_desktop.store.settings import Settings, load_settings, save_settings
 from pig_desktop.ui.account.app_state import DemoAccount, StartOptions
+from pig_desktop.ui.shell.banner import KIND_INFO, BannerMessage
 from pig_desktop.ui.shell.main_window import MainWindow
 from pig_desktop.ui.system import tasks
 from pig_desktop.ui.system.excepthook import MSG_UNEXPECTED, install_excepthook
@@ -175,6 +176,29 @@ def test_tab_walks_every_panel_in_reading_order(make_window: Any, qtbot: Any) ->
     # Every panel is on the way: nothing is skipped.
     for region in (pane, history, holder, window.header):
         assert any(w is region or region.isAncestorOf(w) for w in stops), region.objectName()
+
+
+def test_a_banner_button_shown_later_is_in_reading_order(make_window: Any, qtbot: Any) -> None:
+    """Header, then the banner (its action, then close), then round to the job row (ui/shell/tab_order.py):
+    also for a banner button made long after the window was built."""
+    window = make_window()
+    qtbot.waitUntil(lambda: window.history_panel is not None and window.is_ready, timeout=15000)
+    action = ("Sign in", lambda: None)
+    window.banner.show_message(BannerMessage(KIND_INFO, "Sign in again to go on watching.", "", (action,)))
+    (button,) = window.banner.action_buttons()
+    stops: list[QWidget] = []
+    widget: QWidget = window.job_field.edit
+    for _ in range(300):
+        if widget.focusPolicy().value & Qt.FocusPolicy.TabFocus.value and widget.isVisible():
+            stops.append(widget)
+        widget = widget.nextInFocusChain()
+        if widget is window.job_field.edit:
+            break
+    assert stops[-3:] == [
+        window.header.sign_out_button,
+        button,
+        window.banner.findChild(QWidget, "bannerClose"),
+    ]
 
 
 # ---- the job field -----------------------------------------------------------------------------------------
