@@ -5,8 +5,9 @@ entry is (server, api_token, job_id): the same job watched under two organisatio
 
 A job is *watching* until :meth:`WatchStore.mark_finished` records its final answer; then it is *finished*
 and stays, with its outcome, when it finished and how long it took, until :meth:`WatchStore.remove` or
-:meth:`WatchStore.clear_finished`. ``seen`` says whether the user has looked at a finished job yet (for the
-tray's "something finished" mark). Watching it again (:meth:`WatchStore.add`) makes it a watching job again.
+:meth:`WatchStore.clear_finished` (or until :data:`FINISHED_KEPT` newer ones have finished). ``seen`` says
+whether the user has looked at a finished job yet (for the tray's "something finished" mark). Watching it
+again (:meth:`WatchStore.add`) makes it a watching job again.
 """
 
 from __future__ import annotations
@@ -81,12 +82,20 @@ def _account(server: str | None, api_token: str | None) -> tuple[str, list[Any]]
     return sql, params
 
 
+#: How many finished jobs the list keeps (the newest to finish); older ones are dropped as new ones finish.
+FINISHED_KEPT = 500
+
+
 class WatchStore(Database):
     """The watch list (see the module docstring). Own connection to the history database file.
-    ``on_problem``: see :class:`~pig_desktop.store.database.Database`."""
+    ``on_problem``: see :class:`~pig_desktop.store.database.Database`. ``finished_kept``: see
+    :data:`FINISHED_KEPT`."""
 
-    def __init__(self, path: Path, on_problem: ProblemCallback | None = None) -> None:
+    def __init__(
+        self, path: Path, on_problem: ProblemCallback | None = None, finished_kept: int = FINISHED_KEPT
+    ) -> None:
         super().__init__(path, on_problem)
+        self.finished_kept = finished_kept
 
     @staticmethod
     def _entry(row: Sequence[Any]) -> WatchEntry:
@@ -214,6 +223,13 @@ class WatchStore(Database):
             if cursor.rowcount == 0:
                 return False
             _timeline.record(conn, server, job_id, finished_at, outcome, status)
+            # A list watched for months must not grow without end: the oldest finished jobs beyond the bound
+            # go (their answers stay in the history).
+            conn.execute(
+                "DELETE FROM watch WHERE rowid IN (SELECT rowid FROM watch WHERE finished_at IS NOT NULL "
+                "ORDER BY finished_at DESC, job_id LIMIT -1 OFFSET ?)",
+                (self.finished_kept,),
+            )
             return True
 
     def finished(self, server: str | None = None, api_token: str | None = None) -> list[WatchEntry]:

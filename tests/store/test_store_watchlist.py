@@ -74,6 +74,18 @@ def test_finished_jobs_newest_first_and_per_account(db_path: Path) -> None:
         assert watches.finished("https://elsewhere.example") == []
 
 
+def test_the_finished_list_keeps_only_the_newest_and_never_a_watched_job(db_path: Path) -> None:
+    with WatchStore(db_path, finished_kept=3) as watches:
+        watches.add(watch("still-watched"))
+        for n in range(5):
+            watches.add(watch(f"J{n}"))
+            watches.mark_finished(
+                SERVER, TOKEN, f"J{n}", outcome="processed", message="", finished_at=T0 + timedelta(hours=n)
+            )
+        assert [w.job_id for w in watches.finished()] == ["J4", "J3", "J2"]
+        assert [w.job_id for w in watches.all()] == ["still-watched"]
+
+
 def test_remove_one_and_clear_finished_keep_the_watching_jobs(db_path: Path) -> None:
     with WatchStore(db_path) as watches:
         for job in ("J1", "J2", "J3", "J4"):
