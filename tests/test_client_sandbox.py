@@ -18,6 +18,7 @@ from typing import Any
 
 import pytest
 from helpers.net import closed_port
+from helpers.tls import TlsServer, https_server
 
 from pig_desktop.core.client import MSG_DROPPED, MSG_TIMEOUT, MSG_TLS, MSG_TOO_LARGE, CinxClient, Connection
 from pig_desktop.core.errors import AuthError, Cancelled, ConfigError, NetworkError
@@ -590,109 +591,19 @@ def test_subscriptions_http_error_without_rows(server: SandboxServer) -> None:
 # ---- TLS: verification always on, an extra CA bundle, abort over TLS ---------------------------------------
 
 
-def _make_tls_files(folder: Path) -> None:
-    """A throw-away CA and a server certificate for 127.0.0.1, signed by it (cryptography comes with keyring's
-    SecretStorage backend on Linux)."""
-    import datetime
-    import ipaddress
-
-    from cryptography import x509
-    from cryptography.hazmat.primitives import hashes, serialization
-    from cryptography.hazmat.primitives.asymmetric import ec
-    from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
-
-    now = datetime.datetime.now(datetime.UTC)
-    ca_key = ec.generate_private_key(ec.SECP256R1())
-    ca_name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "PIG Desktop test CA")])
-    ca = (
-        x509.CertificateBuilder()
-        .subject_name(ca_name)
-        .issuer_name(ca_name)
-        .public_key(ca_key.public_key())
-        .serial_number(x509.random_serial_number())
-        .not_valid_before(now - datetime.timedelta(days=1))
-        .not_valid_after(now + datetime.timedelta(days=2))
-        .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
-        .add_extension(
-            x509.KeyUsage(True, False, False, False, False, True, True, False, False), critical=True
-        )
-        .add_extension(x509.SubjectKeyIdentifier.from_public_key(ca_key.public_key()), critical=False)
-        .sign(ca_key, hashes.SHA256())
-    )
-    key = ec.generate_private_key(ec.SECP256R1())
-    leaf = (
-        x509.CertificateBuilder()
-        .subject_name(x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "127.0.0.1")]))
-        .issuer_name(ca_name)
-        .public_key(key.public_key())
-        .serial_number(x509.random_serial_number())
-        .not_valid_before(now - datetime.timedelta(days=1))
-        .not_valid_after(now + datetime.timedelta(days=2))
-        .add_extension(
-            x509.SubjectAlternativeName([x509.IPAddress(ipaddress.ip_address("127.0.0.1"))]), critical=False
-        )
-        .add_extension(x509.BasicConstraints(ca=False, path_length=None), critical=True)
-        .add_extension(x509.ExtendedKeyUsage([ExtendedKeyUsageOID.SERVER_AUTH]), critical=False)
-        .add_extension(
-            x509.AuthorityKeyIdentifier.from_issuer_public_key(ca_key.public_key()), critical=False
-        )
-        .sign(ca_key, hashes.SHA256())
-    )
-    pem = serialization.Encoding.PEM
-    (folder / "ca.pem").write_bytes(ca.public_bytes(pem))
-    (folder / "server.pem").write_bytes(leaf.public_bytes(pem))
-    (folder / "server.key").write_bytes(
-        key.private_bytes(pem, serialization.PrivateFormat.PKCS8, serialization.NoEncryption())
-    )
-
-
 @pytest.fixture(scope="module")
-def tls_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path]]:
-    """An HTTPS server on 127.0.0.1 with a certificate from a private CA: yields (url, ca_file)."""
-    import ssl
-    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-
-    folder = tmp_path_factory.mktemp("tls")
-    _make_tls_files(folder)
+def tls_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[TlsServer]:
+    """An HTTPS server on 127.0.0.1 with a certificate from a private CA: (url, ca_file)."""
     body = envelope([{"status_code": 200, "status_message": "Processed", "cinx_id": {"id": PROCESSED_JOB}}])
-    stop = threading.Event()
-
-    class Handler(BaseHTTPRequestHandler):
-        protocol_version = "HTTP/1.1"
-
-        def do_GET(self) -> None:  # noqa: N802 - http.server's name
-            if SLOW_JOB in self.path and stop.wait(SLOW):
-                return
-            self.send_response(200)
-            self.send_header("Content-Type", "application/json")
-            self.send_header("Content-Length", str(len(body)))
-            self.end_headers()
-            self.wfile.write(body)
-
-        def log_message(self, format: str, *args: Any) -> None:  # noqa: A002
-            pass
-
-    httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    httpd.daemon_threads = True
-    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
-    context.load_cert_chain(folder / "server.pem", folder / "server.key")
-    httpd.socket = context.wrap_socket(httpd.socket, server_side=True)
-    thread = threading.Thread(target=httpd.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
-    thread.start()
-    try:
-        yield f"https://127.0.0.1:{httpd.server_address[1]}", folder / "ca.pem"
-    finally:
-        stop.set()
-        httpd.shutdown()
-        httpd.server_close()
-        thread.join(5)
+    with https_server(tmp_path_factory.mktemp("tls"), body, stall_on=SLOW_JOB) as server:
+        yield server
 
 
 def tls_client(url: str, ca_bundle: str = "") -> CinxClient:
     return CinxClient(Connection(url, DEMO_EMAIL, DEMO_PASSWORD, ACTIVE_TOKEN, ca_bundle=ca_bundle))
 
 
-def test_tls_certificate_not_trusted_is_refused(tls_server: tuple[str, Path]) -> None:
+def test_tls_certificate_not_trusted_is_refused(tls_server: TlsServer) -> None:
     url, _ = tls_server
     with tls_client(url) as client:
         report = client.check_once(PROCESSED_JOB)
@@ -700,14 +611,14 @@ def test_tls_certificate_not_trusted_is_refused(tls_server: tuple[str, Path]) ->
     assert "CERTIFICATE_VERIFY_FAILED" in report.detail
 
 
-def test_tls_with_the_extra_ca_bundle(tls_server: tuple[str, Path]) -> None:
+def test_tls_with_the_extra_ca_bundle(tls_server: TlsServer) -> None:
     url, ca_file = tls_server
     with tls_client(url, str(ca_file)) as client:
         assert client.check_status(PROCESSED_JOB).outcome is Outcome.PROCESSED
         assert client.check_status(PROCESSED_JOB).outcome is Outcome.PROCESSED
 
 
-def test_abort_over_tls_returns_quickly(tls_server: tuple[str, Path]) -> None:
+def test_abort_over_tls_returns_quickly(tls_server: TlsServer) -> None:
     url, ca_file = tls_server
     with tls_client(url, str(ca_file)) as client:
         assert client.check_status(PROCESSED_JOB).outcome is Outcome.PROCESSED  # the TLS connection is up
@@ -720,7 +631,7 @@ def test_abort_over_tls_returns_quickly(tls_server: tuple[str, Path]) -> None:
     assert time.monotonic() - started < 1.2
 
 
-def test_unreadable_ca_bundle_is_a_plain_config_error(tls_server: tuple[str, Path], tmp_path: Path) -> None:
+def test_unreadable_ca_bundle_is_a_plain_config_error(tls_server: TlsServer, tmp_path: Path) -> None:
     url, _ = tls_server
     bad = tmp_path / "not-a-cert.pem"
     bad.write_text("hello")

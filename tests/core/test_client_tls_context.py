@@ -14,7 +14,7 @@ from pathlib import Path
 import httpcore
 import httpx
 import pytest
-from reliability.tls_server import tls_server
+from helpers.tls import https_server
 
 from pig_desktop.core.client import CinxClient
 from pig_desktop.core.connection import Connection
@@ -30,7 +30,7 @@ def sandbox() -> Iterator[SandboxServer]:
 
 @pytest.fixture(scope="module")
 def https_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    with tls_server(tmp_path_factory.mktemp("tls"), b'{"response": {}}') as server:
+    with https_server(tmp_path_factory.mktemp("tls"), b'{"response": {}}') as server:
         yield server.url
 
 

@@ -10,8 +10,8 @@ import sys
 from pathlib import Path
 
 import pytest
+from helpers.tls import https_server
 
-from hostile.tls_certs import https_server
 from pig_desktop.core.client import MSG_TLS, MSG_TLS_EXPIRED, MSG_TLS_WRONG_HOST, CinxClient, Connection
 from pig_desktop.core.outcome import Outcome
 from pig_desktop.core.policy import RetryPolicy

@@ -264,7 +264,7 @@ FAULTS: tuple[Fault, ...] = (
         _script(ScriptedResponse(200, DUPLICATE_KEYS)),
     ),
 )
-# The self-signed HTTPS faults need their own server; the tests arrange them with tls_server().
+# The self-signed HTTPS faults need their own server; the tests arrange them with helpers.tls.https_server().
 TLS_FAULTS: tuple[tuple[str, str, str, int], ...] = (
     ("tls-untrusted", "Self-signed HTTPS server (certificate not trusted)", "error", 5),
     ("tls-trusted", "The same server once its CA is added through the CA-bundle setting", "processed", 0),

@@ -27,7 +27,7 @@ from fault_catalogue import (
     arm,
     connection_for,
 )
-from tls_server import tls_server
+from helpers.tls import https_server
 
 from pig_desktop.core.client import CinxClient
 from pig_desktop.core.outcome import StatusReport
@@ -46,7 +46,7 @@ def cases(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, ArmedF
         armed = {fault.key: arm(fault, server, base) for fault in FAULTS}
         tls_dir = base / "tls"
         tls_dir.mkdir()
-        with tls_server(tls_dir, PROCESSED) as tls:
+        with https_server(tls_dir, PROCESSED) as tls:
             for key, title, outcome, code in TLS_FAULTS:
                 ca = str(tls.ca_file) if key == "tls-trusted" else ""
                 armed[key] = ArmedFault(key, title, outcome, code, Target(tls.url, ca_bundle=ca))

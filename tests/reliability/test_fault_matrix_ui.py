@@ -34,9 +34,9 @@ from fault_catalogue import (
     connection_for,
     documented_outcomes,
 )
+from helpers.tls import https_server
 from PySide6.QtCore import QModelIndex, Qt
 from PySide6.QtWidgets import QApplication, QLabel, QPlainTextEdit, QTextEdit, QWidget
-from tls_server import tls_server
 
 from pig_desktop.core.outcome import Outcome, StatusReport
 from pig_desktop.core.policy import WatchPolicy
@@ -94,7 +94,7 @@ def armed(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, ArmedF
     with SandboxServer() as server:
         cases = {fault.key: arm(fault, server, base) for fault in FAULTS}
         (base / "tls").mkdir()
-        with tls_server(base / "tls", PROCESSED) as tls:
+        with https_server(base / "tls", PROCESSED) as tls:
             for key, title, outcome, code in TLS_FAULTS:
                 ca = str(tls.ca_file) if key == "tls-trusted" else ""
                 cases[key] = ArmedFault(key, title, outcome, code, Target(tls.url, ca_bundle=ca))

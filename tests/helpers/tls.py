@@ -1,5 +1,7 @@
-"""Certificates that are wrong in one way each (expired, made out for another host), from a throwaway CA the
-client is told to trust, served by a minimal HTTPS server on 127.0.0.1."""
+"""Test-only HTTPS on loopback: a throwaway CA the client is told to trust (or not), a server certificate
+signed by it that is right or wrong in one way (expired, made out for another host), and a minimal server
+that answers every path with one body. For the certificate words (tests/hostile), the "corporate TLS
+inspection" faults (tests/reliability) and the client's TLS context (tests/core)."""
 
 from __future__ import annotations
 
@@ -11,11 +13,20 @@ from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from typing import NamedTuple
 
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import NameOID
+
+#: A CINX-shaped answer with no rows.
+EMPTY_ANSWER = b'{"response": {"status_code": 200}, "rows": []}'
+
+
+class TlsServer(NamedTuple):
+    url: str
+    ca_file: Path
 
 
 def _name(text: str) -> x509.Name:
@@ -30,8 +41,8 @@ def make_certificates(
     ca_key = ec.generate_private_key(ec.SECP256R1())
     ca = (
         x509.CertificateBuilder()
-        .subject_name(_name("PIG Desktop hostile test CA"))
-        .issuer_name(_name("PIG Desktop hostile test CA"))
+        .subject_name(_name("PIG Desktop test CA"))
+        .issuer_name(_name("PIG Desktop test CA"))
         .public_key(ca_key.public_key())
         .serial_number(x509.random_serial_number())
         .not_valid_before(now - timedelta(days=30))
@@ -41,9 +52,11 @@ def make_certificates(
     )
     key = ec.generate_private_key(ec.SECP256R1())
     try:
-        alt: x509.GeneralName = x509.IPAddress(ipaddress.ip_address(host))
+        alt: list[x509.GeneralName] = [x509.IPAddress(ipaddress.ip_address(host))]
     except ValueError:
-        alt = x509.DNSName(host)
+        alt = [x509.DNSName(host)]
+    if host == "127.0.0.1":
+        alt.append(x509.DNSName("localhost"))
     start, end = (
         (now - timedelta(days=20), now - timedelta(days=10))
         if expired
@@ -57,7 +70,7 @@ def make_certificates(
         .serial_number(x509.random_serial_number())
         .not_valid_before(start)
         .not_valid_after(end)
-        .add_extension(x509.SubjectAlternativeName([alt]), critical=False)
+        .add_extension(x509.SubjectAlternativeName(alt), critical=False)
         .add_extension(x509.BasicConstraints(ca=False, path_length=None), critical=True)
         .sign(ca_key, hashes.SHA256())
     )
@@ -74,15 +87,27 @@ def make_certificates(
 
 @contextmanager
 def https_server(
-    folder: Path, *, expired: bool = False, host: str = "127.0.0.1"
-) -> Iterator[tuple[str, Path]]:
-    """(url, ca file) of an HTTPS server on 127.0.0.1 whose certificate is as asked."""
+    folder: Path,
+    body: bytes = EMPTY_ANSWER,
+    *,
+    expired: bool = False,
+    host: str = "127.0.0.1",
+    stall_on: str = "",
+) -> Iterator[TlsServer]:
+    """An HTTPS server on 127.0.0.1 answering every GET with ``body``; its certificate is as asked. A GET
+    whose path holds ``stall_on`` gets no answer until the server stops (for the abort tests)."""
     ca, cert, key = make_certificates(folder, expired=expired, host=host)
+    stopping = threading.Event()
 
     class Handler(BaseHTTPRequestHandler):
+        protocol_version = "HTTP/1.1"
+
         def do_GET(self) -> None:  # noqa: N802 (http.server's naming)
-            body = b'{"response": {"status_code": 200}, "rows": []}'
+            if stall_on and stall_on in self.path:
+                stopping.wait(30)
+                return
             self.send_response(200)
+            self.send_header("Content-Type", "application/json")
             self.send_header("Content-Length", str(len(body)))
             self.end_headers()
             self.wfile.write(body)
@@ -95,11 +120,12 @@ def https_server(
     context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
     context.load_cert_chain(cert, key)
     server.socket = context.wrap_socket(server.socket, server_side=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
     thread.start()
     try:
-        yield f"https://127.0.0.1:{server.server_address[1]}", ca
+        yield TlsServer(f"https://127.0.0.1:{server.server_address[1]}", ca)
     finally:
+        stopping.set()
         server.shutdown()
         server.server_close()
         thread.join(5)
