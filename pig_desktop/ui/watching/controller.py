@@ -166,7 +166,7 @@ class WatchController(QObject):
 
         s.start()
         if hidden and self.tray.available:
-            self._in_tray = True  # before the command line's jobs are watched: they open no window
+            self._in_tray = True
         self.set_session(account.session())  # also starts watching the command line's jobs once signed in
         if self.tray.available:
             self.tray.show()
@@ -225,7 +225,7 @@ class WatchController(QObject):
     def set_session(self, session: Session | None) -> None:
         if session is not None and self._pending_jobs:
             jobs, self._pending_jobs = self._pending_jobs, []
-            self.watch_jobs(jobs, show=not self._in_tray)
+            self.watch_jobs(jobs, show=not self._hidden)  # started at sign-in: watched, not shown
 
     def watch_jobs(self, jobs: list[str], show: bool = True) -> None:
         """Jobs from the command line or a second start: watch them (once someone is signed in), and show

@@ -68,3 +68,30 @@ def test_watching_runs_without_a_window_until_a_job_is_opened(qtbot: Any, sandbo
             window.shutdown()
         background.shutdown()
         assert tasks.shutdown_all(5000)
+
+
+def test_a_hidden_start_watches_the_command_line_jobs_without_opening_the_window(
+    qtbot: Any, sandbox: Any
+) -> None:
+    options = StartOptions(dirs=ensure(app_dirs()), demo=demo_account(sandbox.url), jobs=(PROCESSED_JOB,))
+    background = Background(options)
+    background.start()
+    qtbot.waitUntil(lambda: all(background.is_done(step) for step in START_STEPS), timeout=15000)
+    opened: list[bool] = []
+    watch = WatchController(
+        background,
+        open_window=lambda: opened.append(True),
+        initial_jobs=options.jobs,
+        tray_available=False,
+        hidden=True,
+    )
+    try:
+        store = background.history.store()
+        session = background.account.session()
+        assert store is not None and session is not None
+        qtbot.waitUntil(lambda: store.find(PROCESSED_JOB, session.server) is not None, timeout=15000)
+        assert opened == []  # watched and answered; the window was not asked for
+    finally:
+        watch.shutdown()
+        background.shutdown()
+        assert tasks.shutdown_all(5000)
