@@ -242,6 +242,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     background = Background(options, app)
     windows: list[MainWindow] = []
     controller: list[WatchController] = []  # once attached
+    watching_tried: list[bool] = []
     in_tray_only = args.hidden and QSystemTrayIcon.isSystemTrayAvailable()
 
     def show_unexpected_error(message: str, detail: str) -> None:
@@ -283,8 +284,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     def start_watching(window: MainWindow | None) -> None:
         # Once the history database is open (the watch list opens the same file, and two first opens at the
         # same moment can trip over each other's lock) and the saved sign-in was tried.
-        if controller:
+        if controller or watching_tried:
             return
+        watching_tried.append(True)  # once: a window built to say it failed must not try again
         try:
             from pig_desktop.ui.watching.controller import WatchController
 
@@ -305,14 +307,12 @@ def main(argv: Sequence[str] | None = None) -> int:
             log.exception("watching could not start")
             from pig_desktop.i18n import _
 
-            message = _(
-                "Watching jobs in the background isn't available this time. Checking jobs works as usual."
+            window = build_window()  # at a start in the tray there is none yet: the news needs one
+            window.banner.show_error(
+                _("Watching jobs in the background isn't available this time. Checking jobs works as usual."),
+                _("See the log file for details."),
             )
-            (windows[0] if windows else build_window()).banner.show_error(
-                message, _("See the log file for details.")
-            )
-            if not windows[0].isVisible():
-                windows[0].show()
+            window.show()
 
     def start_sandbox() -> None:
         if listener is not None:

@@ -58,8 +58,17 @@ def run(code: str, *args: str) -> subprocess.CompletedProcess[str]:
     )
 
 
-def start_banner() -> list[str]:
-    result = run(START_AND_READ_BANNER)
+#: Watching that cannot start (here: its controller raises), before the real entry point runs.
+BROKEN_WATCHING = """
+import pig_desktop.ui.watching.controller as watching
+def refuse(*args, **kwargs):
+    raise RuntimeError("no watching today")
+watching.WatchController.__init__ = refuse
+"""
+
+
+def start_banner(before: str = "") -> list[str]:
+    result = run(before + START_AND_READ_BANNER)
     assert result.returncode == 0, result.stderr
     seen = eval(result.stdout.strip().splitlines()[-1])  # noqa: S307 - our own repr() of a dict of lists
     banner: list[str] = seen["banner"]
@@ -72,6 +81,12 @@ def test_after_a_real_crash_the_next_start_says_so_once() -> None:
     assert crashed.returncode != 0  # a real SIGSEGV
     assert MSG_CLOSED_UNEXPECTEDLY in start_banner()
     assert MSG_CLOSED_UNEXPECTEDLY not in start_banner()  # once
+
+
+def test_watching_that_cannot_start_is_said_once_in_the_window() -> None:
+    banner = start_banner(BROKEN_WATCHING)
+    said = [m for m in banner if m.startswith("Watching jobs in the background isn't available this time")]
+    assert len(said) == 1, banner
 
 
 def test_a_planted_link_at_the_log_path_is_told_in_the_banner(tmp_path: Path) -> None:
