@@ -10,7 +10,8 @@ from typing import Any
 from PySide6.QtCore import Qt
 
 from pig_desktop.demo import ACTIVE_ORG, ACTIVE_TOKEN, DEMO_EMAIL, DEMO_PASSWORD
-from pig_desktop.ui.account.app_state import DemoAccount
+from pig_desktop.store.paths import app_dirs, ensure
+from pig_desktop.ui.account.app_state import DemoAccount, StartOptions
 from pig_desktop.ui.account.signin_dialog import SignInDialog
 from pig_desktop.ui.shell.main_window import MainWindow
 from pig_desktop.ui.system import tasks
@@ -48,3 +49,16 @@ def full_sign_in(qtbot: Any, window: MainWindow, server: str, remember: bool = T
         qtbot.mouseClick(dialog.use_button, Qt.MouseButton.LeftButton)
     # The keychain job runs in a worker; wait for it.
     qtbot.waitUntil(lambda: tasks.running_count() == 0, timeout=10000)
+
+
+def shown_demo_window(qtbot: Any, server: str, width: int = 1100, height: int = 700) -> MainWindow:
+    """The real window signed in with the demo account on ``server``, shown at the screen's top left at
+    ``width`` x ``height`` and ready (history open, signed in): what the screenshots are taken of."""
+    window = MainWindow(StartOptions(dirs=ensure(app_dirs()), demo=demo_account(server)))
+    qtbot.addWidget(window)
+    window.resize(width, height)
+    window.move(0, 0)
+    window.show()
+    qtbot.waitExposed(window)
+    qtbot.waitUntil(lambda: window.is_ready, timeout=10000)
+    return window

@@ -35,7 +35,7 @@ REPO = Path(__file__).resolve().parents[2]
 CHILD = """
 import sys
 from PySide6.QtCore import QTimer
-from PySide6.QtWidgets import QApplication, QMainWindow
+from PySide6.QtWidgets import QApplication, QMainWindow, QWidget
 app = QApplication([sys.argv[0]])
 seen = {"windows_before_open": 0}
 def windows():
@@ -59,7 +59,6 @@ def tick():
         shown[0].request_quit()
         return
     QTimer.singleShot(50, tick)
-from PySide6.QtWidgets import QWidget
 QTimer.singleShot(0, tick)
 from pig_desktop.app import main
 sys.exit(main(["--hidden"]))

@@ -28,8 +28,9 @@ REPO = Path(__file__).resolve().parents[2]
 
 SCRIPT = r"""
 import json, sys, time
+from helpers.layout import squeezed_widgets
 from PySide6.QtCore import QPoint, QRect
-from PySide6.QtWidgets import QApplication, QAbstractButton, QLabel, QWidget
+from PySide6.QtWidgets import QApplication, QWidget
 app = QApplication([sys.argv[0]])
 from pig_desktop.demo import *
 from pig_desktop.store.paths import app_dirs, ensure
@@ -74,16 +75,7 @@ with SandboxServer() as server:
             visible_rows += 1
         index = tree.indexBelow(index)
     field = rect_in_window(w, w.job_field.edit)
-    squeezed = []
-    for widget in w.findChildren(QAbstractButton) + w.findChildren(QLabel):
-        if not widget.isVisible() or not widget.text() or type(widget).__name__ == "ElidedLabel":
-            continue
-        if isinstance(widget, QLabel) and widget.wordWrap():
-            continue
-        hint = widget.minimumSizeHint() if isinstance(widget, QLabel) else widget.sizeHint()
-        if widget.width() < hint.width() - 1 or widget.height() < hint.height() - 1:
-            squeezed.append(f"{type(widget).__name__}#{widget.objectName()} {widget.text()!r}: "
-                            f"{widget.width()}x{widget.height()} < {hint.width()}x{hint.height()}")
+    squeezed = squeezed_widgets(w)
     overlapping = [
         button.objectName() for button in (w.check_button, w.watch_button, w.cancel_button)
         if rect_in_window(w, button).intersects(field)
@@ -150,7 +142,12 @@ def test_the_window_fits_the_screen_and_stays_usable(
     window_shot = artifacts_dir / f"window-{name}.png"
     screen_shot = artifacts_dir / f"screen-{name}.png"
     with xvfb_screen(width, height) as display:
-        env = dict(os.environ, DISPLAY=display, QT_QPA_PLATFORM="xcb", PYTHONPATH=str(REPO))
+        env = dict(
+            os.environ,
+            DISPLAY=display,
+            QT_QPA_PLATFORM="xcb",
+            PYTHONPATH=os.pathsep.join((str(REPO), str(REPO / "tests"))),
+        )
         env["QT_SCALE_FACTOR"] = str(scale)
         process = subprocess.Popen(
             [sys.executable, "-c", SCRIPT, str(window_shot)],

@@ -20,12 +20,13 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from helpers.signin import shown_demo_window
 from helpers.xvfb import screenshot, xdotool
 from PySide6.QtGui import QImage
 
-from pig_desktop.demo import ACTIVE_ORG, ACTIVE_TOKEN, DEMO_EMAIL, DEMO_PASSWORD, FAILED_JOB, PROCESSED_JOB
+from pig_desktop.demo import DEMO_EMAIL, DEMO_PASSWORD, FAILED_JOB, PROCESSED_JOB
 from pig_desktop.store.paths import app_dirs, ensure
-from pig_desktop.ui.account.app_state import DemoAccount, StartOptions
+from pig_desktop.ui.account.app_state import StartOptions
 from pig_desktop.ui.shell.main_window import MainWindow
 from pig_desktop.ui.system import tasks
 from pig_desktop.ui.watching.polling import PollingService
@@ -44,14 +45,7 @@ def publish(shot: Path, name: str) -> None:
 
 @pytest.fixture
 def demo_window(qtbot: Any, sandbox: Any) -> Iterator[MainWindow]:
-    account = DemoAccount(sandbox.url, DEMO_EMAIL, DEMO_PASSWORD, ACTIVE_TOKEN, ACTIVE_ORG)
-    window = MainWindow(StartOptions(dirs=ensure(app_dirs()), demo=account))
-    qtbot.addWidget(window)
-    window.resize(1100, 700)
-    window.move(0, 0)
-    window.show()
-    qtbot.waitExposed(window)
-    qtbot.waitUntil(lambda: window.is_ready, timeout=10000)
+    window = shown_demo_window(qtbot, sandbox.url)
     # As in the app: the watch service is attached once the window is ready ("Watch until finished" enabled).
     service = PollingService()
     service.start()
@@ -109,7 +103,8 @@ def test_failed_job_typed_with_real_keys(demo_window: MainWindow, qtbot: Any, ar
 
 SCALED_SCRIPT = r"""
 import json, sys
-from PySide6.QtWidgets import QApplication, QAbstractButton, QLabel
+from helpers.layout import squeezed_widgets
+from PySide6.QtWidgets import QApplication
 app = QApplication([sys.argv[0]])
 from pig_desktop.demo import *
 from pig_desktop.store.paths import app_dirs, ensure
@@ -134,16 +129,7 @@ with SandboxServer() as server:
     for _ in range(30):
         app.processEvents()
         __import__("time").sleep(0.01)
-    squeezed = []
-    for widget in w.findChildren(QAbstractButton) + w.findChildren(QLabel):
-        if not widget.isVisible() or not widget.text() or type(widget).__name__ == "ElidedLabel":
-            continue
-        if isinstance(widget, QLabel) and widget.wordWrap():
-            continue
-        hint = widget.minimumSizeHint() if isinstance(widget, QLabel) else widget.sizeHint()
-        if widget.width() < hint.width() - 1 or widget.height() < hint.height() - 1:
-            squeezed.append(f"{type(widget).__name__}#{widget.objectName()} {widget.text()!r}: "
-                            f"{widget.width()}x{widget.height()} < {hint.width()}x{hint.height()}")
+    squeezed = squeezed_widgets(w)
     ok = w.grab().save(out)
     badge = w.result_pane.badge.text()
     info = {"saved": ok, "dpr": w.devicePixelRatio(), "badge": badge, "squeezed": squeezed}
@@ -155,7 +141,7 @@ print(json.dumps(info))
 
 def test_window_at_200_percent_scale_is_not_clipped(artifacts_dir: Path) -> None:
     out = artifacts_dir / "window-failed-200pct.png"
-    env = dict(os.environ, QT_SCALE_FACTOR="2", PYTHONPATH=str(REPO))
+    env = dict(os.environ, QT_SCALE_FACTOR="2", PYTHONPATH=os.pathsep.join((str(REPO), str(REPO / "tests"))))
     result = subprocess.run(
         [sys.executable, "-c", SCALED_SCRIPT, str(out)],
         capture_output=True,

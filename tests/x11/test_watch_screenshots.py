@@ -12,21 +12,16 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from helpers.signin import shown_demo_window
 from PySide6.QtCore import QPoint
 from PySide6.QtGui import QImage
 
 from pig_desktop.demo import (
-    ACTIVE_ORG,
-    ACTIVE_TOKEN,
-    DEMO_EMAIL,
-    DEMO_PASSWORD,
     FAILED_JOB,
     PROCESSED_JOB,
     bodies,
 )
 from pig_desktop.demo.server import ScriptedResponse
-from pig_desktop.store.paths import app_dirs, ensure
-from pig_desktop.ui.account.app_state import DemoAccount, StartOptions
 from pig_desktop.ui.shell.main_window import MainWindow
 from pig_desktop.ui.watching.controller import WatchController
 from pig_desktop.ui.watching.tray import TrayController
@@ -48,14 +43,7 @@ def distinct_colours(image: QImage) -> int:
 
 @pytest.fixture
 def watching(qtbot: Any, sandbox: Any) -> Iterator[tuple[MainWindow, WatchController]]:
-    account = DemoAccount(sandbox.url, DEMO_EMAIL, DEMO_PASSWORD, ACTIVE_TOKEN, ACTIVE_ORG)
-    window = MainWindow(StartOptions(dirs=ensure(app_dirs()), demo=account))
-    qtbot.addWidget(window)
-    window.resize(1100, 820)
-    window.move(0, 0)
-    window.show()
-    qtbot.waitExposed(window)
-    qtbot.waitUntil(lambda: window.is_ready, timeout=10000)
+    window = shown_demo_window(qtbot, sandbox.url, height=820)
     controller = WatchController.for_window(window, tray_available=False)
     yield window, controller
     controller.shutdown()

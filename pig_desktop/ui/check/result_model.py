@@ -80,54 +80,55 @@ def relative_time(moment: datetime, now: datetime | None = None) -> str:
     seconds = abs(seconds)
 
     # Each unit and direction is its own whole sentence: a translator may need another word order for "in".
-    def minutes_text(n: int) -> str:
-        if future:
-            return ngettext("in {count} min", "in {count} min", n).format(count=n)
-        return ngettext("{count} min ago", "{count} min ago", n).format(count=n)
-
-    def hours_text(n: int) -> str:
-        if future:
-            return ngettext("in {count} hour", "in {count} hours", n).format(count=n)
-        return ngettext("{count} hour ago", "{count} hours ago", n).format(count=n)
-
-    def days_text(n: int) -> str:
-        if future:
-            return ngettext("in {count} day", "in {count} days", n).format(count=n)
-        return ngettext("{count} day ago", "{count} days ago", n).format(count=n)
-
-    def weeks_text(n: int) -> str:
-        if future:
-            return ngettext("in {count} week", "in {count} weeks", n).format(count=n)
-        return ngettext("{count} week ago", "{count} weeks ago", n).format(count=n)
-
-    def months_text(n: int) -> str:
-        if future:
-            return ngettext("in {count} month", "in {count} months", n).format(count=n)
-        return ngettext("{count} month ago", "{count} months ago", n).format(count=n)
-
-    def years_text(n: int) -> str:
-        if future:
-            return ngettext("in {count} year", "in {count} years", n).format(count=n)
-        return ngettext("{count} year ago", "{count} years ago", n).format(count=n)
+    def say(count: int, past: str, ahead: str) -> str:
+        return (ahead if future else past).format(count=count)
 
     if seconds < 45:
         return _("just now")
-    minutes = round(seconds / 60)
-    if minutes < 60:
-        return minutes_text(max(1, minutes))
-    hours = round(seconds / 3600)
-    if hours < 24:
-        return hours_text(hours)
+    n = max(1, round(seconds / 60))
+    if n < 60:
+        return say(
+            n,
+            ngettext("{count} min ago", "{count} min ago", n),
+            ngettext("in {count} min", "in {count} min", n),
+        )
+    n = round(seconds / 3600)
+    if n < 24:
+        return say(
+            n,
+            ngettext("{count} hour ago", "{count} hours ago", n),
+            ngettext("in {count} hour", "in {count} hours", n),
+        )
     days = round(seconds / 86400)
     if days == 1 and not future:
         return _("yesterday")
     if days < 14:
-        return days_text(days)
+        n = days
+        return say(
+            n,
+            ngettext("{count} day ago", "{count} days ago", n),
+            ngettext("in {count} day", "in {count} days", n),
+        )
     if days < 60:
-        return weeks_text(round(days / 7))
+        n = round(days / 7)
+        return say(
+            n,
+            ngettext("{count} week ago", "{count} weeks ago", n),
+            ngettext("in {count} week", "in {count} weeks", n),
+        )
     if days < 365:  # the same units as the job summary's core.summary.relative_age
-        return months_text(round(days / 30.44))
-    return years_text(round(days / 365.25))
+        n = round(days / 30.44)
+        return say(
+            n,
+            ngettext("{count} month ago", "{count} months ago", n),
+            ngettext("in {count} month", "in {count} months", n),
+        )
+    n = round(days / 365.25)
+    return say(
+        n,
+        ngettext("{count} year ago", "{count} years ago", n),
+        ngettext("in {count} year", "in {count} years", n),
+    )
 
 
 def local_with_relative(moment: datetime, now: datetime | None = None) -> str:

@@ -114,7 +114,6 @@ class WatchController(QObject):
         self._show_on_answer: set[str] = set()
         self._in_tray = False
         self._hidden = hidden
-        self._paused = False
         self._shut_down = False
 
         # A store made here is ours to close at shutdown (an open connection keeps the SQLite WAL from being
@@ -209,7 +208,7 @@ class WatchController(QObject):
         panel.stop_requested.connect(s.unwatch)
         panel.stop_all_requested.connect(s.unwatch_all)
         panel.job_opened.connect(self.open_job)
-        panel.set_paused(self._paused)
+        panel.set_paused(self.model.paused)  # paused before there was a panel
         window.add_panel(panel, _("Watching"))
         window.set_polling_service(s)
         window.set_close_policy(self)
@@ -411,9 +410,8 @@ class WatchController(QObject):
         return self.window is not None and self.window.isActiveWindow()
 
     def _paused_changed(self, paused: bool) -> None:
-        self._paused = paused
         if self.panel is not None:
-            self.panel.set_paused(paused)
+            self.panel.set_paused(paused)  # the model and the panel's own line
         else:
             self.model.set_paused(paused)
         self.tray.set_paused(paused)
