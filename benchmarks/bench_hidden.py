@@ -75,6 +75,11 @@ from PySide6.QtWidgets import QApplication, QMainWindow
 app = QApplication([sys.argv[0]])
 jobs = sys.argv[1:]
 result = {}
+# As main() does right after PySide6 loads, before anything else is imported: otherwise the modules this
+# harness imports first (the sandbox's server, http.server, email ...) would have their whole source read into
+# linecache by PySide6's import check, and that memory, freed later, stays scattered over the heap.
+from pig_desktop.ui.system.qt_startup import prepare_qt_start
+prepare_qt_start()
 # The in-process sandbox answers "still processing" for every watched job, so all 20 stay watched.
 import pig_desktop.demo.server as demo_server
 from pig_desktop.demo import bodies
@@ -86,9 +91,15 @@ def start_scripted(server):
         server.script_job(job, [demo_server.ScriptedResponse(200, body)])
     return start_server(server)
 demo_server.SandboxServer.start = start_scripted
+# The controller is found among Python's objects: QObject.findChild would wrap every child of the application
+# in a Python object (QStyle with its 566 enum members among them), memory the app itself never spends.
+made = []
 def tick():
-    from pig_desktop.ui.watching.controller import WatchController
-    watch = app.findChild(WatchController)
+    import gc
+    from pig_desktop.ui.watching.controller import WatchController  # imported by main() by now
+    if not made:
+        made.extend(o for o in gc.get_objects() if isinstance(o, WatchController))
+    watch = made[0] if made else None
     ready = watch is not None and watch.model.rowCount() == len(jobs) and watch.tray.icon is not None
     if ready and all(watch.model.state(j) is not None and watch.model.state(j).checks for j in jobs):
         QTimer.singleShot(2000, lambda: finish(watch))

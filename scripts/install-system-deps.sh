@@ -27,6 +27,7 @@ TEST_PACKAGES=(
     desktop-file-utils appstream dex  # dex: the XDG autostart runner (tests/x11/test_autostart_dex.py)
     at-spi2-core python3-pyatspi gir1.2-atspi-2.0
     dpkg-dev binutils patchelf lintian  # packaging/build-deb.sh (dpkg-shlibdeps, strip) and its lintian check
+    iproute2 util-linux  # ip and unshare: a private network namespace (tests/ui/watching/test_network_return.py)
 )
 
 say() { printf 'install-system-deps: %s\n' "$*" >&2; }

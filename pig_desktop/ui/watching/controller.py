@@ -27,6 +27,7 @@ from pig_desktop.ui.shell.background import Background
 from pig_desktop.ui.system.single_instance import SingleInstance
 from pig_desktop.ui.watching.finished_model import FinishedModel, outcome_of
 from pig_desktop.ui.watching.model import WatchModel
+from pig_desktop.ui.watching.network_return import NetworkReturn
 from pig_desktop.ui.watching.notify import Message, Notifier
 from pig_desktop.ui.watching.polling import PollingService, policy_from_settings
 from pig_desktop.ui.watching.tray import TrayController
@@ -161,7 +162,9 @@ class WatchController(QObject):
         app = QApplication.instance()
         if app is not None:
             app.aboutToQuit.connect(self.shutdown)
-        self._network_watch()
+        self.network_return = NetworkReturn(self)
+        self.network_return.came_back.connect(s.wake)
+        self.network_return.start()
 
         s.start()
         if hidden and self.tray.available:
@@ -345,6 +348,7 @@ class WatchController(QObject):
         stopped = self.service.shutdown(timeout_ms)
         if stopped and self._owns_store:
             self.store.close()  # only once the polling thread, its only other user, has ended
+        self.network_return.shutdown()
         self.notifier.close()
         self.tray.dispose()
         if self.single_instance is not None:
@@ -430,27 +434,6 @@ class WatchController(QObject):
 
     def _notice_once(self, notice_id: str, text: str) -> None:
         self._settings.notice_once(notice_id, text)
-
-    # -- network comes back ----------------------------------------------------------------------------------
-
-    def _network_watch(self) -> None:
-        """Run due checks at once when the network returns, where Qt can tell (NetworkManager, macOS...)."""
-        try:
-            from PySide6.QtNetwork import QNetworkInformation
-
-            if not QNetworkInformation.loadDefaultBackend():
-                return
-            info = QNetworkInformation.instance()
-        except (ImportError, RuntimeError, AttributeError):
-            return
-        if info is None:
-            return
-
-        def changed(reachability: QNetworkInformation.Reachability) -> None:
-            if reachability == QNetworkInformation.Reachability.Online:
-                self.service.wake()
-
-        info.reachabilityChanged.connect(changed)
 
 
 def _report_from_entry(entry: WatchEntry) -> StatusReport:
