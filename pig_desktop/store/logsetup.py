@@ -15,6 +15,7 @@ record. What is removed:
 from __future__ import annotations
 
 import base64
+import io
 import json
 import logging
 import os
@@ -22,9 +23,8 @@ import re
 import sys
 import threading
 import urllib.parse
-from logging.handlers import RotatingFileHandler
 from pathlib import Path
-from typing import IO, Any, Final
+from typing import Final
 
 from pig_desktop.store.paths import LOG_FILE_NAME
 
@@ -175,14 +175,24 @@ class LogFileRefused(OSError):
         self.detail = reason
 
 
-class PrivateRotatingFileHandler(RotatingFileHandler):
-    """A RotatingFileHandler whose files (the current one and each new one after rotation) are mode 0o600.
+class PrivateRotatingFileHandler(logging.FileHandler):
+    """The log file and its rotated copies (``.1`` the newest .. ``.<backup_count>``), each at most
+    ``max_bytes``, all mode 0o600.
 
     The file is opened without following a symbolic link: a link planted at the log path (pointing at a
     file of the user's, or at a file another program reads) must not be appended to or made private.
+
+    The rotation is the few lines of ``logging.handlers.RotatingFileHandler`` this app uses, written here:
+    that module also loads pickle, queue and the socket handlers, memory held for the life of an app that
+    may sit in the tray for months (docs/performance.md, "Hidden start").
     """
 
-    def _open(self) -> IO[Any]:  # type: ignore[override]
+    def __init__(self, filename: Path, *, max_bytes: int, backup_count: int, encoding: str = "utf-8") -> None:
+        self.max_bytes = max_bytes
+        self.backup_count = backup_count
+        super().__init__(filename, mode="a", encoding=encoding)
+
+    def _open(self) -> io.TextIOWrapper:
         flags = os.O_WRONLY | os.O_CREAT | os.O_APPEND | getattr(os, "O_NOFOLLOW", 0)
         try:
             fd = os.open(self.baseFilename, flags, 0o600)
@@ -192,7 +202,40 @@ class PrivateRotatingFileHandler(RotatingFileHandler):
             raise
         if os.name == "posix":
             os.fchmod(fd, 0o600)
-        return open(fd, self.mode, encoding=self.encoding, errors=self.errors)
+        return open(fd, "a", encoding=self.encoding, errors=self.errors)  # noqa: SIM115  # the handler closes it
+
+    def emit(self, record: logging.LogRecord) -> None:
+        try:
+            if self._is_full_for(record):
+                self.rotate()
+        except Exception:  # noqa: BLE001  # logging's rule: a failing handler reports and never raises
+            self.handleError(record)
+            return
+        super().emit(record)
+
+    def _is_full_for(self, record: logging.LogRecord) -> bool:
+        if self.stream is None:
+            self.stream = self._open()
+        stream = self.stream
+        position = stream.tell()
+        if self.max_bytes <= 0 or position == 0:
+            return False  # one record larger than the limit still goes in, alone in its file
+        line = self.format(record) + self.terminator
+        return position + len(line.encode(self.encoding or "utf-8", "replace")) > self.max_bytes
+
+    def rotate(self) -> None:
+        """pig-desktop.log becomes .1, .1 becomes .2 and so on; the oldest is dropped."""
+        if self.stream is not None:
+            self.stream.close()
+            self.stream = None
+        base = self.baseFilename
+        for number in range(self.backup_count - 1, 0, -1):
+            older = f"{base}.{number}"
+            if os.path.exists(older):
+                os.replace(older, f"{base}.{number + 1}")
+        if self.backup_count > 0 and os.path.exists(base):
+            os.replace(base, f"{base}.1")
+        self.stream = self._open()
 
 
 def configure_logging(log_dir: Path, *, level: int = logging.INFO, console: bool = False) -> Path:
@@ -210,7 +253,7 @@ def configure_logging(log_dir: Path, *, level: int = logging.INFO, console: bool
 
     formatter = RedactingFormatter(LOG_FORMAT)
     handlers: list[logging.Handler] = [
-        PrivateRotatingFileHandler(path, maxBytes=MAX_BYTES, backupCount=BACKUP_COUNT, encoding="utf-8")
+        PrivateRotatingFileHandler(path, max_bytes=MAX_BYTES, backup_count=BACKUP_COUNT)
     ]
     if console:
         handlers.append(logging.StreamHandler(sys.stderr))

@@ -100,6 +100,55 @@ def test_log_file_mode_is_0600_including_rotated_files(tmp_path: Path, app_logge
     assert stat.S_IMODE((tmp_path / "log").stat().st_mode) == 0o700
 
 
+def test_rotation_keeps_the_newest_files_and_drops_the_oldest(tmp_path: Path) -> None:
+    path = tmp_path / "pig-desktop.log"
+    handler = logsetup.PrivateRotatingFileHandler(path, max_bytes=300, backup_count=2)
+    handler.setFormatter(logging.Formatter("%(message)s"))
+    try:
+        for n in range(30):
+            handler.handle(logging.makeLogRecord({"msg": f"record {n:02d} " + "y" * 40}))
+    finally:
+        handler.close()
+    assert sorted(p.name for p in tmp_path.iterdir()) == [
+        "pig-desktop.log",
+        "pig-desktop.log.1",
+        "pig-desktop.log.2",
+    ]
+    newest, older, oldest = (
+        tmp_path / name for name in ("pig-desktop.log", "pig-desktop.log.1", "pig-desktop.log.2")
+    )
+    assert newest.read_text().splitlines()[-1].startswith("record 29")
+    # Each file continues where the next older one stopped: nothing kept was lost or repeated.
+    numbers = [int(line.split()[1]) for f in (oldest, older, newest) for line in f.read_text().splitlines()]
+    assert numbers == list(range(numbers[0], 30)) and numbers[0] > 0  # the oldest records were dropped
+    for file in (newest, older, oldest):
+        assert file.stat().st_size <= 300
+        assert stat.S_IMODE(file.stat().st_mode) == 0o600
+
+
+def test_one_record_larger_than_the_limit_is_kept_whole(tmp_path: Path) -> None:
+    path = tmp_path / "pig-desktop.log"
+    handler = logsetup.PrivateRotatingFileHandler(path, max_bytes=100, backup_count=1)
+    try:
+        handler.handle(logging.makeLogRecord({"msg": "z" * 500}))
+    finally:
+        handler.close()
+    assert path.read_text() == "z" * 500 + "\n"
+
+
+def test_the_log_setup_does_not_load_logging_handlers() -> None:
+    """logging.handlers brings pickle, queue and the socket handlers: memory the tray app holds for months."""
+    import subprocess
+    import sys
+
+    code = (
+        "import sys, pig_desktop.store.logsetup; "
+        "print('logging.handlers' in sys.modules, 'pickle' in sys.modules)"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.split() == ["False", "False"]
+
+
 def test_configure_twice_does_not_duplicate_lines(tmp_path: Path, app_logger: logging.Logger) -> None:
     configure_logging(tmp_path / "log")
     path = configure_logging(tmp_path / "log")
