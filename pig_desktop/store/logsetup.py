@@ -216,8 +216,7 @@ class PrivateRotatingFileHandler(logging.FileHandler):
     def _is_full_for(self, record: logging.LogRecord) -> bool:
         if self.stream is None:
             self.stream = self._open()
-        stream = self.stream
-        position = stream.tell()
+        position = self.stream.tell()
         if self.max_bytes <= 0 or position == 0:
             return False  # one record larger than the limit still goes in, alone in its file
         line = self.format(record) + self.terminator
