@@ -197,7 +197,6 @@ def main(argv: Sequence[str] | None = None) -> int:
         demo = DemoAccount(f"http://{host}:{port}", DEMO_EMAIL, DEMO_PASSWORD, ACTIVE_TOKEN, ACTIVE_ORG)
 
     # The language and the looks before any widget exists: every string is translated when it is built.
-    from pig_desktop.ui.settings.appearance import apply_appearance
     from pig_desktop.ui.settings.controller import load_start_settings
 
     loaded_settings = load_start_settings(dirs.settings_file, demo)
@@ -206,6 +205,8 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     install_qt_translations(i18n.current_language(), app)  # Qt's own words (dialog buttons) in that language
     if loaded_settings.settings.appearance != "system":  # "system" is what Qt already shows
+        from pig_desktop.ui.settings.appearance import apply_appearance
+
         apply_appearance(app, loaded_settings.settings.appearance)
 
     from PySide6.QtCore import QTimer

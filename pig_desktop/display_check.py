@@ -196,10 +196,12 @@ def missing_library_problem(libraries: Sequence[str], detail: str) -> DisplayPro
 
 def check_plugin_loads(plugin: Path) -> DisplayProblem | None:
     """Load ``plugin`` the way Qt will; None if it loads, else what is missing (named with its package)."""
-    import ctypes  # only on the X11 path: the one plugin dlopen
+    # ctypes' own loader (what ctypes.CDLL calls, with RTLD_NOW added as there), only on the X11 path. The
+    # ctypes package around it, its C types, would stay in memory for a whole start in the tray for one call.
+    import _ctypes
 
     try:
-        ctypes.CDLL(str(plugin))
+        _ctypes.dlopen(str(plugin), os.RTLD_LOCAL)
     except OSError as exc:
         reason = str(exc)
         libraries = missing_libraries(plugin)

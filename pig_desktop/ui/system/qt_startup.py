@@ -1,7 +1,7 @@
 """The Qt start-up tweaks, in one place: what keeps the first frame quick and the process small.
 
 The rules they serve ("what the first frame may import") are written once, in docs/architecture.md, and
-enforced by ``tests/ui/shell/test_window_main.py``. Two tweaks:
+enforced by ``tests/ui/shell/test_window_main.py``. Three tweaks:
 
 - :func:`set_by_name`: PySide6 creates the Python enums of its ``Qt`` namespace, all of them, the first time
   anything touches ``Qt`` or calls an overload that might take one (``QSplitter(parent)`` could be
@@ -11,6 +11,10 @@ enforced by ``tests/ui/shell/test_window_main.py``. Two tweaks:
   the word "PySide6" with ``inspect.getsource``, and that leaves every module's whole source in
   ``linecache`` for the life of the process. The replacement answers from the file's bytes and keeps nothing.
   ``tests/ui/system/test_memory_fixes.py`` has a control that fails once PySide6 stops doing this.
+
+- The item roles as plain ints (:data:`DISPLAY_ROLE` ...): the watch models are made at a start in the tray,
+  where no view asks them for anything, and their roles would otherwise create the ``Qt`` namespace there
+  (1,195 enum members, about 1.4 MB held for the life of the process; docs/performance.md, "Hidden start").
 
 :func:`prepare_qt_start` is the one call (from ``pig_desktop.app``, right after PySide6 is imported). The
 source-cache fix reaches into PySide6's internals, so it is applied only to the PySide6 versions it was
@@ -23,13 +27,33 @@ import linecache
 import logging
 import sys
 from types import ModuleType
-from typing import Any
+from typing import Any, Final
 
 from PySide6.QtCore import QObject
 
 log = logging.getLogger(__name__)
 
-__all__ = ["CHECKED_PYSIDE", "prepare_qt_start", "set_by_name", "stop_pyside_source_caching"]
+__all__ = [
+    "ACCESSIBLE_TEXT_ROLE",
+    "CHECKED_PYSIDE",
+    "DECORATION_ROLE",
+    "DISPLAY_ROLE",
+    "FONT_ROLE",
+    "TOOLTIP_ROLE",
+    "USER_ROLE",
+    "prepare_qt_start",
+    "set_by_name",
+    "stop_pyside_source_caching",
+]
+
+# Qt::ItemDataRole's values, fixed by Qt since Qt 4. They compare equal to PySide6's members (an IntEnum), so
+# a view or a test may pass either; tests/ui/system/test_qt_startup.py checks each against Qt's.
+DISPLAY_ROLE: Final = 0
+DECORATION_ROLE: Final = 1
+TOOLTIP_ROLE: Final = 3
+FONT_ROLE: Final = 6
+ACCESSIBLE_TEXT_ROLE: Final = 11
+USER_ROLE: Final = 256
 
 #: The PySide6 releases (major, minor), first and last, that the source-cache fix was checked against.
 CHECKED_PYSIDE: tuple[tuple[int, int], tuple[int, int]] = ((6, 5), (6, 11))

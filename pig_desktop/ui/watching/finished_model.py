@@ -7,13 +7,21 @@ from collections.abc import Iterable
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex, Qt
-from PySide6.QtGui import QFont
+from PySide6 import QtCore
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex
 
 from pig_desktop.core.durations import format_elapsed
 from pig_desktop.core.outcome import Outcome
 from pig_desktop.i18n import N_, _
 from pig_desktop.ui.system.plain_text import plain_tooltip
+from pig_desktop.ui.system.qt_startup import (
+    ACCESSIBLE_TEXT_ROLE,
+    DECORATION_ROLE,
+    DISPLAY_ROLE,
+    FONT_ROLE,
+    TOOLTIP_ROLE,
+    USER_ROLE,
+)
 from pig_desktop.ui.watching.model import JOB_ID_ROLE
 
 if TYPE_CHECKING:
@@ -24,7 +32,7 @@ __all__ = ["FINISHED_HEADERS", "FinishedModel", "finished_when", "outcome_of"]
 FCOL_OUTCOME, FCOL_JOB, FCOL_FINISHED, FCOL_TOOK, FCOL_RESULT = range(5)
 FINISHED_HEADERS = (N_("Outcome"), N_("Job"), N_("Finished"), N_("Took"), N_("What it means"))
 
-ENTRY_ROLE = Qt.ItemDataRole.UserRole + 3
+ENTRY_ROLE = USER_ROLE + 3
 
 _Index = QModelIndex | QPersistentModelIndex
 
@@ -62,30 +70,30 @@ class FinishedModel(QAbstractTableModel):
     def columnCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
         return 0 if parent.isValid() else len(FINISHED_HEADERS)
 
-    def headerData(
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
+    def headerData(self, section: int, orientation: QtCore.Qt.Orientation, role: int = DISPLAY_ROLE) -> Any:
+        if orientation == QtCore.Qt.Orientation.Horizontal and role == DISPLAY_ROLE:
             if 0 <= section < len(FINISHED_HEADERS):
                 return _(FINISHED_HEADERS[section])  # noqa: PLE1205  # the words are listed above
         return None
 
-    def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+    def data(self, index: _Index, role: int = DISPLAY_ROLE) -> Any:
         if not index.isValid() or not 0 <= index.row() < len(self._rows):
             return None
         entry = self._rows[index.row()]
         column = index.column()
-        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.AccessibleTextRole):
+        if role in (DISPLAY_ROLE, ACCESSIBLE_TEXT_ROLE):
             return self._text(entry, column)
-        if role == Qt.ItemDataRole.DecorationRole and column == FCOL_OUTCOME:
+        if role == DECORATION_ROLE and column == FCOL_OUTCOME:
             from pig_desktop.ui.system.icons import outcome_icon
 
             return outcome_icon(outcome_of(entry))
-        if role == Qt.ItemDataRole.FontRole and not entry.seen:
+        if role == FONT_ROLE and not entry.seen:
+            from PySide6.QtGui import QFont  # only a view asks for it (a start in the tray has none)
+
             font = QFont()
             font.setBold(True)
             return font
-        if role == Qt.ItemDataRole.ToolTipRole:
+        if role == TOOLTIP_ROLE:
             tip = plain_tooltip(entry.last_message) if entry.last_message else ""
             if not entry.seen:
                 tip = (tip + "\n" if tip else "") + _("New: you have not opened this result yet.")
@@ -96,10 +104,10 @@ class FinishedModel(QAbstractTableModel):
             return entry
         return None
 
-    def flags(self, index: _Index) -> Qt.ItemFlag:
+    def flags(self, index: _Index) -> QtCore.Qt.ItemFlag:
         if not index.isValid():
-            return Qt.ItemFlag.NoItemFlags
-        return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
+            return QtCore.Qt.ItemFlag.NoItemFlags
+        return QtCore.Qt.ItemFlag.ItemIsEnabled | QtCore.Qt.ItemFlag.ItemIsSelectable
 
     @staticmethod
     def _text(entry: WatchEntry, column: int) -> str:

@@ -11,20 +11,28 @@ import time
 from collections.abc import Callable, Iterable
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex, Qt
+from PySide6 import QtCore
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex
 
 from pig_desktop.core.durations import format_elapsed, format_next_check
 from pig_desktop.core.outcome import Outcome
 from pig_desktop.core.scheduler import WatchState
 from pig_desktop.i18n import N_, _
 from pig_desktop.ui.system.plain_text import plain_tooltip
+from pig_desktop.ui.system.qt_startup import (
+    ACCESSIBLE_TEXT_ROLE,
+    DECORATION_ROLE,
+    DISPLAY_ROLE,
+    TOOLTIP_ROLE,
+    USER_ROLE,
+)
 
 COL_STATUS, COL_JOB, COL_APP, COL_ELAPSED, COL_LAST, COL_NEXT = range(6)
 HEADERS = (N_("Status"), N_("Job"), N_("App"), N_("Watched for"), N_("Last check"), N_("Next check"))
 TIME_COLUMNS = (COL_ELAPSED, COL_LAST, COL_NEXT)
 
-JOB_ID_ROLE = Qt.ItemDataRole.UserRole + 1
-STATE_ROLE = Qt.ItemDataRole.UserRole + 2
+JOB_ID_ROLE = USER_ROLE + 1
+STATE_ROLE = USER_ROLE + 2
 
 _Index = QModelIndex | QPersistentModelIndex
 
@@ -53,33 +61,31 @@ class WatchModel(QAbstractTableModel):
     def columnCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
         return 0 if parent.isValid() else len(HEADERS)
 
-    def headerData(
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
+    def headerData(self, section: int, orientation: QtCore.Qt.Orientation, role: int = DISPLAY_ROLE) -> Any:
+        if orientation == QtCore.Qt.Orientation.Horizontal and role == DISPLAY_ROLE:
             if 0 <= section < len(HEADERS):
                 return _(HEADERS[section])  # marked with N_ in HEADERS
         return None
 
-    def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+    def data(self, index: _Index, role: int = DISPLAY_ROLE) -> Any:
         if not index.isValid() or not 0 <= index.row() < len(self._rows):
             return None
         state = self._rows[index.row()]
         column = index.column()
-        if role == Qt.ItemDataRole.DisplayRole:
+        if role == DISPLAY_ROLE:
             return self._text(state, column)
-        if role == Qt.ItemDataRole.DecorationRole and column == COL_STATUS:
+        if role == DECORATION_ROLE and column == COL_STATUS:
             outcome = state.outcome
             if outcome is None:
                 return None
             from pig_desktop.ui.system.icons import outcome_icon
 
             return outcome_icon(outcome)
-        if role == Qt.ItemDataRole.ToolTipRole:
+        if role == TOOLTIP_ROLE:
             if state.last_report is not None:
                 return plain_tooltip(state.last_report.message)
             return _("Not checked yet.")
-        if role == Qt.ItemDataRole.AccessibleTextRole:
+        if role == ACCESSIBLE_TEXT_ROLE:
             return self._text(state, column)
         if role == JOB_ID_ROLE:
             return state.job_id
@@ -87,10 +93,10 @@ class WatchModel(QAbstractTableModel):
             return state
         return None
 
-    def flags(self, index: _Index) -> Qt.ItemFlag:
+    def flags(self, index: _Index) -> QtCore.Qt.ItemFlag:
         if not index.isValid():
-            return Qt.ItemFlag.NoItemFlags
-        return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
+            return QtCore.Qt.ItemFlag.NoItemFlags
+        return QtCore.Qt.ItemFlag.ItemIsEnabled | QtCore.Qt.ItemFlag.ItemIsSelectable
 
     # -- text ------------------------------------------------------------------------------------------------
 
@@ -179,9 +185,7 @@ class WatchModel(QAbstractTableModel):
         """The clock moved: refresh the time columns, one row's dataChanged at a time."""
         first, last = min(TIME_COLUMNS), max(TIME_COLUMNS)
         for row in range(len(self._rows)):
-            self.dataChanged.emit(
-                self.index(row, first), self.index(row, last), [Qt.ItemDataRole.DisplayRole]
-            )
+            self.dataChanged.emit(self.index(row, first), self.index(row, last), [DISPLAY_ROLE])
 
     def summary(self) -> tuple[int, int]:
         """(watched, needing attention): a failure or sign-in problem among the last reports."""

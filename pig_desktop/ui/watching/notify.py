@@ -41,7 +41,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, Protocol
 
-from PySide6.QtCore import QObject, Qt, QTimer, Signal
+from PySide6.QtCore import QObject, QTimer, Signal
 
 from pig_desktop.core.outcome import Outcome, StatusReport
 from pig_desktop.i18n import N_, _, ngettext
@@ -327,7 +327,7 @@ class TrayBackend:
 
 
 class _Relay(QObject):
-    # Emitted from the listener thread; the connection is queued, so the slots run on the GUI thread.
+    # Emitted from the listener thread only, so the connections queue and the slots run on the GUI thread.
     action = Signal(str, object)  # action key, Message
     ready = Signal(bool)  # the service answered (True) or there is none (False)
 
@@ -356,11 +356,12 @@ class FreedesktopBackend:
         bus: str = "SESSION",
     ) -> None:
         self._relay = _Relay()
-        # Queued: the listener thread emits, the GUI thread (where the relay lives) runs the slots.
-        queued = Qt.ConnectionType.QueuedConnection
-        self._relay.action.connect(on_action, queued)
+        # Only the listener thread emits, so Qt's automatic connection queues: the slots run on the GUI
+        # thread, where the relay was made. (Naming Qt.ConnectionType.QueuedConnection here would create
+        # PySide6's whole ``Qt`` namespace at a start in the tray; test_notify.py checks the thread.)
+        self._relay.action.connect(on_action)
         self._on_unavailable = on_unavailable
-        self._relay.ready.connect(self._ready_on_gui_thread, queued)
+        self._relay.ready.connect(self._ready_on_gui_thread)
         self._connect_timeout = connect_timeout
         self._bus = bus  # "SESSION", or a bus address (tests)
         self.capabilities: frozenset[str] = frozenset()

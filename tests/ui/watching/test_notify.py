@@ -108,3 +108,27 @@ def test_a_notice_about_the_app_carries_its_icon_and_no_actions(qtbot: Any) -> N
     notifier.act(ACTION_OPEN, notice)
     assert asked == []
     notifier.close()
+
+
+def test_the_listener_threads_news_reaches_the_gui_thread(qtbot: Any, tmp_path: Path) -> None:
+    """The backend's listener thread finds no service (a bus address nobody listens on) and says so through
+    its relay: the fallback runs on the GUI thread, never on the listener thread (the relay's connections
+    are Qt's automatic ones, which queue because only that thread emits)."""
+    import threading
+
+    from pig_desktop.ui.watching.notify import FreedesktopBackend, Message
+
+    handed: list[tuple[list[Message], int]] = []
+    backend = FreedesktopBackend(
+        lambda action, message: None,
+        on_unavailable=lambda pending: handed.append((pending, threading.get_ident())),
+        bus=f"unix:path={tmp_path / 'no-bus'}",
+        connect_timeout=1.0,
+    )
+    message = compose([Finished(JOB, "failed", "", SERVER)])
+    assert backend.send(message)  # before the thread has heard: kept for the fallback
+    qtbot.waitUntil(lambda: bool(handed), timeout=10000)
+    pending, thread = handed[0]
+    assert pending == [message] and thread == threading.get_ident()
+    assert backend.available is False
+    backend.close()
