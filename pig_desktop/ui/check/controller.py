@@ -16,8 +16,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Protocol
 
-from PySide6.QtCore import QObject, Signal
+from PySide6 import QtCore
+from PySide6.QtCore import QEvent, QObject, QTimer, Signal, SignalInstance
 from PySide6.QtGui import QGuiApplication
+from PySide6.QtWidgets import QWidget
 
 from pig_desktop.core.jobid import find_guid
 from pig_desktop.core.session import Session
@@ -184,6 +186,17 @@ class JobWatcher(Protocol):
     def watch(self, job_id: str, organisation: str = "") -> object: ...
 
 
+class WatchAnswers(Protocol):
+    """The watch service's answers, which the job on screen follows (``ui.watching.polling.PollingService``):
+    ``report(job_id, StatusReport | None)`` and ``watch_finished(job_id, reason, StatusReport | None)``."""
+
+    @property
+    def report(self) -> SignalInstance: ...
+
+    @property
+    def watch_finished(self) -> SignalInstance: ...
+
+
 class CheckController(QObject):
     #: A check finished and its result is on screen (StatusReport).
     check_finished = Signal(object)
@@ -227,6 +240,7 @@ class CheckController(QObject):
         self._offered: set[str] = set()
         self._watcher: JobWatcher | None = None
         self._shut_down = False
+        self._follows_app_state = False
         account.session_changed.connect(self._on_session_changed)
         account.signed_in.connect(self._on_signed_in)
         account.sign_in_closed.connect(self._on_sign_in_closed)
@@ -515,7 +529,44 @@ class CheckController(QObject):
         if job_id == self._current_job and self._check_task is None:
             self.show_report(report)
 
+    def follow_watch_answers(self, answers: WatchAnswers) -> None:
+        """Show each watched job's answer when it is the job on screen; a watch that ends "not found" is
+        looked for in the account's other organisations, the same as a single check."""
+        answers.report.connect(self._on_watch_report)
+        answers.watch_finished.connect(self._on_watch_finished)
+
+    def _on_watch_report(self, job_id: str, report: StatusReport | None) -> None:
+        if report is not None:
+            self.show_watch_report(job_id, report)
+
+    def _on_watch_finished(self, _job_id: str, _reason: str, report: StatusReport | None) -> None:
+        from pig_desktop.core.outcome import Outcome  # not in the first frame (docs/architecture.md)
+
+        if report is not None and report.outcome is Outcome.NOT_FOUND:
+            self.look_in_other_organisations(report)
+
     # -- clipboard offer -------------------------------------------------------------------------------------
+
+    def offer_clipboard_on_activation(self, window: QWidget) -> None:
+        """Offer the clipboard's job id each time ``window`` is activated."""
+        window.installEventFilter(self)
+
+    def offer_clipboard_when_app_active(self) -> None:
+        """Also each time the application becomes active. Called after the first paint: the signal carries
+        a ``Qt`` enum, whose type the first frame does not make (docs/architecture.md)."""
+        app = QGuiApplication.instance()
+        if isinstance(app, QGuiApplication) and not self._shut_down:
+            app.applicationStateChanged.connect(self._on_app_state)
+            self._follows_app_state = True
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.WindowActivate:
+            QTimer.singleShot(0, self.offer_clipboard)
+        return False
+
+    def _on_app_state(self, state: QtCore.Qt.ApplicationState) -> None:
+        if state == QtCore.Qt.ApplicationState.ApplicationActive:
+            QTimer.singleShot(0, self.offer_clipboard)
 
     def offer_clipboard(self) -> bool:
         """Offer a job id found on the clipboard (once per id), without touching the field or the focus."""
@@ -546,6 +597,13 @@ class CheckController(QObject):
     def shutdown(self, timeout_ms: int = 5000) -> None:
         """Drop the running check (its request is aborted) and wait for the check threads to end."""
         self._shut_down = True
+        app = QGuiApplication.instance()
+        if self._follows_app_state and isinstance(app, QGuiApplication):
+            self._follows_app_state = False
+            try:
+                app.applicationStateChanged.disconnect(self._on_app_state)
+            except (RuntimeError, TypeError):
+                pass
         if self._check_task is not None:
             self._drop_check_task()
         self._tasks.shutdown(timeout_ms)

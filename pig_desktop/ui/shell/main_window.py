@@ -14,8 +14,8 @@ import logging
 from typing import TYPE_CHECKING
 
 from PySide6 import QtCore
-from PySide6.QtCore import QEvent, QTimer, Signal
-from PySide6.QtGui import QCloseEvent, QGuiApplication
+from PySide6.QtCore import QEvent, Signal
+from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import QApplication, QMainWindow, QWidget
 
 from pig_desktop import APP_DISPLAY_NAME
@@ -41,7 +41,6 @@ from pig_desktop.ui.watching.countdown import WatchCountdown
 if TYPE_CHECKING:
     from pathlib import Path
 
-    from pig_desktop.core.outcome import StatusReport
     from pig_desktop.store.history import HistoryStore
     from pig_desktop.ui.account.signin_dialog import SignInDialog
     from pig_desktop.ui.check.result_pane import ResultPane
@@ -178,13 +177,12 @@ class MainWindow(QMainWindow):
         history.panel_ready.connect(self.panes.place_history)
         self.start.first_painted.connect(self._start_after_first_paint)
         self.start.ready.connect(self._on_ready)
+        check.offer_clipboard_on_activation(self)
 
     def _start_after_first_paint(self) -> None:
         if self._shut_down:
             return
-        app = QGuiApplication.instance()
-        if isinstance(app, QGuiApplication):
-            app.applicationStateChanged.connect(self._on_app_state)
+        self.check.offer_clipboard_when_app_active()
         # Its history worker only opens SQLite and reads the list (Qt-free), so it works while this thread
         # builds the result pane and imports the history panel's code. Already started (a window built
         # after a hidden start): its steps may be done.
@@ -233,23 +231,10 @@ class MainWindow(QMainWindow):
         """Hook up the watch service; enables "Watch until finished"."""
         self._polling = service  # its sign-in, settings and history: Background.serve
         service.watch_changed.connect(self.countdown.watch_changed)
-        service.watch_finished.connect(self._on_watch_finished)
-        service.report.connect(self._on_watch_report)
+        service.watch_finished.connect(self.countdown.watch_finished)
         self.check.set_watcher(service)
+        self.check.follow_watch_answers(service)
         self._update_actions()
-
-    def _on_watch_finished(self, job_id: str, _reason: str, report: StatusReport | None) -> None:
-        self.countdown.watch_finished(job_id)
-        if report is not None:
-            from pig_desktop.core.outcome import Outcome  # not in the first frame (docs/architecture.md)
-
-            if report.outcome is Outcome.NOT_FOUND:
-                # The same as a single check: the job may belong to another of the account's organisations.
-                self.check.look_in_other_organisations(report)
-
-    def _on_watch_report(self, job_id: str, report: StatusReport | None) -> None:
-        if report is not None:
-            self.check.show_watch_report(job_id, report)
 
     def set_close_policy(self, policy: ClosePolicy) -> None:
         self._close_policy = policy
@@ -296,13 +281,7 @@ class MainWindow(QMainWindow):
     def event(self, event: QEvent) -> bool:
         if event.type() == QEvent.Type.Paint:
             self.start.painted()
-        if event.type() == QEvent.Type.WindowActivate:
-            QTimer.singleShot(0, self.check.offer_clipboard)
         return super().event(event)
-
-    def _on_app_state(self, state: QtCore.Qt.ApplicationState) -> None:
-        if state == QtCore.Qt.ApplicationState.ApplicationActive:
-            QTimer.singleShot(0, self.check.offer_clipboard)
 
     # -- short names for scripts and tests -------------------------------------------------------------------
 
@@ -314,8 +293,6 @@ class MainWindow(QMainWindow):
 
     def load_job_file(self, path: Path) -> int:
         return self.entry.load_job_file(path)
-
-    # -- more short names -------------------------------------------------------------------
 
     def session(self) -> Session | None:
         return self.account.session()
@@ -367,12 +344,6 @@ class MainWindow(QMainWindow):
         if self._shut_down:
             return
         self._shut_down = True
-        app = QGuiApplication.instance()
-        if self.start.started and isinstance(app, QGuiApplication):
-            try:
-                app.applicationStateChanged.disconnect(self._on_app_state)
-            except (RuntimeError, TypeError):
-                pass
         stoppables: list[Stoppable] = list(self._controllers)
         if self._polling is not None:
             stoppables.append(self._polling)

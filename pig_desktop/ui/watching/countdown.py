@@ -35,7 +35,7 @@ class WatchCountdown(QObject):
         self._state = state
         self.sync()
 
-    def watch_finished(self, job_id: str) -> None:
+    def watch_finished(self, job_id: str, *_why_and_report: object) -> None:
         if job_id == self._current_job():
             self._state = None
             self.sync()

@@ -9,9 +9,18 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import QWidget
 
-from pig_desktop.demo import ACTIVE_ORG, ACTIVE_TOKEN, DEMO_EMAIL, DEMO_PASSWORD, PROCESSED_JOB
+from pig_desktop.demo import (
+    ACTIVE_ORG,
+    ACTIVE_TOKEN,
+    DEMO_EMAIL,
+    DEMO_PASSWORD,
+    FAILED_JOB,
+    NOT_FOUND_JOB,
+    PROCESSED_JOB,
+)
 from pig_desktop.store.settings import load_settings
 from pig_desktop.ui.account.app_state import DemoAccount
 from pig_desktop.ui.account.controller import AccountController
@@ -107,3 +116,54 @@ def test_shutdown_drops_a_running_check(qtbot: Any, parts: Parts) -> None:
     parts.check.shutdown(5000)
     assert not parts.check.is_checking()
     assert tasks.shutdown_all(5000)
+
+
+class FakeWatchService(QObject):
+    """The two answers of ``PollingService`` that the job on screen follows."""
+
+    report = Signal(str, object)
+    watch_finished = Signal(str, str, object)
+
+
+def test_the_job_on_screen_follows_the_watch_services_answers(
+    qtbot: Any, parts: Parts, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from pig_desktop.core.outcome import Outcome, StatusReport
+
+    parts.account.restore()
+    parts.field.set_text(PROCESSED_JOB)
+    with qtbot.waitSignal(parts.check.check_finished, timeout=15000):
+        assert parts.check.check_job()
+    service = FakeWatchService()
+    parts.check.follow_watch_answers(service)
+    service.report.emit(FAILED_JOB, StatusReport(FAILED_JOB, Outcome.FAILED, "Another job failed."))
+    assert parts.pane.badge.text() == "Processed"  # not the job on screen
+    service.report.emit(PROCESSED_JOB, None)  # a check that could not be made: nothing to show
+    assert parts.pane.badge.text() == "Processed"
+    service.report.emit(PROCESSED_JOB, StatusReport(PROCESSED_JOB, Outcome.FAILED, "It failed after all."))
+    assert parts.pane.badge.text() == "Failed"
+    searched: list[str] = []
+
+    def look_elsewhere(report: StatusReport) -> bool:
+        searched.append(report.job_id)
+        return True
+
+    monkeypatch.setattr(parts.check, "look_in_other_organisations", look_elsewhere)
+    service.watch_finished.emit(FAILED_JOB, "finished", StatusReport(FAILED_JOB, Outcome.FAILED, "Failed."))
+    service.watch_finished.emit(
+        NOT_FOUND_JOB, "finished", StatusReport(NOT_FOUND_JOB, Outcome.NOT_FOUND, "?")
+    )
+    assert searched == [NOT_FOUND_JOB]  # only a watch that ends "not found" is looked for elsewhere
+
+
+def test_activating_the_window_offers_the_clipboards_job_id(qtbot: Any, parts: Parts) -> None:
+    from PySide6.QtCore import QEvent
+    from PySide6.QtGui import QGuiApplication
+    from PySide6.QtWidgets import QApplication
+
+    parts.check.offer_clipboard_on_activation(parts.host)
+    QGuiApplication.clipboard().setText(f"job {FAILED_JOB} please")
+    QApplication.sendEvent(parts.host, QEvent(QEvent.Type.WindowActivate))
+    qtbot.waitUntil(lambda: FAILED_JOB in parts.offer.text(), timeout=5000)
+    assert parts.field.text() == ""  # offered, not pasted
+    QGuiApplication.clipboard().clear()
