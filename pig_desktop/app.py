@@ -17,8 +17,7 @@ import logging
 import sys
 import time
 from collections.abc import Sequence
-from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from pig_desktop import APP_DISPLAY_NAME, APP_NAME, __version__
 
@@ -79,8 +78,7 @@ def _open_log_file(log_dir: Any, early: _EarlyLogBuffer) -> str:
     return ""
 
 
-@dataclass(frozen=True)
-class AppArgs:
+class AppArgs(NamedTuple):
     demo: bool
     self_test: bool
     jobs: tuple[str, ...]

@@ -24,9 +24,8 @@ import re
 import socket
 import sys
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Final
+from typing import Final, NamedTuple
 
 from pig_desktop.i18n import N_, _, ngettext
 
@@ -90,8 +89,7 @@ _LDD_NOT_FOUND = re.compile(r"^\s*(\S+)\s+=>\s+not found", re.M)
 _DLOPEN_MISSING = re.compile(r"([\w.+-]+\.so[\w.]*): cannot open shared object file")
 
 
-@dataclass(frozen=True)
-class DisplayProblem:
+class DisplayProblem(NamedTuple):
     """Why the window cannot open, in one plain message, and the technical reason for the log."""
 
     message: str

@@ -58,12 +58,17 @@ class CrashReport:
     message: str = MSG_CLOSED_UNEXPECTEDLY
 
 
-@dataclass
 class _State:
-    trace_file: IO[str] | None = None
-    trace_path: Path | None = None
-    previous_hook: Callable[[type[BaseException], BaseException, TracebackType | None], object] | None = None
-    previous_thread_hook: Callable[[threading.ExceptHookArgs], object] | None = None
+    """What install_crash_handlers set up, so stop_crash_handlers can undo it (a plain class: the module is
+    imported before the first paint, where a dataclass would compile its methods; docs/architecture.md)."""
+
+    def __init__(self) -> None:
+        self.trace_file: IO[str] | None = None
+        self.trace_path: Path | None = None
+        self.previous_hook: (
+            Callable[[type[BaseException], BaseException, TracebackType | None], object] | None
+        ) = None
+        self.previous_thread_hook: Callable[[threading.ExceptHookArgs], object] | None = None
 
 
 _state = _State()

@@ -14,7 +14,7 @@ from __future__ import annotations
 import logging
 import threading
 from dataclasses import dataclass, replace
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from pig_desktop.core.connection import Connection
 from pig_desktop.core.servers import describe_server, server_for
@@ -276,8 +276,7 @@ def open_history(path: Any, max_entries: int) -> Any:
     return HistoryStore(path, max_entries=max_entries)
 
 
-@dataclass(frozen=True)
-class OpenedHistory:
+class OpenedHistory(NamedTuple):
     """The history database opened in a worker, with its list already read (``listing``: the rows of
     ``HistoryStore.list_rows()``, newest first; None when reading them failed: the panel then tries again
     and says so)."""

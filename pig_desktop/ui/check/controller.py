@@ -13,8 +13,7 @@ import functools
 import logging
 import threading
 from collections.abc import Callable
-from dataclasses import dataclass
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING, NamedTuple, Protocol
 
 from PySide6 import QtCore
 from PySide6.QtCore import QEvent, QObject, QTimer, Signal, SignalInstance
@@ -46,8 +45,7 @@ log = logging.getLogger(__name__)
 __all__ = ["CheckController", "FinishedCheck", "JobWatcher", "check_and_record"]
 
 
-@dataclass(frozen=True)
-class FinishedCheck:
+class FinishedCheck(NamedTuple):
     """A finished check: the report, the history entry written for it (or None) and the session used."""
 
     report: StatusReport

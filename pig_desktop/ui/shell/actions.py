@@ -7,7 +7,7 @@ Python (see docs/architecture.md, "What the first frame may import").
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QMainWindow
@@ -20,8 +20,7 @@ __all__ = ["MenuSlots", "WindowActions", "build_menus"]
 Slot = Callable[[], object]
 
 
-@dataclass(frozen=True)
-class MenuSlots:
+class MenuSlots(NamedTuple):
     """What each menu entry does."""
 
     save_as: Slot
@@ -41,8 +40,7 @@ class MenuSlots:
     about: Slot
 
 
-@dataclass(frozen=True)
-class WindowActions:
+class WindowActions(NamedTuple):
     save: QAction
     open_job_list: QAction
     quit: QAction

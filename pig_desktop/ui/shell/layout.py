@@ -7,7 +7,7 @@ and the result pane replace their placeholders once they exist (``MainWindow``).
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from PySide6.QtCore import QSize
 from PySide6.QtGui import QFont, QGuiApplication, QResizeEvent
@@ -36,8 +36,7 @@ from pig_desktop.ui.system.widgets import make_button
 __all__ = ["JobRow", "JobRowSlots", "Shell", "SidewaysSplitter", "add_panel", "build_shell", "fit_to_screen"]
 
 
-@dataclass(frozen=True)
-class JobRowSlots:
+class JobRowSlots(NamedTuple):
     """What the job row's buttons do."""
 
     check: Callable[[], object]
@@ -164,8 +163,7 @@ def fit_to_screen(window: QWidget, width: int, height: int) -> None:
     window.move(area.x() + (area.width() - w) // 2, area.y() + (area.height() - h) // 3)
 
 
-@dataclass(frozen=True)
-class Shell:
+class Shell(NamedTuple):
     header: AppHeader
     banner: Banner
     offer_banner: Banner

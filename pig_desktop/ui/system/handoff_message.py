@@ -8,15 +8,14 @@ jobs and the activate flag, or a plain reason the message was refused (the app r
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from typing import NamedTuple
 
 MAX_MESSAGE_BYTES = 64 * 1024
 MAX_JOBS = 500
 MAX_JOB_TEXT = 2048
 
 
-@dataclass(frozen=True)
-class Handoff:
+class Handoff(NamedTuple):
     jobs: tuple[str, ...]
     activate: bool
 
