@@ -8,7 +8,7 @@ panel is visible and something is watched, so a window hidden in the tray costs 
 
 from __future__ import annotations
 
-from PySide6.QtCore import QModelIndex, Qt, QTimer, Signal
+from PySide6.QtCore import QItemSelectionModel, QModelIndex, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QGroupBox,
@@ -158,18 +158,16 @@ class WatchPanel(QWidget):
         """Select the job's row, in the watching group or else in the finished one."""
         row = self.model.row_of(job_id)
         if row is not None:
-            self.view.selectRow(row)
-            self.view.scrollTo(self.model.index(row, 0))
+            _select_row(self.view, row)
             return
         row = self.finished.row_of(job_id)
         if row is not None:
-            self.finished_view.selectRow(row)
-            self.finished_view.scrollTo(self.finished.index(row, 0))
+            _select_row(self.finished_view, row)
 
     def show_finished(self) -> None:
         """Bring the finished group to the user: focus it and select its newest row."""
         if self.finished.rowCount():
-            self.finished_view.selectRow(0)
+            _select_row(self.finished_view, 0)
         self.finished_view.setFocus(Qt.FocusReason.OtherFocusReason)
 
     def set_paused(self, paused: bool) -> None:
@@ -256,6 +254,16 @@ class WatchPanel(QWidget):
 
     def timer_active(self) -> bool:
         return self._timer.isActive()
+
+
+def _select_row(view: QTableView, row: int) -> None:
+    """Select exactly this row and make it current. ``QTableView.selectRow`` would extend or toggle the
+    selection instead when Shift or Ctrl is held (or believed held), and picks its column from the header's
+    layout."""
+    index = view.model().index(row, 0)
+    rows = QItemSelectionModel.SelectionFlag.ClearAndSelect | QItemSelectionModel.SelectionFlag.Rows
+    view.selectionModel().setCurrentIndex(index, rows)
+    view.scrollTo(index)
 
 
 __all__ = ["WatchPanel"]
