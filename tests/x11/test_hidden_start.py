@@ -50,7 +50,7 @@ def tick():
         watch.notifier.sent.connect(lambda message: seen.setdefault("notified", message.title))
     if "notified" in seen and "opened" not in seen:
         import PySide6.QtCore
-        # PySide6 makes the Qt namespace's 1,195 enum members the first time anything touches it: a start in
+        # PySide6 makes all the Qt namespace's enum members the first time anything touches it: a start in
         # the tray needs none of them (docs/performance.md, "Hidden start").
         seen["qt_namespace_before_open"] = "Qt" in PySide6.QtCore.__dict__
         seen["opened"] = True

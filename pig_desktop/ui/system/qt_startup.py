@@ -14,7 +14,7 @@ enforced by ``tests/ui/shell/test_window_main.py``. Three tweaks:
 
 - The item roles as plain ints (:data:`DISPLAY_ROLE` ...): the watch models are made at a start in the tray,
   where no view asks them for anything, and their roles would otherwise create the ``Qt`` namespace there
-  (1,195 enum members, about 1.4 MB held for the life of the process; docs/performance.md, "Hidden start").
+  (all its enum members, held for the life of the process; figures in docs/performance.md, "Hidden start").
 
 :func:`prepare_qt_start` is the one call (from ``pig_desktop.app``, right after PySide6 is imported). The
 source-cache fix reaches into PySide6's internals, so it is applied only to the PySide6 versions it was
