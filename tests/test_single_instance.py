@@ -1,11 +1,13 @@
 """Single instance with two real processes: the second start hands its jobs over and exits 0; a socket left
-behind by a killed app is recovered."""
+behind by a killed app is recovered. Both transports run here: POSIX's own Unix socket (the default) and
+Qt's local socket (Windows' transport; on Linux a socket file at the same place), each end with either."""
 
 from __future__ import annotations
 
 import json
 import os
 import signal
+import stat
 import subprocess
 import sys
 import textwrap
@@ -23,7 +25,7 @@ RUNNING_APP = textwrap.dedent(
     from pig_desktop.ui.system.single_instance import SingleInstance
 
     app = QCoreApplication([])
-    instance = SingleInstance(sys.argv[1])
+    instance = SingleInstance(sys.argv[1], unix_socket=sys.argv[3] == "unix")
     if not instance.listen():
         print("NOT-LISTENING", flush=True)
         sys.exit(2)
@@ -42,7 +44,8 @@ SECOND_START = textwrap.dedent(
     from pig_desktop.ui.system.single_instance import SingleInstance
 
     app = QCoreApplication([])
-    sys.exit(0 if SingleInstance(sys.argv[1]).hand_off(sys.argv[2:]) else 3)
+    instance = SingleInstance(sys.argv[1], unix_socket=sys.argv[2] == "unix")
+    sys.exit(0 if instance.hand_off(sys.argv[3:]) else 3)
     """
 )
 
@@ -53,11 +56,16 @@ def env() -> dict[str, str]:
     return e
 
 
-def start_app(tmp_path: Path, name: str, lifetime_ms: int = 15000) -> subprocess.Popen[str]:
+TRANSPORTS = ("unix", "qt")
+
+
+def start_app(
+    tmp_path: Path, name: str, lifetime_ms: int = 15000, transport: str = "unix", stale: bool | None = None
+) -> subprocess.Popen[str]:
     script = tmp_path / "running_app.py"
     script.write_text(RUNNING_APP)
     proc = subprocess.Popen(
-        [sys.executable, str(script), name, str(lifetime_ms)],
+        [sys.executable, str(script), name, str(lifetime_ms), transport],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
@@ -66,14 +74,22 @@ def start_app(tmp_path: Path, name: str, lifetime_ms: int = 15000) -> subprocess
     assert proc.stdout is not None
     line = proc.stdout.readline().strip()
     assert line.startswith("LISTENING"), (line, proc.stderr.read() if proc.poll() is not None else "")
+    if stale is not None:
+        assert line == f"LISTENING stale={stale}"
     return proc
 
 
-def second_start(tmp_path: Path, name: str, *jobs: str) -> subprocess.CompletedProcess[str]:
+def second_start(
+    tmp_path: Path, name: str, *jobs: str, transport: str = "unix"
+) -> subprocess.CompletedProcess[str]:
     script = tmp_path / "second_start.py"
     script.write_text(SECOND_START)
     return subprocess.run(
-        [sys.executable, str(script), name, *jobs], capture_output=True, text=True, env=env(), timeout=30
+        [sys.executable, str(script), name, transport, *jobs],
+        capture_output=True,
+        text=True,
+        env=env(),
+        timeout=30,
     )
 
 
@@ -88,14 +104,18 @@ def test_socket_name_is_per_data_folder(tmp_path: Path) -> None:
     assert socket_name(tmp_path / "a") == a
 
 
-def test_second_start_hands_jobs_to_the_running_app(tmp_path: Path, name: str) -> None:
-    app = start_app(tmp_path, name)
+@pytest.mark.parametrize("server", TRANSPORTS)
+@pytest.mark.parametrize("client", TRANSPORTS)
+def test_second_start_hands_jobs_to_the_running_app(
+    tmp_path: Path, name: str, server: str, client: str
+) -> None:
+    app = start_app(tmp_path, name, transport=server)
     try:
         jobs = [
             "97b96860-ca73-4f8e-b6ba-37ce9f256871",
             "https://x.example/exec/3f1c2a9e-5b7d-4e21-9c3a-8d6f0b2e4a17",
         ]
-        done = second_start(tmp_path, name, *jobs)
+        done = second_start(tmp_path, name, *jobs, transport=client)
         assert done.returncode == 0, done.stderr
         assert app.stdout is not None
         assert app.stdout.readline().strip() == "JOBS " + json.dumps(jobs)
@@ -105,13 +125,15 @@ def test_second_start_hands_jobs_to_the_running_app(tmp_path: Path, name: str) -
         app.wait()
 
 
-def test_no_running_app_means_no_hand_off(tmp_path: Path, name: str) -> None:
-    done = second_start(tmp_path, name, "job")
+@pytest.mark.parametrize("client", TRANSPORTS)
+def test_no_running_app_means_no_hand_off(tmp_path: Path, name: str, client: str) -> None:
+    done = second_start(tmp_path, name, "job", transport=client)
     assert done.returncode == 3
 
 
-def test_a_stale_socket_from_a_crash_is_recovered(tmp_path: Path, name: str) -> None:
-    crashed = start_app(tmp_path, name)
+@pytest.mark.parametrize("transport", TRANSPORTS)
+def test_a_stale_socket_from_a_crash_is_recovered(tmp_path: Path, name: str, transport: str) -> None:
+    crashed = start_app(tmp_path, name, transport=transport, stale=False)
     crashed.send_signal(signal.SIGKILL)  # no chance to clean up: the socket file stays behind
     crashed.wait()
     leftovers = [p for p in Path(os.environ.get("TMPDIR", "/tmp")).glob(name)]
@@ -119,7 +141,7 @@ def test_a_stale_socket_from_a_crash_is_recovered(tmp_path: Path, name: str) -> 
     # nobody answers on the stale socket, so a second start does not claim a hand-off...
     assert second_start(tmp_path, name, "job").returncode == 3
     # ...and the next app removes it and listens
-    app = start_app(tmp_path, name)
+    app = start_app(tmp_path, name, transport=transport, stale=True)
     try:
         time.sleep(0.1)
         assert app.poll() is None
@@ -146,6 +168,7 @@ CLAIM_THEN_LISTEN = textwrap.dedent(
     network = "PySide6.QtNetwork" in sys.modules
     print("CLAIMED server=%s qtnetwork=%s" % (instance.server is not None, network), flush=True)
     print("LISTENING" if instance.listen() else "NOT-LISTENING", flush=True)
+    print("qtnetwork=%s" % ("PySide6.QtNetwork" in sys.modules), flush=True)
     instance.jobs_received.connect(lambda jobs: print("JOBS %d" % len(jobs), flush=True))
     QTimer.singleShot(15000, app.quit)
     app.exec()
@@ -167,6 +190,34 @@ def test_may_be_running_only_while_the_socket_file_exists(tmp_path: Path, name: 
     assert probe.may_be_running()
 
 
+def test_the_socket_file_is_private_and_goes_when_the_app_closes(name: str, qapp: object) -> None:
+    from pig_desktop.ui.system.single_instance import SingleInstance
+
+    instance = SingleInstance(name)
+    assert instance.listen() and not instance.recovered_stale
+    info = os.lstat(instance.path)
+    assert stat.S_ISSOCK(info.st_mode) and stat.S_IMODE(info.st_mode) == 0o600
+    assert info.st_uid == os.getuid()
+    assert not [p for p in Path(instance.path).parent.glob(name + ".*")]  # no private name left beside it
+    instance.close()
+    assert not os.path.lexists(instance.path)
+
+
+def test_closing_leaves_the_socket_of_an_app_that_took_the_name_since(name: str, qapp: object) -> None:
+    from pig_desktop.ui.system.single_instance import SingleInstance
+
+    first = SingleInstance(name)
+    assert first.listen()
+    os.unlink(first.path)  # as if removed behind its back; a later start then takes the name
+    later = SingleInstance(name)
+    assert later.listen()
+    later_inode = os.lstat(later.path).st_ino
+    first.close()
+    assert os.lstat(later.path).st_ino == later_inode
+    later.close()
+    assert not os.path.lexists(later.path)
+
+
 def test_a_first_start_claims_without_qtnetwork_and_listens_when_asked(tmp_path: Path) -> None:
     data = tmp_path / "data"
     script = tmp_path / "claim.py"
@@ -179,6 +230,7 @@ def test_a_first_start_claims_without_qtnetwork_and_listens_when_asked(tmp_path:
         assert app.stdout is not None
         assert app.stdout.readline().strip() == "CLAIMED server=False qtnetwork=False"
         assert app.stdout.readline().strip() == "LISTENING"
+        assert app.stdout.readline().strip() == "qtnetwork=False"  # POSIX serves its own Unix socket
         done = second_start(tmp_path, socket_name(data), "97b96860-ca73-4f8e-b6ba-37ce9f256871")
         assert done.returncode == 0, done.stderr
         assert app.stdout.readline().strip() == "JOBS 1"

@@ -2,11 +2,10 @@
 
 Order (first that applies wins): an explicit proxy (``pig-status --proxy URL``), the manual proxy from
 Settings (host, port, optional user; the password comes from the keychain, never from settings.json), the
-desktop's system proxy as Qt reports it for this URL (the UI passes the answer of
-``QNetworkProxyFactory.systemProxyForQuery`` in as ``system``), then the environment with
-``urllib.request.getproxies()`` semantics, NO_PROXY
-included. The client's httpx transport is built with ``trust_env=False``, so nothing else is read behind
-our back.
+desktop's system proxy as Qt reports it for this URL where Qt reads the OS's settings (Windows, macOS: the
+UI passes the answer of ``QNetworkProxyFactory.systemProxyForQuery`` in as ``system``), then the
+environment with ``urllib.request.getproxies()`` semantics, NO_PROXY included. The client's httpx
+transport is built with ``trust_env=False``, so nothing else is read behind our back.
 """
 
 from __future__ import annotations

@@ -1,6 +1,7 @@
 """The single-instance socket against hostile local clients (issue 13): wrong types, deep nesting and
 oversize messages get an ``error`` reply, idle connections are closed, and 300 of them held open do not
-stop a real hand-off. The running app is a real process listening on the real socket."""
+stop a real hand-off. The running app is a real process listening on the real socket, with either transport
+(POSIX's own, Qt's)."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ import socket
 from pathlib import Path
 
 import pytest
-from test_single_instance import second_start, start_app
+from test_single_instance import TRANSPORTS, second_start, start_app
 
 from pig_desktop.ui.system.handoff_message import MAX_MESSAGE_BYTES, Handoff, read_handoff
 from pig_desktop.ui.system.single_instance import socket_name
@@ -64,10 +65,11 @@ def name(tmp_path: Path) -> str:
 
 
 @pytest.mark.skipif(os.name != "posix", reason="the local socket is a Unix socket file only on POSIX")
+@pytest.mark.parametrize("transport", TRANSPORTS)
 def test_the_running_app_replies_error_to_hostile_messages_and_keeps_working(
-    tmp_path: Path, name: str
+    tmp_path: Path, name: str, transport: str
 ) -> None:
-    app = start_app(tmp_path, name)
+    app = start_app(tmp_path, name, transport=transport)
     try:
         for line in HOSTILE_LINES.values():
             assert _ask(name, line + b"\n") == b"error\n"
@@ -84,10 +86,11 @@ def test_the_running_app_replies_error_to_hostile_messages_and_keeps_working(
 
 
 @pytest.mark.skipif(os.name != "posix", reason="the local socket is a Unix socket file only on POSIX")
+@pytest.mark.parametrize("transport", TRANSPORTS)
 def test_idle_connections_are_closed_and_300_of_them_do_not_block_a_hand_off(
-    tmp_path: Path, name: str
+    tmp_path: Path, name: str, transport: str
 ) -> None:
-    app = start_app(tmp_path, name)
+    app = start_app(tmp_path, name, transport=transport)
     held: list[socket.socket] = []
     try:
         for _ in range(300):

@@ -82,8 +82,8 @@ def settings_server(settings: Settings) -> str:
 
 def proxy_for(settings: Settings, server: str) -> ResolvedProxy | None:
     """The proxy for ``server``: the manual one from Settings (its password from the keychain), else the
-    desktop's (Qt's system proxy for this URL), else none."""
-    # Lazy: QtNetwork and urllib.request are not needed for the first frame.
+    desktop's (Qt's system proxy for this URL on Windows and macOS, the environment elsewhere), else none."""
+    # Lazy: urllib.request (and on Windows and macOS QtNetwork) are not needed for the first frame.
     from pig_desktop.core.proxy import ManualProxy
     from pig_desktop.ui.system.system_proxy import proxy_for_server
 
