@@ -262,11 +262,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         windows.append(window)
         # A link clicked while the app runs: a second start hands its jobs over (Linux, Windows), macOS
         # sends a QFileOpenEvent. Either way the window shows the job (watching also gets them).
-        instance.jobs_received.connect(window.open_jobs)
+        instance.jobs_received.connect(window.entry.open_jobs)
         if sys.platform == "darwin":  # an application-wide filter runs Python for every event: macOS only
             from pig_desktop.ui.system.link_open import LinkOpenFilter
 
-            app.installEventFilter(LinkOpenFilter(window.open_jobs, window))
+            app.installEventFilter(LinkOpenFilter(window.entry.open_jobs, window))
         window.first_painted.connect(lambda: show_start_notices(window))
         if controller:
             attach_window(window)

@@ -14,7 +14,7 @@ import logging
 from typing import TYPE_CHECKING
 
 from PySide6 import QtCore
-from PySide6.QtCore import QEvent, Signal
+from PySide6.QtCore import Signal
 from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import QApplication, QMainWindow, QWidget
 
@@ -35,12 +35,11 @@ from pig_desktop.ui.shell.notices import connect_banner
 from pig_desktop.ui.shell.panes import Panes
 from pig_desktop.ui.shell.seams import ClosePolicy, Stoppable
 from pig_desktop.ui.shell.staged_start import StagedStart
+from pig_desktop.ui.shell.window_state import enable_actions, show_account
 from pig_desktop.ui.system.icons import app_icon
 from pig_desktop.ui.watching.countdown import WatchCountdown
 
 if TYPE_CHECKING:
-    from pathlib import Path
-
     from pig_desktop.store.history import HistoryStore
     from pig_desktop.ui.account.signin_dialog import SignInDialog
     from pig_desktop.ui.check.result_pane import ResultPane
@@ -111,7 +110,7 @@ class MainWindow(QMainWindow):
         self.start = StagedStart(START_STEPS, self)
         self._controllers: list[Stoppable] = [self.batch, self.check, self.countdown, self.start]
         self._connect()
-        self._update_account()
+        show_account(self.shell, self.account)
         self._update_actions()
         fit_to_screen(self, 1100, 720)
         self.job_field.edit.setFocus()
@@ -127,7 +126,7 @@ class MainWindow(QMainWindow):
         shell = self.shell = build_shell(self, check)
         self.header, self.banner, self.offer_banner = shell.header, shell.banner, shell.offer_banner
         self.account_label = shell.header.account_label
-        self.job_field, self.watch_label, self.splitter = shell.job_field, shell.watch_label, shell.splitter
+        self.job_field, self.watch_label = shell.job_field, shell.watch_label
         self.check_button, self.watch_button = shell.check_button, shell.watch_button
         self.cancel_button = shell.cancel_button
         self.count_hint, self.org_notice = shell.count_hint, shell.org_notice
@@ -188,13 +187,8 @@ class MainWindow(QMainWindow):
         # after a hidden start): its steps may be done.
         background = self.background
         background.start()
-        background.step_done.connect(self.start.step_done)
-        for step in START_STEPS:
-            if background.is_done(step):
-                self.start.step_done(step)
+        self.start.follow(background.step_done, background.is_done)
         self.history.want_panel()
-        if background.is_done("history") and self.history.store() is None:
-            self.shell.history_placeholder.setText(_("Recent checks are not available."))
         self.first_painted.emit()
         if not self._shut_down:
             self.panes.result_pane()
@@ -221,10 +215,6 @@ class MainWindow(QMainWindow):
         """Place an extra panel (the watch list) below history and result, a quarter of the height."""
         self.panes.add_panel(widget, title)
 
-    def update_tab_order(self) -> list[QWidget]:
-        """Tab walks every panel in reading order (pig_desktop/ui/shell/tab_order.py documents it)."""
-        return self.panes.update_tab_order()
-
     # -- the features' seams ---------------------------------------------------------------------------------
 
     def set_polling_service(self, service: PollingService) -> None:
@@ -242,30 +232,13 @@ class MainWindow(QMainWindow):
     # -- the window's own state ------------------------------------------------------------------------------
 
     def _on_session_changed(self, session: Session | None) -> None:
-        self._update_account()
+        show_account(self.shell, self.account)
         self._update_actions()
         self.session_changed.emit(session)
 
-    def _update_account(self) -> None:
-        self.header.show_account(self.account.signed_in_as(), can_switch=not self.account.is_demo)
-        self.job_field.set_empty_hint(
-            _("A whole link or a line from an email works too: the job id is found in it.")
-            if self.account.session() is not None
-            else _("Sign in first (top right). Then paste a job id or a link here and press Enter.")
-        )
-
     def _update_actions(self) -> None:
-        self.cancel_button.setEnabled(self.check.is_checking())
-        signed_in = self.account.session() is not None
-        self.menu_actions.switch.setEnabled(signed_in and not self.account.is_demo)
-        self.menu_actions.sign_out.setEnabled(signed_in)
-        has_service = self._polling is not None
-        self.watch_button.setEnabled(has_service)
-        self.watch_button.setToolTip(
-            _("Keep checking in the background and tell me when the job finishes")
-            if has_service
-            else _("Watching is not available yet.")
-        )
+        checking, can_watch = self.check.is_checking(), self._polling is not None
+        enable_actions(self.shell, self.menu_actions, self.account, checking=checking, can_watch=can_watch)
 
     def show_status(self, text: str, timeout_ms: int = 6000) -> None:
         self.statusBar().showMessage(text, timeout_ms)
@@ -278,21 +251,7 @@ class MainWindow(QMainWindow):
         self.job_field.edit.setFocus(QtCore.Qt.FocusReason.ShortcutFocusReason)
         self.job_field.edit.selectAll()
 
-    def event(self, event: QEvent) -> bool:
-        if event.type() == QEvent.Type.Paint:
-            self.start.painted()
-        return super().event(event)
-
     # -- short names for scripts and tests -------------------------------------------------------------------
-
-    def check_field(self) -> bool:
-        return self.entry.check_field()
-
-    def open_jobs(self, jobs: list[str]) -> None:
-        return self.entry.open_jobs(jobs)
-
-    def load_job_file(self, path: Path) -> int:
-        return self.entry.load_job_file(path)
 
     def session(self) -> Session | None:
         return self.account.session()

@@ -12,7 +12,7 @@ from collections.abc import Callable
 
 from PySide6.QtCore import QObject
 
-from pig_desktop.i18n import _
+from pig_desktop.i18n import N_, _
 from pig_desktop.ui.check.controller import CheckController
 from pig_desktop.ui.shell.background import Background, BannerLine
 from pig_desktop.ui.shell.banner import KIND_INFO, Banner, BannerMessage
@@ -21,6 +21,8 @@ __all__ = ["HISTORY_PROBLEM_KEY", "connect_banner"]
 
 #: The banner key of a history write problem (shown until a write works again).
 HISTORY_PROBLEM_KEY = "history-problem"
+#: In the history panel's place when the history cannot be opened.
+NO_HISTORY = N_("Recent checks are not available.")
 
 
 class _BannerNotices(QObject):
@@ -44,6 +46,8 @@ class _BannerNotices(QObject):
         history.open_failed.connect(self._history_failed)
         history.notice.connect(lambda text, detail, key: banner.show_notice(text, detail, key=key))
         history.problem_changed.connect(self._history_problem)
+        if background.is_done("history") and history.store() is None:
+            no_history(_(NO_HISTORY))  # it failed before the window existed (a start in the tray)
 
     def _show_kept(self, line: BannerLine) -> None:
         kind, text, detail, key = line
@@ -54,7 +58,7 @@ class _BannerNotices(QObject):
 
     def _history_failed(self, message: str, detail: str) -> None:
         self._banner.show_error(message, detail)
-        self._no_history(_("Recent checks are not available."))
+        self._no_history(_(NO_HISTORY))
 
     def _history_problem(self, message: str, detail: str) -> None:
         """A history write failed (a full disk...): say so until a write works again; checking goes on."""
@@ -75,5 +79,5 @@ def connect_banner(
     banner: Banner, background: Background, check: CheckController, no_history: Callable[[str], None]
 ) -> None:
     """Connect what the features say to ``banner``; ``no_history(text)`` replaces the history panel's
-    "Loading" line when the history cannot be opened."""
+    "Loading" line when the history cannot be opened (or could not, before the window existed)."""
     _BannerNotices(banner, background, check, no_history)

@@ -1,18 +1,18 @@
 """The window's start in stages: the first frame, then what it did without, then "ready".
 
-``first_painted`` is emitted once, right after the window's first paint (the window reports it with
-:meth:`StagedStart.painted`), or after :data:`START_FALLBACK_MS` for a window that is never painted (started
-hidden). Its slots load what the first frame must not (docs/architecture.md). ``ready`` follows once every
-named start step (the history database, the saved sign-in) is done.
+``first_painted`` is emitted once, right after the window's first paint (seen by an event filter that goes
+with it), or after :data:`START_FALLBACK_MS` for a window that is never painted (started hidden). Its slots
+load what the first frame must not (docs/architecture.md). ``ready`` follows once every named start step
+(the history database, the saved sign-in) is done: see :meth:`StagedStart.follow`.
 """
 
 from __future__ import annotations
 
 import gc
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 from PySide6 import QtCore
-from PySide6.QtCore import QObject, QTimer, Signal
+from PySide6.QtCore import QEvent, QObject, QTimer, Signal, SignalInstance
 
 __all__ = ["START_FALLBACK_MS", "StagedStart"]
 
@@ -24,16 +24,24 @@ class StagedStart(QObject):
     first_painted = Signal()
     ready = Signal()
 
-    def __init__(self, steps: Iterable[str], parent: QObject | None = None) -> None:
-        super().__init__(parent)
+    def __init__(self, steps: Iterable[str], window: QObject) -> None:
+        super().__init__(window)
         self._steps = set(steps)
         self.started = False
         self.is_ready = False
         self._stopped = False
+        self._window = window
+        window.installEventFilter(self)  # until its first paint
         # Not a 0 ms timer: it could fire before the first paint, and what it starts would delay that paint.
         QTimer.singleShot(START_FALLBACK_MS, self.begin)
 
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.Paint:
+            self.painted()
+        return False
+
     def painted(self) -> None:
+        self._window.removeEventFilter(self)
         if not self.started:
             QTimer.singleShot(0, self.begin)
 
@@ -46,6 +54,13 @@ class StagedStart(QObject):
         # can a signal that carries one reach Python.
         QtCore.Qt.ApplicationState  # noqa: B018  # creates the namespace
         self.first_painted.emit()
+
+    def follow(self, step_done: SignalInstance, is_done: Callable[[str], bool]) -> None:
+        """Take the steps from whoever runs them (the app's Background); some may be done already."""
+        step_done.connect(self.step_done)
+        for step in list(self._steps):
+            if is_done(step):
+                self.step_done(step)
 
     def step_done(self, step: str) -> None:
         self._steps.discard(step)

@@ -103,7 +103,7 @@ def test_paste_of_several_ids_says_how_many_and_check_opens_the_batch(
 
 def test_open_job_from_the_batch_checks_it_in_the_window(qtbot: Any, window: MainWindow) -> None:
     window.job_field.set_text(f"{PROCESSED_JOB} {FAILED_JOB}")
-    finish_batch(qtbot, window, window.check_field)
+    finish_batch(qtbot, window, window.entry.check_field)
     view = window.batch.view
     assert view is not None
     view.table.selectRow(1)
@@ -123,7 +123,7 @@ def test_watch_all_unfinished_watches_the_running_jobs(qtbot: Any, window: MainW
 
     window.check.set_watcher(Recorder())
     window.job_field.set_text(f"{PROCESSED_JOB} {PROGRESS_JOB}")
-    finish_batch(qtbot, window, window.check_field)
+    finish_batch(qtbot, window, window.entry.check_field)
     view = window.batch.view
     assert view is not None and view.watch_button.isEnabled()
     qtbot.mouseClick(view.watch_button, Qt.MouseButton.LeftButton)
@@ -147,10 +147,10 @@ def test_watch_with_several_ids_watches_them_all(window: MainWindow) -> None:
 
 def test_a_second_batch_replaces_the_first_in_the_same_panel(qtbot: Any, window: MainWindow) -> None:
     window.job_field.set_text(f"{PROCESSED_JOB} {FAILED_JOB}")
-    finish_batch(qtbot, window, window.check_field)
+    finish_batch(qtbot, window, window.entry.check_field)
     first = window.batch.view
     window.job_field.set_text(f"{NOT_FOUND_JOB} {PROGRESS_JOB} {PROCESSED_JOB}")
-    finish_batch(qtbot, window, window.check_field)
+    finish_batch(qtbot, window, window.entry.check_field)
     second = window.batch.view
     assert second is not None and second is not first
     assert second.table.model().rowCount() == 3
@@ -179,7 +179,7 @@ def test_a_job_list_file_fills_the_field(qtbot: Any, window: MainWindow, tmp_pat
     listing = tmp_path / "jobs.csv"
     rows = f"job,note\n{PROCESSED_JOB},a\n{FAILED_JOB},b\n{PROCESSED_JOB},again\n"
     listing.write_text(rows, encoding="utf-8")
-    assert window.load_job_file(listing) == 2
+    assert window.entry.load_job_file(listing) == 2
     assert window.count_hint.scan.ids == (PROCESSED_JOB, FAILED_JOB)
     assert window.count_hint.text().startswith("2 different job ids found.")
 
@@ -199,7 +199,7 @@ def test_open_job_list_action_reads_the_chosen_file(
 def test_a_file_without_ids_says_so(window: MainWindow, tmp_path: Path) -> None:
     listing = tmp_path / "notes.txt"
     listing.write_text("nothing to see here\n", encoding="utf-8")
-    assert window.load_job_file(listing) == 0
+    assert window.entry.load_job_file(listing) == 0
     assert window.banner.text().startswith("notes.txt holds no job ids.")
 
 
@@ -247,7 +247,7 @@ def test_a_link_for_another_server_says_so(window: MainWindow) -> None:
 def test_several_ids_signed_out_ask_to_sign_in_first(open_window: Any, qtbot: Any) -> None:
     window: MainWindow = open_window(StartOptions(dirs=ensure(app_dirs()), restore_session=False))
     window.job_field.set_text(f"{PROCESSED_JOB} {FAILED_JOB}")
-    assert window.check_field() is False
+    assert window.entry.check_field() is False
     assert window.batch.controller is None
     dialog = window.account.signin_dialog
     assert dialog is not None and dialog.isVisible()
@@ -286,7 +286,7 @@ def test_watching_and_batches_take_slots_from_one_limiter(
         watch_slots = len(takers)
         assert watch_slots >= 1  # the polling thread waited for its slot in the window's limiter
         window.job_field.set_text(f"{FAILED_JOB} {PROGRESS_JOB}")
-        finish_batch(qtbot, window, window.check_field)
+        finish_batch(qtbot, window, window.entry.check_field)
         assert window.batch.controller is not None and window.batch.controller.limiter is limiter
         assert len(takers) >= watch_slots + 2  # and so did each check of the batch
     finally:
