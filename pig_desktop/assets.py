@@ -5,7 +5,8 @@ package ``pig_desktop.resources`` (pyproject.toml maps that package name onto ``
 PyInstaller bundle carries them as data at ``pig_desktop/resources``. This module is the one place that knows
 where to look, in this order:
 
-1. ``importlib.resources.files("pig_desktop.resources")``: an installed wheel, an editable install;
+1. the folder of the package ``pig_desktop.resources`` as the import system finds it: an installed wheel, an
+   editable install;
 2. ``sys._MEIPASS/pig_desktop/resources``: a PyInstaller bundle (one-folder or one-file);
 3. ``<repository>/resources``: running straight from a source checkout without installing.
 
@@ -16,8 +17,7 @@ Qt (QIcon, QSvgRenderer) and desktop tooling want file names.
 from __future__ import annotations
 
 import functools
-import importlib
-import importlib.resources
+import importlib.util
 import sys
 from enum import Enum
 from pathlib import Path, PurePosixPath
@@ -36,15 +36,16 @@ DESKTOP_ID = "io.github.pigdesktop.PigDesktop"
 def _candidate_roots() -> list[Path]:
     """Every place the resources may be, best first; only those that exist on disk."""
     roots: list[Path] = []
+    # The package's folders as the import system finds them (what importlib.resources.files() would give
+    # for a package on disk, without loading importlib.resources on the first frame). Not installed (plain
+    # checkout) or not collected as a module (PyInstaller): none, and the other places follow. A folder
+    # inside a zip import is no directory on disk, so it is skipped below (Qt needs real files).
     try:
-        importlib.import_module(RESOURCE_PACKAGE)
-        packaged = importlib.resources.files(RESOURCE_PACKAGE)
+        spec = importlib.util.find_spec(RESOURCE_PACKAGE)
     except ModuleNotFoundError:
-        # Not installed (plain checkout) or not collected as a module (PyInstaller): try the other places.
-        packaged = None
-    # A zip import gives a Traversable that is not a Path; Qt needs real files, so such a root is skipped.
-    if isinstance(packaged, Path):
-        roots.append(packaged)
+        spec = None
+    if spec is not None and spec.submodule_search_locations is not None:
+        roots.extend(Path(location) for location in spec.submodule_search_locations)
     bundle_dir = getattr(sys, "_MEIPASS", None)
     if isinstance(bundle_dir, str):
         roots.append(Path(bundle_dir) / "pig_desktop" / "resources")

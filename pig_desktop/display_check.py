@@ -18,10 +18,10 @@ Only on Linux and the BSDs: Windows and macOS always have their own window syste
 
 from __future__ import annotations
 
+import _socket  # socket's C module: connecting is all this needs (socket.py also loads selectors)
 import importlib.util
 import os
 import re
-import socket
 import sys
 from collections.abc import Mapping, Sequence
 from pathlib import Path
@@ -110,12 +110,17 @@ def requested_platform(environ: Mapping[str, str], qt_args: Sequence[str]) -> st
 
 def _connects(family: int, address: str | bytes | tuple[str, int], timeout: float = 2.0) -> bool:
     try:
-        with socket.socket(family, socket.SOCK_STREAM) as sock:
-            sock.settimeout(timeout)
-            sock.connect(address)
+        sock = _socket.socket(family, _socket.SOCK_STREAM)
+    except OSError:
+        return False
+    try:
+        sock.settimeout(timeout)
+        sock.connect(address)
         return True
     except OSError:
         return False
+    finally:
+        sock.close()
 
 
 def x11_reachable(display: str) -> bool:
@@ -124,15 +129,15 @@ def x11_reachable(display: str) -> bool:
     if match is None:
         # Other forms (an XQuartz launchd path) are a socket path followed by ":n".
         path = display.rsplit(":", 1)[0]
-        return bool(path) and os.path.isabs(path) and _connects(socket.AF_UNIX, path)
+        return bool(path) and os.path.isabs(path) and _connects(_socket.AF_UNIX, path)
     host, number = match.group("host"), int(match.group("number"))
     if host in ("", "unix"):
         path = f"/tmp/.X11-unix/X{number}"
-        if _connects(socket.AF_UNIX, path):
+        if _connects(_socket.AF_UNIX, path):
             return True
         # Linux X servers also listen on an abstract socket of the same name (no file in /tmp needed).
-        return sys.platform.startswith("linux") and _connects(socket.AF_UNIX, b"\0" + path.encode())
-    return _connects(socket.AF_INET6 if ":" in host else socket.AF_INET, (host.strip("[]"), 6000 + number))
+        return sys.platform.startswith("linux") and _connects(_socket.AF_UNIX, b"\0" + path.encode())
+    return _connects(_socket.AF_INET6 if ":" in host else _socket.AF_INET, (host.strip("[]"), 6000 + number))
 
 
 def wayland_reachable(environ: Mapping[str, str]) -> bool:
@@ -140,7 +145,7 @@ def wayland_reachable(environ: Mapping[str, str]) -> bool:
     if not name:
         return False
     path = name if os.path.isabs(name) else os.path.join(environ.get("XDG_RUNTIME_DIR", ""), name)
-    return os.path.isabs(path) and _connects(socket.AF_UNIX, path)
+    return os.path.isabs(path) and _connects(_socket.AF_UNIX, path)
 
 
 def _qt_plugin_dir() -> Path | None:

@@ -13,25 +13,53 @@ organisation's API token, never a job.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from urllib.parse import parse_qs, quote, unquote
 
 from ..i18n import _
 from .errors import InvalidJobId
 
+
+class _Pattern:
+    """A regular expression compiled at its first use. The window's first frame imports this module (the
+    job field's hint) but matches nothing before it is painted, and compiling these is most of its import.
+    """
+
+    __slots__ = ("_compiled", "_flags", "_source")
+
+    def __init__(self, source: str, flags: int = 0) -> None:
+        self._source, self._flags = source, flags
+        self._compiled: re.Pattern[str] | None = None
+
+    def _pattern(self) -> re.Pattern[str]:
+        if self._compiled is None:
+            self._compiled = re.compile(self._source, self._flags)
+        return self._compiled
+
+    def search(self, text: str) -> re.Match[str] | None:
+        return self._pattern().search(text)
+
+    def fullmatch(self, text: str) -> re.Match[str] | None:
+        return self._pattern().fullmatch(text)
+
+    def finditer(self, text: str) -> Iterator[re.Match[str]]:
+        return self._pattern().finditer(text)
+
+
 _HEX = "[0-9a-fA-F]"
 _GUID = rf"{_HEX}{{8}}-{_HEX}{{4}}-{_HEX}{{4}}-{_HEX}{{4}}-{_HEX}{{12}}"
 # A GUID not glued to more hex digits or dashes on either side (so a longer hex run is not cut into a GUID).
-_GUID_RE = re.compile(rf"(?<![0-9A-Za-z-])({_GUID})(?![0-9A-Za-z-])")
-_GUID_FULL_RE = re.compile(_GUID)
+_GUID_RE = _Pattern(rf"(?<![0-9A-Za-z-])({_GUID})(?![0-9A-Za-z-])")
+_GUID_FULL_RE = _Pattern(_GUID)
 # In a link the job comes right after /exec/, /job/ or /jobs/; the /sub/<token>/ before it is also a GUID.
-_PATH_GUID_RE = re.compile(rf"/(?:exec|jobs?)/({_GUID})(?![0-9A-Za-z-])", re.IGNORECASE)
-_SUB_BEFORE_RE = re.compile(r"/sub/\{?\Z", re.IGNORECASE)
-_TOKEN_RE = re.compile(r"[A-Za-z0-9_-]{6,64}")
+_PATH_GUID_RE = _Pattern(rf"/(?:exec|jobs?)/({_GUID})(?![0-9A-Za-z-])", re.IGNORECASE)
+_SUB_BEFORE_RE = _Pattern(r"/sub/\{?\Z", re.IGNORECASE)
+_TOKEN_RE = _Pattern(r"[A-Za-z0-9_-]{6,64}")
 # pig-desktop://job/<id>[?server=production|development]: the app's own link (issue 14, part 3).
-_LINK_RE = re.compile(r"pig-desktop://job/([^\s?#/\"'<>]*)/?(?:\?([^\s#\"'<>]*))?", re.IGNORECASE)
+_LINK_RE = _Pattern(r"pig-desktop://job/([^\s?#/\"'<>]*)/?(?:\?([^\s#\"'<>]*))?", re.IGNORECASE)
 # Letters, digits and at least two dashes: what a GUID copied badly looks like.
-_NEAR_GUID_RE = re.compile(r"(?<![0-9A-Za-z_-])([0-9A-Za-z]+(?:-[0-9A-Za-z]+){2,})(?![0-9A-Za-z_-])")
+_NEAR_GUID_RE = _Pattern(r"(?<![0-9A-Za-z_-])([0-9A-Za-z]+(?:-[0-9A-Za-z]+){2,})(?![0-9A-Za-z_-])")
 
 LINK_SCHEME = "pig-desktop"
 LINK_SERVERS = ("production", "development")

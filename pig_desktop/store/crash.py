@@ -26,12 +26,14 @@ import sys
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
 from pathlib import Path
 from types import TracebackType
-from typing import IO, Final
+from typing import IO, TYPE_CHECKING, Final
 
 from pig_desktop.i18n import N_
+
+if TYPE_CHECKING:
+    from datetime import datetime
 
 log = logging.getLogger(__name__)
 
@@ -134,7 +136,9 @@ def previous_crash(log_dir: Path) -> CrashReport | None:
         found.append((stamp, path, text))
     if not found:
         return None
-    # Only now: logsetup pulls in logging.handlers, which the start path leaves for after the first paint.
+    # Only now: logsetup and datetime are not for a start without a crash to report.
+    from datetime import UTC, datetime
+
     from pig_desktop.store.logsetup import redact
 
     report: CrashReport | None = None

@@ -8,8 +8,8 @@ folder instead; tests and ``--demo`` use that so they never touch the real user'
 from __future__ import annotations
 
 import os
+import time
 from dataclasses import dataclass
-from datetime import datetime
 from pathlib import Path
 
 import platformdirs
@@ -89,7 +89,7 @@ def ensure(dirs: AppDirs) -> AppDirs:
 
 def backup_path(path: Path, label: str) -> Path:
     """A free name beside ``path`` for keeping a damaged file: ``<name>.<label>-YYYYmmddTHHMMSS[-N]``."""
-    stamp = datetime.now().strftime("%Y%m%dT%H%M%S")
+    stamp = time.strftime("%Y%m%dT%H%M%S")  # local time, as datetime.now() would give
     candidate = path.with_name(f"{path.name}.{label}-{stamp}")
     counter = 1
     while candidate.exists():

@@ -12,7 +12,7 @@ from pathlib import Path
 
 from PySide6.QtCore import QEvent, QObject, Signal
 from PySide6.QtGui import QDragEnterEvent, QDragMoveEvent, QDropEvent
-from PySide6.QtWidgets import QFileDialog, QWidget
+from PySide6.QtWidgets import QWidget
 
 from pig_desktop.i18n import _
 
@@ -72,6 +72,8 @@ class JobDropFilter(QObject):
 
 
 def choose_job_file(parent: QWidget) -> Path | None:
+    from PySide6.QtWidgets import QFileDialog  # its class and enums: not for the window's first frame
+
     path, _filter = QFileDialog.getOpenFileName(
         parent, _("Open a list of jobs"), "", _("Job lists (*.csv *.txt);;All files (*)")
     )

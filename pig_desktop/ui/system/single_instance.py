@@ -25,7 +25,6 @@ import getpass
 import json
 import logging
 import os
-import socket
 import sys
 import zlib
 from collections.abc import Callable
@@ -37,6 +36,8 @@ from PySide6.QtCore import QByteArray, QDir, QObject, QSocketNotifier, QTimer, S
 from pig_desktop.ui.system.handoff_message import MAX_MESSAGE_BYTES, Handoff, read_handoff
 
 if TYPE_CHECKING:
+    import socket
+
     from PySide6.QtNetwork import QLocalSocket
 
 log = logging.getLogger(__name__)
@@ -144,6 +145,8 @@ class _UnixListener:
 
     def __init__(self, path: str, on_client: Callable[[socket.socket], None]) -> None:
         """Listen on ``path``, replacing whatever file is there (the caller checked nobody answers on it)."""
+        import socket
+
         private = f"{path}.{os.getpid()}"
         sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
         try:
@@ -189,6 +192,8 @@ class _UnixListener:
 
 def _unix_ask(path: str, payload: bytes, timeout_ms: int) -> bytes | None:
     """Send ``payload`` to whoever listens on ``path``; their reply line, or None if nobody answers."""
+    import socket  # not at import: a first start with no socket file to ask needs none before its first paint
+
     with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as sock:
         sock.settimeout(CONNECT_TIMEOUT_MS / 1000)
         try:

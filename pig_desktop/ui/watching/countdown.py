@@ -4,7 +4,6 @@ check in 20 s", counted down once a second."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, QTimer
@@ -57,6 +56,8 @@ class WatchCountdown(QObject):
         if state is None:
             self._timer.stop()
             return
+        from datetime import UTC, datetime  # loaded by the watch service by now; not for the first frame
+
         now = datetime.now(UTC)
         elapsed = format_elapsed((now - state.started_at).total_seconds())
         if state.checking:
