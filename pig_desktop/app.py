@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 from pig_desktop import APP_DISPLAY_NAME, APP_NAME, __version__
 
 if TYPE_CHECKING:
-    import socket
+    import _socket
 
     from pig_desktop.demo import SandboxServer
     from pig_desktop.ui.shell.main_window import MainWindow
@@ -189,7 +189,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     # The demo's sandbox server starts after the first paint; until then its socket already listens (so its
     # address is known now) and holds any connection in its backlog.
     sandbox: list[SandboxServer] = []
-    listener: socket.socket | None = None
+    listener: _socket.socket | None = None
     demo = None
     if args.demo:
         from pig_desktop.demo import ACTIVE_ORG, ACTIVE_TOKEN, DEMO_EMAIL, DEMO_PASSWORD, listen_on_loopback

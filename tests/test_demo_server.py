@@ -621,3 +621,26 @@ def test_python_m_demo_prints_url_and_serves_until_interrupted() -> None:
     assert proc.returncode == 0
     assert "Traceback" not in err
     assert "stopped" in out
+
+
+def test_a_socket_listening_before_the_server_starts_holds_a_request_until_it_serves() -> None:
+    """``pig-desktop --demo`` binds the sandbox's socket before its first paint (the C module's socket, so its
+    address is known) and starts serving after it: a request made in between is answered, not refused."""
+    from pig_desktop.demo import listen_on_loopback
+
+    listener = listen_on_loopback()
+    host, port = listener.getsockname()[:2]
+    assert host == "127.0.0.1" and port > 0
+    early = socket.create_connection((host, port), timeout=10)  # waits in the backlog
+    server = SandboxServer(listen_socket=listener)
+    server.start()
+    try:
+        assert server.url == f"http://127.0.0.1:{port}"
+        early.sendall(b"GET /nothing-here HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+        reply = early.recv(200)
+        assert reply.startswith(b"HTTP/1.")
+    finally:
+        early.close()
+        server.stop()
+    with pytest.raises(OSError):
+        socket.create_connection((host, port), timeout=5)  # closed with the server

@@ -14,7 +14,8 @@ pay for a server it never starts.
 
 from __future__ import annotations
 
-import socket
+import _socket  # socket's C module: socket.py also loads selectors, and this is on the demo's first frame
+import sys
 from typing import TYPE_CHECKING, Any
 
 from pig_desktop.demo.accounts import (
@@ -43,10 +44,20 @@ if TYPE_CHECKING:
 _SERVER_NAMES = frozenset({"RecordedRequest", "SandboxServer", "ScriptedResponse"})
 
 
-def listen_on_loopback() -> socket.socket:
+def listen_on_loopback() -> _socket.socket:
     """A TCP socket listening on 127.0.0.1 on a free port, for ``SandboxServer(listen_socket=...)``: its
-    address is known at once, and connections wait in its backlog until the server starts serving."""
-    return socket.create_server(("127.0.0.1", 0))
+    address is known at once, and connections wait in its backlog until the server starts serving. (What
+    ``socket.create_server(("127.0.0.1", 0))`` makes, as the C module's socket; the server wraps it.)"""
+    sock = _socket.socket(_socket.AF_INET, _socket.SOCK_STREAM)
+    try:
+        if not sys.platform.startswith(("win", "cygwin")):  # as create_server does
+            sock.setsockopt(_socket.SOL_SOCKET, _socket.SO_REUSEADDR, 1)
+        sock.bind(("127.0.0.1", 0))
+        sock.listen(min(_socket.SOMAXCONN, 128))
+    except OSError:
+        sock.close()
+        raise
+    return sock
 
 
 def __getattr__(name: str) -> Any:

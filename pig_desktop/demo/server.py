@@ -11,6 +11,7 @@ CLI, from pytest and from the desktop app alike.
 
 from __future__ import annotations
 
+import _socket
 import base64
 import binascii
 import hmac
@@ -91,7 +92,7 @@ class _HTTPServer(ThreadingHTTPServer):
     # stop() must not wait behind a trickling response; live connections are shut down explicitly instead.
     block_on_close = False
 
-    def __init__(self, sandbox: SandboxServer, listen_socket: socket.socket | None = None) -> None:
+    def __init__(self, sandbox: SandboxServer, listen_socket: _socket.socket | None = None) -> None:
         self.sandbox = sandbox
         self.stopping = threading.Event()
         self.connections_accepted = 0
@@ -103,6 +104,8 @@ class _HTTPServer(ThreadingHTTPServer):
         # A socket already listening (see SandboxServer): serve on it instead of binding a new one.
         super().__init__((_HOST, 0), _Handler, bind_and_activate=False)
         self.socket.close()
+        if not isinstance(listen_socket, socket.socket):  # listen_on_loopback's C-level socket
+            listen_socket = socket.socket(fileno=listen_socket.detach())
         self.socket = listen_socket
         self.server_address = listen_socket.getsockname()
         host, port = self.server_address[:2]
@@ -320,7 +323,7 @@ class SandboxServer:
         *,
         slow_seconds: float = 3.0,
         progress_steps: int = 2,
-        listen_socket: socket.socket | None = None,
+        listen_socket: _socket.socket | None = None,
     ) -> None:
         """``listen_socket``: a socket already listening on loopback (:func:`listen_on_loopback`) to serve
         on, so that its address is known before this module is even imported (``pig-desktop --demo``)."""
