@@ -12,7 +12,10 @@ for the app after all 20 watches are listed and polled once), the current reside
 peak (``ru_maxrss``). The app runs the real entry point, ``pig_desktop.app.main(["--demo", "--hidden", ...
 20 job ids])``: the demo signs in without a keychain; its sandbox server runs in the same process, so its
 threads and modules count against the app; it is scripted to answer "Processing" for the 20 jobs, so all
-stay watched. Target: at most 1.5x the floor (issue 16 §2).
+stay watched. The ids are given on the command line each time, not only saved by the warm-up: the demo's
+sandbox listens on a new port at each start, and a saved watch belongs to its server's address, so the
+demo resumes no watch of an earlier start (a real start's server address stays, and it does). Target: at
+most 1.5x the floor (issue 16 §2).
 """
 
 from __future__ import annotations
