@@ -319,14 +319,16 @@ class SingleInstance(QObject):
         if self._ask(b"") is not None:
             log.info("another PIG Desktop is listening on %s", self.name)
             return False
-        self.recovered_stale = self.may_be_running()
-        if self.recovered_stale:
-            log.warning("replacing a stale single-instance socket %s", self.name)
+        # Nobody answered: a socket file that is there anyway was left by a crash (on Windows a pipe's name
+        # shows only when listening on it fails, below).
+        self.recovered_stale = os.name == "posix" and os.path.lexists(self.path)
         try:
             self.server = self._listen_unix() if self.unix_socket else self._listen_qt()
         except OSError as exc:
             log.warning("cannot listen on %s: %s", self.name, exc)
             return False
+        if self.recovered_stale:
+            log.warning("replaced a stale single-instance socket %s", self.name)
         return True
 
     def _listen_unix(self) -> _Listener:
@@ -340,6 +342,7 @@ class SingleInstance(QObject):
         server = QLocalServer(self)
         server.setSocketOptions(QLocalServer.SocketOption.UserAccessOption)
         if not server.listen(self.name):
+            self.recovered_stale = True
             QLocalServer.removeServer(self.name)
             if not server.listen(self.name):
                 raise OSError(server.errorString())
