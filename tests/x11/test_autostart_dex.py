@@ -47,10 +47,23 @@ def _wait(condition: Callable[[], bool], seconds: float) -> bool:
 
 
 def _visible_windows_named(name: str, env: dict[str, str]) -> list[str]:
+    """The visible windows called ``name`` of the apps started with ``env`` (its own XDG_CONFIG_HOME). A
+    window an earlier test left on this display (in the test process, whose unmap may still be unsent) is
+    not this app's."""
     found = subprocess.run(
         ["xdotool", "search", "--onlyvisible", "--name", name], capture_output=True, text=True, env=env
     )
-    return found.stdout.split()
+    ours = f"XDG_CONFIG_HOME={env['XDG_CONFIG_HOME']}".encode()
+    windows = []
+    for window in found.stdout.split():
+        pid = subprocess.run(["xdotool", "getwindowpid", window], capture_output=True, text=True, env=env)
+        try:
+            environ = Path(f"/proc/{pid.stdout.strip()}/environ").read_bytes().split(b"\0")
+        except (OSError, ValueError):
+            continue
+        if ours in environ:
+            windows.append(window)
+    return windows
 
 
 def test_dex_autostart_starts_the_app_in_the_tray_and_a_second_start_opens_it(tmp_path: Path) -> None:
