@@ -112,17 +112,13 @@ def parse_args(argv: Sequence[str] | None) -> AppArgs:
     )
     # Unknown options (-platform, -style ...) are left for Qt.
     ns, rest = parser.parse_known_args(list(sys.argv[1:] if argv is None else argv))
-    jobs: tuple[str, ...] = ()
-    if ns.jobs:
-        # pig-desktop://job/<id> links (the desktop entry's %u) become their job ids here, before any Qt
-        # import. (Only then: compiling the job-id patterns is not for a start without jobs' first frame.)
-        from pig_desktop.core.jobid import command_line_jobs
+    # pig-desktop://job/<id> links (the desktop entry's %u) become their job ids here, before any Qt import.
+    from pig_desktop.core.jobid import command_line_jobs
 
-        jobs = tuple(command_line_jobs(list(ns.jobs)))
     return AppArgs(
         demo=bool(ns.demo),
         self_test=bool(ns.self_test),
-        jobs=jobs,
+        jobs=tuple(command_line_jobs(list(ns.jobs))),
         qt_args=tuple(rest),
         hidden=bool(ns.hidden),
     )

@@ -136,7 +136,7 @@ def previous_crash(log_dir: Path) -> CrashReport | None:
         found.append((stamp, path, text))
     if not found:
         return None
-    # Only now: logsetup and datetime are not for a start without a crash to report.
+    # Only with a crash to report: off the first frame (docs/architecture.md).
     from datetime import UTC, datetime
 
     from pig_desktop.store.logsetup import redact

@@ -72,7 +72,7 @@ class JobDropFilter(QObject):
 
 
 def choose_job_file(parent: QWidget) -> Path | None:
-    from PySide6.QtWidgets import QFileDialog  # its class and enums: not for the window's first frame
+    from PySide6.QtWidgets import QFileDialog  # off the first frame (docs/architecture.md)
 
     path, _filter = QFileDialog.getOpenFileName(
         parent, _("Open a list of jobs"), "", _("Job lists (*.csv *.txt);;All files (*)")

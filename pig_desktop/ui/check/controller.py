@@ -20,6 +20,7 @@ from PySide6.QtCore import QEvent, QObject, QTimer, Signal, SignalInstance
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QWidget
 
+from pig_desktop.core.jobid import find_guid
 from pig_desktop.core.session import Session
 from pig_desktop.i18n import _
 from pig_desktop.ui.account.app_state import ClientHolder
@@ -570,8 +571,6 @@ class CheckController(QObject):
         if self._shut_down:
             return False
         text = QGuiApplication.clipboard().text()
-        from pig_desktop.core.jobid import find_guid  # its patterns: not compiled for the first frame
-
         guid = find_guid(text[:20000]) if text else None
         if not guid or guid == self._field.job_id() or guid in self._offered:
             return False

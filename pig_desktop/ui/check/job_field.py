@@ -12,6 +12,7 @@ from PySide6.QtGui import QColor, QPalette
 from PySide6.QtWidgets import QLabel, QLineEdit, QSizePolicy, QVBoxLayout, QWidget
 
 from pig_desktop.core.errors import InvalidJobId
+from pig_desktop.core.jobid import extract_job_id
 from pig_desktop.i18n import _
 from pig_desktop.ui.system.qt_startup import set_by_name
 
@@ -86,7 +87,7 @@ class JobField(QWidget):
     def validate(self) -> str:
         """The id to check, or "" after showing why not (also for an empty field). Never sends anything."""
         try:
-            job_id = _extract_job_id(self.edit.text())
+            job_id = extract_job_id(self.edit.text())
         except InvalidJobId as exc:
             self._show_error(exc.message)
             return ""
@@ -109,7 +110,7 @@ class JobField(QWidget):
             self._show_hint(self._empty_hint)
         else:
             try:
-                job_id = _extract_job_id(text)
+                job_id = extract_job_id(text)
             except InvalidJobId as exc:
                 self._show_error(exc.message)
             else:
@@ -144,11 +145,3 @@ class JobField(QWidget):
         colour = "#ff8a80" if _is_dark(self) else "#b3261e"
         self.hint.setStyleSheet(f"color: {colour};")
         self.hint.setAccessibleDescription(message)
-
-
-def _extract_job_id(text: str) -> str:
-    """``core.jobid.extract_job_id``, imported at the first use: the first frame does not need the job-id
-    patterns compiled."""
-    from pig_desktop.core.jobid import extract_job_id
-
-    return extract_job_id(text)

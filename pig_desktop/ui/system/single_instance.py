@@ -192,7 +192,7 @@ class _UnixListener:
 
 def _unix_ask(path: str, payload: bytes, timeout_ms: int) -> bytes | None:
     """Send ``payload`` to whoever listens on ``path``; their reply line, or None if nobody answers."""
-    import socket  # not at import: a first start with no socket file to ask needs none before its first paint
+    import socket  # only with a socket file to ask: off the first frame (docs/architecture.md)
 
     with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as sock:
         sock.settimeout(CONNECT_TIMEOUT_MS / 1000)

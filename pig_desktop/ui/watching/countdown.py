@@ -56,7 +56,7 @@ class WatchCountdown(QObject):
         if state is None:
             self._timer.stop()
             return
-        from datetime import UTC, datetime  # loaded by the watch service by now; not for the first frame
+        from datetime import UTC, datetime  # off the first frame (docs/architecture.md)
 
         now = datetime.now(UTC)
         elapsed = format_elapsed((now - state.started_at).total_seconds())
