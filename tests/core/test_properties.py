@@ -1,7 +1,7 @@
 """Property tests (hypothesis) for what stands between pasted text or a server header and a request: job-id
 extraction, the URL path segment, and Retry-After parsing.
 
-The JSON parsers and the outcome classifier are covered by test_core_parse_fuzz.py (only ProtocolError from
+The JSON parsers and the outcome classifier are covered by test_parse_fuzz.py (only ProtocolError from
 the parsers, classify never raises, reports round-trip); they are not repeated here.
 """
 
