@@ -140,9 +140,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     exit_if_no_display(args.qt_args)  # exit 2 with one plain sentence, before Qt could abort
 
     # Qt-free modules before PySide6: once PySide6 is imported it reads the source of every module named in
-    # an import statement, once per name, looking for ``from __feature__`` (~0.1 ms each, ~4 ms for these and
-    # the standard modules they pull in). store.settings is imported here for that reason only (the window
-    # uses it).
+    # an import statement, once per name, looking for ``from __feature__`` (docs/performance.md).
+    # store.settings is imported here for that reason only (the window uses it).
     from pig_desktop.store.paths import app_dirs, ensure
     from pig_desktop.store.settings import load_settings  # noqa: F401
     from pig_desktop.ui.account.app_state import DemoAccount, StartOptions, demo_dirs
@@ -208,7 +207,6 @@ def main(argv: Sequence[str] | None = None) -> int:
         apply_appearance(app, loaded_settings.settings.appearance)
 
     from PySide6.QtCore import QTimer
-    from PySide6.QtWidgets import QSystemTrayIcon
 
     from pig_desktop.ui.shell.background import Background
     from pig_desktop.ui.system.excepthook import install_excepthook
@@ -242,7 +240,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     windows: list[MainWindow] = []
     controller: list[WatchController] = []  # once attached
     watching_tried: list[bool] = []
-    in_tray_only = args.hidden and QSystemTrayIcon.isSystemTrayAvailable()
+    in_tray_only = False
+    if args.hidden:
+        from PySide6.QtWidgets import QSystemTrayIcon  # its binding is no part of a normal first frame
+
+        in_tray_only = QSystemTrayIcon.isSystemTrayAvailable()
 
     def show_unexpected_error(message: str, detail: str) -> None:
         if windows:

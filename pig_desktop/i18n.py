@@ -19,7 +19,6 @@ The compiled ``.mo`` files are built by the packaging (``pig_desktop.i18n_build`
 from __future__ import annotations
 
 import gettext
-import locale
 import os
 import sys
 from pathlib import Path
@@ -84,7 +83,10 @@ def system_languages(environ: dict[str, str] | None = None, platform: str | None
         wanted.append(_normalise(value))
         break
     if not wanted and platform != "linux":
-        # Windows and macOS: the user's UI language as Python's locale module reports it.
+        # Windows and macOS: the user's UI language as Python's locale module reports it (imported here:
+        # a Linux start needs none of it).
+        import locale
+
         category = getattr(locale, "LC_MESSAGES", locale.LC_CTYPE)
         try:
             system_name: str | None = locale.getlocale(category)[0]
@@ -100,6 +102,7 @@ def system_languages(environ: dict[str, str] | None = None, platform: str | None
 def _windows_ui_language() -> str | None:
     try:
         import ctypes
+        import locale
 
         lang_id = ctypes.windll.kernel32.GetUserDefaultUILanguage()  # type: ignore[attr-defined]
     except (AttributeError, OSError):

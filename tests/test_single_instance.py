@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from pig_desktop.ui.system.single_instance import socket_name
+from pig_desktop.ui.system.single_instance import qt_temp_path, socket_name
 
 RUNNING_APP = textwrap.dedent(
     """
@@ -102,6 +102,29 @@ def test_socket_name_is_per_data_folder(tmp_path: Path) -> None:
     a, b = socket_name(tmp_path / "a"), socket_name(tmp_path / "b")
     assert a != b and a.startswith("pig-desktop-") and len(a) < 60
     assert socket_name(tmp_path / "a") == a
+
+
+@pytest.mark.parametrize(
+    "tmpdir", ["", "{tmp}/t", "{tmp}/t/", "{tmp}//t/../t", "{tmp}/link", "{tmp}/missing", "t/./relative"]
+)
+def test_the_temporary_folder_is_the_one_qlocalserver_uses(tmp_path: Path, tmpdir: str) -> None:
+    """The socket file must sit where Qt's ``QLocalServer`` would put it, so either end may be a Qt one."""
+    (tmp_path / "t").mkdir()
+    (tmp_path / "link").symlink_to(tmp_path / "t")
+    value = tmpdir.format(tmp=tmp_path)
+    code = "import sys; from PySide6.QtCore import QDir; print(QDir.tempPath())"
+    env = {k: v for k, v in os.environ.items() if k != "TMPDIR"} | ({"TMPDIR": value} if value else {})
+    qt = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True)
+    old = os.environ.get("TMPDIR")
+    try:
+        os.environ.pop("TMPDIR", None)
+        if value:
+            os.environ["TMPDIR"] = value
+        assert qt_temp_path() == qt.stdout.strip()
+    finally:
+        os.environ.pop("TMPDIR", None)
+        if old is not None:
+            os.environ["TMPDIR"] = old
 
 
 @pytest.mark.parametrize("server", TRANSPORTS)

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import os
 import time
-from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 import platformdirs
 
@@ -22,9 +22,9 @@ HISTORY_FILE_NAME = "history.sqlite3"
 LOG_FILE_NAME = "pig-desktop.log"
 
 
-@dataclass(frozen=True)
-class AppDirs:
-    """The five per-user directories the app writes to."""
+class AppDirs(NamedTuple):
+    """The five per-user directories the app writes to (a NamedTuple: made before the first paint, where a
+    dataclass would compile its methods; docs/architecture.md)."""
 
     config: Path
     data: Path

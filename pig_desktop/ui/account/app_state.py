@@ -184,9 +184,9 @@ class PasswordMemory:
         return "<PasswordMemory>"
 
 
-@dataclass(frozen=True)
-class KeychainResult:
-    """What a keychain job did. ``notice``: the plain message to show (once) when the keychain is unusable."""
+class KeychainResult(NamedTuple):
+    """What a keychain job did. ``notice``: the plain message to show (once) when the keychain is unusable.
+    (A NamedTuple, as the first frame's records are: docs/architecture.md.)"""
 
     stored: bool = False
     password: str | None = None

@@ -1,7 +1,9 @@
 """The main window's menus and their actions (each with its object name and shortcut).
 
-Part of the first frame, so shortcuts are set by their text, never through ``QKeySequence(...)`` built in
-Python (see docs/architecture.md, "What the first frame may import").
+Part of the first frame, so shortcuts are set by their text, never through ``QKeySequence`` in Python
+(see docs/architecture.md, "What the first frame may import"). The two that follow the platform's
+convention (Save, Refresh) are added by :func:`add_standard_shortcuts` right after the first paint, before
+any key press or menu can reach them.
 """
 
 from __future__ import annotations
@@ -9,13 +11,13 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import NamedTuple
 
-from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QMainWindow
 
 from pig_desktop.i18n import _
 from pig_desktop.ui.system.qt_startup import set_by_name
 
-__all__ = ["MenuSlots", "WindowActions", "build_menus"]
+__all__ = ["MenuSlots", "WindowActions", "add_standard_shortcuts", "build_menus"]
 
 Slot = Callable[[], object]
 
@@ -62,14 +64,11 @@ class WindowActions(NamedTuple):
 def build_menus(window: QMainWindow, slots: MenuSlots) -> WindowActions:
     bar = window.menuBar()
 
-    def action(
-        text: str, slot: Slot, shortcut: QKeySequence.StandardKey | str | None = None, name: str = ""
-    ) -> QAction:
-        act = QAction(text, window)
-        if isinstance(shortcut, str):
+    def action(text: str, slot: Slot, shortcut: str | None = None, name: str = "") -> QAction:
+        act = QAction(window)  # the text apart: see ui/system/widgets.make_button
+        act.setText(text)
+        if shortcut is not None:
             set_by_name(act, "shortcut", shortcut)
-        elif shortcut is not None:
-            act.setShortcuts(shortcut)
         if name:
             act.setObjectName(name)
         act.triggered.connect(lambda _checked=False: slot())
@@ -77,7 +76,7 @@ def build_menus(window: QMainWindow, slots: MenuSlots) -> WindowActions:
         return act
 
     file_menu = bar.addMenu(_("&File"))
-    save = action(_("&Save as\u2026"), slots.save_as, QKeySequence.StandardKey.Save, "saveAction")
+    save = action(_("&Save as\u2026"), slots.save_as, None, "saveAction")
     file_menu.addAction(save)
     open_job_list = action(_("Open &job list\u2026"), slots.open_job_list, "Ctrl+O", "openJobListAction")
     file_menu.addAction(open_job_list)
@@ -96,13 +95,12 @@ def build_menus(window: QMainWindow, slots: MenuSlots) -> WindowActions:
     edit_menu.addAction(focus_job)
 
     view_menu = bar.addMenu(_("&View"))
-    raw = QAction(_("&Raw JSON"), window)
+    raw = QAction(window)
+    raw.setText(_("&Raw JSON"))
     raw.setObjectName("rawJsonAction")
     raw.setCheckable(True)
     view_menu.addAction(raw)
-    refresh = action(_("Re&fresh"), slots.refresh, QKeySequence.StandardKey.Refresh, "refreshAction")
-    if "F5" not in [keys.toString() for keys in refresh.shortcuts()]:  # e.g. macOS: Cmd+R
-        refresh.setShortcuts([*refresh.shortcuts(), QKeySequence("F5")])
+    refresh = action(_("Re&fresh"), slots.refresh, None, "refreshAction")
     view_menu.addAction(refresh)
 
     account_menu = bar.addMenu(_("&Account"))
@@ -149,3 +147,15 @@ def build_menus(window: QMainWindow, slots: MenuSlots) -> WindowActions:
         report_problem,
         about,
     )
+
+
+def add_standard_shortcuts(actions: WindowActions) -> None:
+    """Save and Refresh get the platform's keys (Ctrl+S or Cmd+S; F5, and Ctrl+R where that is usual), and
+    Refresh gets F5 everywhere."""
+    from PySide6.QtGui import QKeySequence
+
+    actions.save.setShortcuts(QKeySequence.StandardKey.Save)
+    refresh = actions.refresh
+    refresh.setShortcuts(QKeySequence.StandardKey.Refresh)
+    if "F5" not in [keys.toString() for keys in refresh.shortcuts()]:  # e.g. macOS: Cmd+R
+        refresh.setShortcuts([*refresh.shortcuts(), QKeySequence("F5")])

@@ -78,7 +78,8 @@ class Banner(QFrame):
 
         self._actions = QHBoxLayout()
         self._actions.setSpacing(6)
-        self._copy = QPushButton(_("Copy details"), self)
+        self._copy = QPushButton(self)  # the text apart: see ui/system/widgets.make_button
+        self._copy.setText(_("Copy details"))
         self._copy.setObjectName(f"{object_name}CopyDetails")
         self._copy.setAccessibleName(_("Copy details of this message"))
         self._copy.clicked.connect(self.copy_details)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from PySide6 import QtCore
 from PySide6.QtCore import Signal
-from PySide6.QtGui import QFont, QPainter, QPaintEvent
+from PySide6.QtGui import QFont, QPaintEvent
 from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
 
 from pig_desktop import APP_DISPLAY_NAME
 from pig_desktop.i18n import _
-from pig_desktop.ui.system.icons import header_logo
+from pig_desktop.ui.system.icons import HEADER_LOGO_SIZE, header_logo
 from pig_desktop.ui.system.plain_text import plain_tooltip
 from pig_desktop.ui.system.qt_startup import set_by_name
 
@@ -43,6 +43,8 @@ class ElidedLabel(QLabel):
         if metrics.horizontalAdvance(self.text()) <= rect.width():
             super().paintEvent(event)  # it fits (as in the first frame, which need not touch Qt's enums)
             return
+        from PySide6.QtGui import QPainter  # not in the first frame (docs/architecture.md)
+
         Qt = QtCore.Qt
         text = metrics.elidedText(self.text(), Qt.TextElideMode.ElideMiddle, rect.width())
         painter = QPainter(self)
@@ -65,7 +67,9 @@ class AppHeader(QFrame):
         layout.setContentsMargins(16, 10, 12, 10)
         layout.setSpacing(10)
         logo = QLabel(self)
-        logo.setPixmap(header_logo().pixmap(32, 32))
+        logo.setFixedSize(HEADER_LOGO_SIZE, HEADER_LOGO_SIZE)
+        logo.setScaledContents(True)  # smoothly, at the ratio of the screen it is on
+        logo.setPixmap(header_logo(self.devicePixelRatioF()))
         logo.setAccessibleName(_("PIG Desktop logo"))
         title = QLabel(APP_DISPLAY_NAME, self)
         title.setObjectName("appTitle")
@@ -87,7 +91,8 @@ class AppHeader(QFrame):
         set_by_name(self.account_label, "textFormat", "PlainText")
         set_by_name(self.account_label, "alignment", "AlignRight|AlignVCenter")
         self.account_label.setAccessibleName(_("Signed in as"))
-        self.sign_in_button = QPushButton(_("Sign in\u2026"), self)
+        self.sign_in_button = QPushButton(self)  # the text apart: see ui/system/widgets.make_button
+        self.sign_in_button.setText(_("Sign in\u2026"))
         self.sign_in_button.setObjectName("headerSignInButton")
         self.sign_in_button.setAccessibleName(_("Sign in"))
         self.sign_in_button.clicked.connect(self.sign_in_requested.emit)

@@ -28,7 +28,7 @@ from pig_desktop.ui.batch.job_files import JobDropFilter
 from pig_desktop.ui.check.controller import CheckController
 from pig_desktop.ui.check.job_entry import JobEntry
 from pig_desktop.ui.help.controller import HelpController
-from pig_desktop.ui.shell.actions import MenuSlots, build_menus
+from pig_desktop.ui.shell.actions import MenuSlots, add_standard_shortcuts, build_menus
 from pig_desktop.ui.shell.background import START_STEPS, Background
 from pig_desktop.ui.shell.layout import JobRowSlots, build_shell, fit_to_screen
 from pig_desktop.ui.shell.notices import connect_banner
@@ -181,6 +181,7 @@ class MainWindow(QMainWindow):
     def _start_after_first_paint(self) -> None:
         if self._shut_down:
             return
+        add_standard_shortcuts(self.menu_actions)
         self.check.offer_clipboard_when_app_active()
         # Its history worker only opens SQLite and reads the list (Qt-free), so it works while this thread
         # builds the result pane and imports the history panel's code. Already started (a window built

@@ -1,5 +1,8 @@
 """Cached QIcon helpers over :mod:`pig_desktop.assets`: the only way UI code gets an icon.
 
+The first frame shows only the header's logo, a plain QPixmap: ``QIcon``'s binding is made the first time
+Python touches it, so it is imported where an icon is made (docs/architecture.md, the first-frame rule).
+
 Icons are loaded once per name and kept (QIcon is implicitly shared, so handing out the cached object is
 cheap). A missing resource file is logged and gives an empty QIcon: the widgets still show their colour and
 word, and the installation problem is reported by ``--self-test`` rather than by a crash here.
@@ -12,15 +15,21 @@ import logging
 from collections.abc import Callable
 from enum import Enum
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from PySide6.QtGui import QIcon
+from PySide6.QtGui import QPixmap
 
 from pig_desktop import assets
+
+if TYPE_CHECKING:
+    from PySide6.QtGui import QIcon
 
 log = logging.getLogger(__name__)
 
 
 def _load(kind: str, path_of: Callable[[], Path]) -> QIcon:
+    from PySide6.QtGui import QIcon
+
     try:
         path = path_of()
     except (FileNotFoundError, ValueError) as exc:
@@ -65,17 +74,22 @@ def app_icon() -> QIcon:
     return icon
 
 
+#: The header logo's size in device-independent pixels.
+HEADER_LOGO_SIZE = 32
+
+
 @functools.cache
-def header_logo() -> QIcon:
-    """The application icon from its 32 and 64 px PNGs only, for the window's header logo (32 px, or 64 px
-    on a 2x screen). Cheaper for the first frame than ``app_icon()``, which decodes every PNG up to 128 px."""
-    icon = QIcon()
-    for size in (32, 64):
+def header_logo(scale: float) -> QPixmap:
+    """The application icon for the window's header: the smallest prepared PNG that covers
+    :data:`HEADER_LOGO_SIZE` at ``scale`` (the screen's device pixel ratio). The header's label scales it
+    to its size, smoothly, on whatever screen the window is."""
+    fitting = [size for size in (32, 64, 128) if size >= HEADER_LOGO_SIZE * scale] or [128]
+    for size in fitting:
         try:
-            icon.addFile(str(assets.app_icon_path(size)))
+            return QPixmap(str(assets.app_icon_path(size)))
         except FileNotFoundError:
             log.debug("No %d px application icon", size)
-    return icon if not icon.isNull() else app_icon()
+    return app_icon().pixmap(128, 128)
 
 
 @functools.cache

@@ -13,10 +13,14 @@ from __future__ import annotations
 import logging
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QCoreApplication, QLibraryInfo, QLocale, QTranslator
+from PySide6.QtCore import QCoreApplication, QLocale
 
 from pig_desktop import i18n
+
+if TYPE_CHECKING:
+    from PySide6.QtCore import QTranslator
 
 log = logging.getLogger(__name__)
 
@@ -31,6 +35,8 @@ _installed: list[QTranslator] = []
 
 def qt_translation_dirs() -> list[Path]:
     """Where Qt's .qm files may be: Qt's own translations path, then the bundle's copy."""
+    from PySide6.QtCore import QLibraryInfo  # an English start needs none (the first-frame rule)
+
     dirs = [Path(QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath))]
     frozen = getattr(sys, "_MEIPASS", None)
     if frozen:
@@ -62,6 +68,8 @@ def install_qt_translations(language: str | None = None, app: QCoreApplication |
     QLocale.setDefault(locale_for(language))
     if language == i18n.SOURCE_LANGUAGE:
         return []
+    from PySide6.QtCore import QTranslator
+
     loaded: list[str] = []
     for catalogue in QT_CATALOGUES:
         for directory in qt_translation_dirs():

@@ -6,9 +6,9 @@ tries to connect; if someone answers, it sends one JSON line ``{"jobs": [...], "
 ``ok``, and the caller exits with status 0.
 
 Two transports carry that one conversation:
-- On POSIX, a Unix socket file in ``QDir.tempPath()``, served with Python's ``socket`` module and read on the
-  GUI thread by ``QSocketNotifier``\\ s. QtNetwork (a library and its bindings, loaded for nothing else on
-  Linux) stays out of the process; see docs/performance.md. The file is the same one ``QLocalServer`` would
+- On POSIX, a Unix socket file in Qt's temporary folder, served with Python's ``socket`` module and read on
+  the GUI thread by ``QSocketNotifier``\\ s. QtNetwork (a library and its bindings, loaded for nothing else
+  on Linux) stays out of the process; see docs/performance.md. The file is the same one ``QLocalServer`` would
   make for the name, so either end may be an app that uses Qt's.
 - Elsewhere (Windows' named pipes), ``QLocalServer`` and ``QLocalSocket``.
 
@@ -31,7 +31,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 
-from PySide6.QtCore import QByteArray, QDir, QObject, QSocketNotifier, QTimer, Signal
+from PySide6.QtCore import QObject, QSocketNotifier, QTimer, Signal
 
 from pig_desktop.ui.system.handoff_message import MAX_MESSAGE_BYTES, Handoff, read_handoff
 
@@ -42,7 +42,7 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-__all__ = ["SingleInstance", "claim_single_instance", "socket_name"]
+__all__ = ["SingleInstance", "claim_single_instance", "qt_temp_path", "socket_name"]
 
 CONNECT_TIMEOUT_MS = 1000
 REPLY_TIMEOUT_MS = 3000
@@ -52,6 +52,19 @@ MAX_MESSAGE = MAX_MESSAGE_BYTES
 IDLE_TIMEOUT_MS = 3000
 MAX_CLIENTS = 32
 USES_UNIX_SOCKET = os.name == "posix"
+
+
+def qt_temp_path() -> str:
+    """``QDir.tempPath()``, where ``QLocalServer`` puts a socket: ``$TMPDIR`` or ``/tmp``, made absolute
+    and cleaned (symbolic links kept). Worked out here on Linux, since touching ``QDir`` from Python makes
+    its binding (a first-frame cost, docs/architecture.md); macOS without ``TMPDIR`` asks Qt, whose rule
+    differs there."""
+    temp = os.environ.get("TMPDIR", "")
+    if not temp and sys.platform == "darwin":
+        from PySide6.QtCore import QDir
+
+        return QDir.tempPath()
+    return os.path.abspath(temp or "/tmp")
 
 
 def socket_name(data_dir: Path | str) -> str:
@@ -237,7 +250,7 @@ class _QtClient:
 
     def reply_and_close(self, reply: bytes) -> None:
         self._sock.readyRead.disconnect()
-        self._sock.write(QByteArray(reply))
+        self._sock.write(reply)
         self._sock.flush()
         self._sock.disconnectFromServer()
 
@@ -255,7 +268,7 @@ def _qt_ask(name: str, payload: bytes, timeout_ms: int) -> bytes | None:
     if not payload:
         sock.abort()
         return b""
-    sock.write(QByteArray(payload))
+    sock.write(payload)
     if not sock.waitForBytesWritten(timeout_ms):
         sock.abort()
         return b""
@@ -291,7 +304,7 @@ class SingleInstance(QObject):
     @property
     def path(self) -> str:
         """The socket file on POSIX (where ``QLocalServer`` puts a relative name too)."""
-        return os.path.join(QDir.tempPath(), self.name)
+        return os.path.join(qt_temp_path(), self.name)
 
     def may_be_running(self) -> bool:
         """False only when no app can be listening: on POSIX, when its socket file does not exist."""

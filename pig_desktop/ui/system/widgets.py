@@ -18,7 +18,10 @@ def make_button(
     tooltip: str = "",
 ) -> QPushButton:
     """A push button with its screen-reader id and name, its tooltip and what a click does."""
-    button = QPushButton(text, parent)
+    # Not QPushButton(text, parent): telling that call from QPushButton(icon, text) makes QIcon's binding,
+    # which the first frame does without (docs/architecture.md).
+    button = QPushButton(parent)
+    button.setText(text)
     button.setObjectName(object_name)
     button.setAccessibleName(accessible_name)
     if tooltip:

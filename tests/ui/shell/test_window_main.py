@@ -624,6 +624,20 @@ DEMO_SERVER_MODULE = "pig_desktop.demo.server"
 #: Smaller ones the first frame does without too (docs/performance.md, "Start-up"); socket only without
 #: --demo, whose sandbox socket listens before the first paint.
 FIRST_FRAME_SPARED = ("html", "importlib.resources", "datetime")
+#: Qt classes whose Python bindings the first frame does without: PySide6 makes a class's binding (its
+#: methods' signatures, its enums) the first time Python names it, or resolves an overload that could take
+#: it (``QPushButton(text, parent)`` could be ``QPushButton(icon, text)``).
+FIRST_FRAME_UNBOUND = (
+    "QByteArray",
+    "QDir",
+    "QIcon",
+    "QKeySequence",
+    "QLibraryInfo",
+    "QPainter",
+    "QStyle",
+    "QSystemTrayIcon",
+    "QTranslator",
+)
 
 
 @pytest.mark.parametrize("args", [[], ["--demo"]], ids=["normal", "demo"])
@@ -636,18 +650,21 @@ def test_real_start_path_imports_no_slow_module_before_the_first_paint(
     enums exist by the time the window is ready (so the checks are not vacuous), and nothing went wrong on the
     way (a signal carrying a ``Qt`` enum before they exist fails). ``--demo`` the same, and its sandbox
     server starts after the first paint too. On POSIX, QtNetwork is not loaded even then: the single-instance
-    server is a Unix socket of Python's and the desktop's proxy is read from the environment."""
+    server is a Unix socket of Python's and the desktop's proxy is read from the environment. Nor are the Qt
+    classes of ``FIRST_FRAME_UNBOUND`` bound yet (the icons and the platform's shortcuts are, when ready)."""
     slow = SLOW_START_MODULES + FIRST_FRAME_SPARED + ((DEMO_SERVER_MODULE,) if args else ("socket",))
     code = f"""
 import sys
-from PySide6 import QtCore
+from PySide6 import QtCore, QtGui, QtWidgets
 from PySide6.QtCore import QEvent, QObject, QTimer
 from PySide6.QtWidgets import QApplication
 import pig_desktop.ui.shell.main_window as main_window
 SLOW = {slow!r}
+UNBOUND = {FIRST_FRAME_UNBOUND!r}
 seen = {{}}
 def loaded():
-    return [m for m in SLOW if m in sys.modules] + ["Qt"] * ("Qt" in vars(QtCore))
+    bound = [name for name in UNBOUND if any(name in vars(m) for m in (QtCore, QtGui, QtWidgets))]
+    return [m for m in SLOW if m in sys.modules] + ["Qt"] * ("Qt" in vars(QtCore)) + bound
 class FirstPaint(QObject):
     def eventFilter(self, obj, event):
         if event.type() == QEvent.Type.Paint and "paint" not in seen:
@@ -676,9 +693,9 @@ sys.exit(rc)
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, timeout=60)
     assert result.returncode == 0, result.stderr
     seen = eval(result.stdout.strip().splitlines()[-1])  # noqa: S307 - our own repr() of a dict of lists
-    assert seen["paint"] == [], f"imported before the first paint: {seen['paint']}"
+    assert seen["paint"] == [], f"imported or bound before the first paint: {seen['paint']}"
     # Loaded right after the first paint: the history database (sqlite3), Qt's enums.
-    assert {"sqlite3", "Qt"} <= set(seen["ready"])
+    assert {"sqlite3", "Qt", "QIcon", "QKeySequence"} <= set(seen["ready"])
     assert ("PySide6.QtNetwork" in seen["ready"]) == (os.name != "posix")
     if args:
         assert DEMO_SERVER_MODULE in seen["ready"]
@@ -695,9 +712,7 @@ FIRST_FRAME_DATACLASSES = {
     "CrashReport",
     "DemoAccount",
     "JobIdScan",
-    "KeychainResult",
     "LoadedSettings",
-    "AppDirs",
     "Session",
     "Settings",
     "StartOptions",
