@@ -32,6 +32,7 @@ sys.path.insert(0, str(HERE))
 import bench_big_result  # noqa: E402
 import bench_hidden  # noqa: E402
 import bench_history  # noqa: E402
+import bench_instructions  # noqa: E402
 import bench_memory  # noqa: E402
 import bench_startup  # noqa: E402
 import bench_ui_check  # noqa: E402
@@ -122,11 +123,40 @@ def run_core_check(update_docs: bool = False) -> dict[str, Any]:
     return result
 
 
+def instructions_figures(counted: dict[str, Any]) -> list[dict[str, Any]]:
+    """The start-up's instruction counts (normal and --demo, offscreen and Xvfb) when valgrind counted."""
+    if "skipped" in counted:
+        print(f"[instructions] {counted['skipped']}", flush=True)
+        return []
+    target = counted["target_ratio"]
+    rows = []
+    for where, result in (("offscreen", counted), ("Xvfb", counted.get("xvfb"))):
+        if result is None:
+            continue
+        floor = result["floor_instructions"] / 1e6
+        for start, key in (("", "app"), (" --demo", "demo")):
+            value = result[f"{key}_instructions"] / 1e6
+            rows.append(
+                figure(
+                    f"startup_instructions_{key}_{where.lower()}",
+                    f"Start-up{start}: instructions to first paint ({where}, valgrind)",
+                    "M",
+                    value,
+                    floor,
+                    floor * target,
+                    f"<= {target}x floor",
+                    value <= floor * target,
+                )
+            )
+    return rows
+
+
 def run_all(watch_seconds: float, quick: bool, update_docs: bool = False) -> dict[str, Any]:
     rounds = 3 if quick else None
     raw: dict[str, Any] = {}
     steps = [
         ("startup", lambda: bench_startup.run(rounds or 7)),
+        ("instructions", lambda: bench_instructions.run(1)),
         ("memory", lambda: bench_memory.run(rounds or 5)),
         ("hidden", lambda: bench_hidden.run(rounds or 3)),
         ("ui_check", lambda: bench_ui_check.run(rounds or 21)),
@@ -149,6 +179,7 @@ def run_all(watch_seconds: float, quick: bool, update_docs: bool = False) -> dic
         figure("startup_first_paint", "Start-up: process start to first paint", "ms", s["app_ms"],
                s["floor_ms"], s["floor_ms"] * s["target_ratio"], f"<= {s['target_ratio']}x floor",
                s["ratio"] <= s["target_ratio"]),
+        *instructions_figures(raw["instructions"]),
         figure("memory_peak_rss", "Memory: peak RSS after one check", "MB", m["app_mb"], m["floor_mb"],
                m["floor_mb"] * m["target_ratio"], f"<= {m['target_ratio']}x floor", m["ratio"] <= m["target_ratio"]),  # noqa: E501
         figure("hidden_start_rss", "Memory: hidden start, 20 watches, vs a bare tray icon (X11)", "MB",

@@ -44,9 +44,10 @@ class JobDropFilter(QObject):
     file_dropped = Signal(object)  # Path
     text_dropped = Signal(str)
 
-    def watch(self, widget: QWidget) -> None:
-        widget.setAcceptDrops(True)
-        widget.installEventFilter(self)
+    def watch(self, *widgets: QWidget) -> None:
+        for widget in widgets:
+            widget.setAcceptDrops(True)
+            widget.installEventFilter(self)
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt's name
         kind = event.type()

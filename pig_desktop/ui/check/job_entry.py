@@ -12,6 +12,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from PySide6 import QtCore
 from PySide6.QtCore import QObject
 from PySide6.QtWidgets import QWidget
 
@@ -56,6 +57,12 @@ class JobEntry(QObject):
         field.edit.textChanged.connect(self._on_field_text)
         batch.open_job_requested.connect(self.open_job)
         batch.watch_requested.connect(self.watch_jobs)
+
+    def focus_field(self) -> None:
+        """Edit > Go to the job field (Ctrl+L): there, with its text selected."""
+        edit = self._field.edit
+        edit.setFocus(QtCore.Qt.FocusReason.ShortcutFocusReason)
+        edit.selectAll()
 
     def check_field(self) -> bool:
         """Check / Enter: several different ids open the batch view (never silently the first one)."""

@@ -36,7 +36,7 @@ class JobField(QWidget):
         self.edit = QLineEdit(self)
         self.edit.setObjectName("jobIdEdit")
         self.edit.setPlaceholderText(_("Paste a job id or a link\u2026"))
-        self.edit.setClearButtonEnabled(True)
+        # (its clear button comes right after the first paint: ui/shell/layout.complete_shell)
         self.edit.setAccessibleName(_("Job id"))
         self.edit.setAccessibleDescription(
             _("Paste a job id, a link or a line of text that contains one, then press Enter.")

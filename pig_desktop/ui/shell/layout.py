@@ -28,12 +28,13 @@ from pig_desktop.i18n import _
 from pig_desktop.ui.batch.job_count import JobCountHint
 from pig_desktop.ui.check.job_field import JobField
 from pig_desktop.ui.check.org_notice import OrganisationNotice
+from pig_desktop.ui.shell.actions import WindowActions, add_standard_shortcuts
 from pig_desktop.ui.shell.banner import Banner
 from pig_desktop.ui.shell.header import AppHeader
 from pig_desktop.ui.system.qt_startup import set_by_name
 from pig_desktop.ui.system.widgets import make_button
 
-__all__ = ["JobRow", "JobRowSlots", "Shell", "SidewaysSplitter", "add_panel", "build_shell", "fit_to_screen"]
+__all__ = ["JobRow", "JobRowSlots", "Shell", "SidewaysSplitter", "add_panel", "build_shell", "complete_shell", "fit_to_screen"]
 
 
 class JobRowSlots(NamedTuple):
@@ -291,6 +292,14 @@ def build_shell(window: QMainWindow, slots: JobRowSlots) -> Shell:
         history_placeholder,
         result_placeholder,
     )
+
+
+def complete_shell(shell: Shell, actions: WindowActions) -> None:
+    """What the first frame leaves out, added right after it, before a key press or a menu can reach it:
+    the job field's clear button (Qt looks its icon up in the desktop's icon theme, a search of the theme's
+    folders on X11; the button shows only once there is text) and the platform's Save and Refresh keys."""
+    shell.job_field.edit.setClearButtonEnabled(True)
+    add_standard_shortcuts(actions)
 
 
 def add_panel(window: QWidget, panels: QSplitter, widget: QWidget, title: str) -> None:

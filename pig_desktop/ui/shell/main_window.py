@@ -1,11 +1,10 @@
 """The main window: it builds the shell (header, banners, job row, history beside the result, menus), creates
 the feature controllers, connects their signals, and decides closing and quitting in one place.
 
-What happens lives in the controllers (docs/architecture.md): ``check`` (the check worker, the job on screen,
-the clipboard offer), ``batch``, ``help`` and, once attached, watching (``set_polling_service``,
-``set_close_policy``). The settings, the account and the history come from the app's
-:class:`~pig_desktop.ui.shell.background.Background`, which runs with or without this window (a hidden start
-builds the window only when the user opens it); a window made without one makes its own.
+What happens lives in the controllers (docs/architecture.md): ``check``, ``entry``, ``batch``, ``help`` and,
+once attached, watching (``set_polling_service``, ``set_close_policy``). Settings, account and history come
+from the app's :class:`~pig_desktop.ui.shell.background.Background`, which also runs without a window; a
+window made without one makes its own.
 """
 
 from __future__ import annotations
@@ -13,7 +12,6 @@ from __future__ import annotations
 import logging
 from typing import TYPE_CHECKING
 
-from PySide6 import QtCore
 from PySide6.QtCore import Signal
 from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import QApplication, QMainWindow, QWidget
@@ -28,14 +26,14 @@ from pig_desktop.ui.batch.job_files import JobDropFilter
 from pig_desktop.ui.check.controller import CheckController
 from pig_desktop.ui.check.job_entry import JobEntry
 from pig_desktop.ui.help.controller import HelpController
-from pig_desktop.ui.shell.actions import MenuSlots, add_standard_shortcuts, build_menus
+from pig_desktop.ui.shell.actions import MenuSlots, build_menus
 from pig_desktop.ui.shell.background import START_STEPS, Background
-from pig_desktop.ui.shell.layout import JobRowSlots, build_shell, fit_to_screen
+from pig_desktop.ui.shell.layout import JobRowSlots, build_shell, complete_shell, fit_to_screen
 from pig_desktop.ui.shell.notices import connect_banner
 from pig_desktop.ui.shell.panes import Panes
 from pig_desktop.ui.shell.seams import ClosePolicy, Stoppable
 from pig_desktop.ui.shell.staged_start import StagedStart
-from pig_desktop.ui.shell.window_state import enable_actions, show_account
+from pig_desktop.ui.shell.window_state import connect_header, enable_actions, show_account
 from pig_desktop.ui.system.icons import app_icon
 from pig_desktop.ui.watching.countdown import WatchCountdown
 
@@ -65,10 +63,9 @@ class MainWindow(QMainWindow):
         super().__init__(parent)
         self.setObjectName("mainWindow")
         self.options = options
-        demo = options.demo
         # Qt appends the application display name to a title that does not end with it.
         demo_title = _("Demo with a sandbox server \u2014 {app}").format(app=APP_DISPLAY_NAME)
-        self.setWindowTitle(demo_title if demo else APP_DISPLAY_NAME)
+        self.setWindowTitle(demo_title if options.demo else APP_DISPLAY_NAME)
         self._polling: PollingService | None = None
         self._close_policy: ClosePolicy | None = None
         self._quitting = False
@@ -141,7 +138,7 @@ class MainWindow(QMainWindow):
                 quit=self.request_quit,
                 copy_ticket=lambda: self.result_pane.copy_ticket(),
                 copy_json=lambda: self.result_pane.copy_json(),
-                focus_job=self.focus_job_field,
+                focus_job=self.entry.focus_field,
                 refresh=check.refresh,
                 sign_in=account.open_sign_in,
                 switch_organisation=lambda: account.open_sign_in(switch=True),
@@ -154,22 +151,16 @@ class MainWindow(QMainWindow):
             ),
         )
         self.panes = Panes(self, self.shell, check, self.menu_actions.raw)
-        self.panes.status.connect(self.show_status)
-        self.header.sign_in_requested.connect(lambda: account.open_sign_in())
-        self.header.switch_requested.connect(lambda: account.open_sign_in(switch=True))
-        self.header.sign_out_requested.connect(account.sign_out)
-        self.drops.watch(self.job_field.edit)
-        self.drops.watch(self)
+        for source in (self.panes, self.batch, account, check, self.help_controller):
+            source.status.connect(self.show_status)
+        connect_header(self.header, account)
+        self.drops.watch(self.job_field.edit, self)
         self.drops.file_dropped.connect(self.entry.load_job_file)
         self.drops.text_dropped.connect(self.entry.put_dropped_text)
         check.found_elsewhere.connect(self.org_notice.show_found)
         self.org_notice.switch_requested.connect(self.entry.switch_organisation)
-        self.batch.status.connect(self.show_status)
         connect_banner(self.banner, self.background, check, self.shell.history_placeholder.setText)
         account.session_changed.connect(self._on_session_changed)
-        account.status.connect(self.show_status)
-        check.status.connect(self.show_status)
-        self.help_controller.status.connect(self.show_status)
         check.busy_changed.connect(lambda _busy: self._update_actions())
         check.report_shown.connect(lambda _job: self.countdown.sync())
         check.check_finished.connect(self.check_finished)
@@ -181,14 +172,12 @@ class MainWindow(QMainWindow):
     def _start_after_first_paint(self) -> None:
         if self._shut_down:
             return
-        add_standard_shortcuts(self.menu_actions)
+        complete_shell(self.shell, self.menu_actions)
         self.check.offer_clipboard_when_app_active()
-        # Its history worker only opens SQLite and reads the list (Qt-free), so it works while this thread
-        # builds the result pane and imports the history panel's code. Already started (a window built
-        # after a hidden start): its steps may be done.
-        background = self.background
-        background.start()
-        self.start.follow(background.step_done, background.is_done)
+        # Its history worker (Qt-free) reads the list while this thread builds the result pane and imports
+        # the history panel. Already started (a window built after a hidden start): steps may be done.
+        self.background.start()
+        self.start.follow(self.background.step_done, self.background.is_done)
         self.history.want_panel()
         self.first_painted.emit()
         if not self._shut_down:
@@ -248,10 +237,6 @@ class MainWindow(QMainWindow):
         """The excepthook's target: a friendly inline message, the traceback only behind Copy details."""
         self.banner.show_error(message, detail)
 
-    def focus_job_field(self) -> None:
-        self.job_field.edit.setFocus(QtCore.Qt.FocusReason.ShortcutFocusReason)
-        self.job_field.edit.selectAll()
-
     # -- short names for scripts and tests -------------------------------------------------------------------
 
     def session(self) -> Session | None:
@@ -283,9 +268,7 @@ class MainWindow(QMainWindow):
         self._quitting = True
         self.quit_requested.emit()
         self.close()
-        app = QApplication.instance()
-        if app is not None:
-            app.quit()  # a hidden window's close does not end the app by itself
+        QApplication.quit()  # a hidden window's close does not end the app by itself
 
     def is_closed(self) -> bool:
         """True once the window has closed for good (shut down); nothing should show it again."""

@@ -1,6 +1,7 @@
 """What the window shows of the sign-in and of what can be done now: the header's account and the job
-field's hint (:func:`show_account`, at each sign-in change), and which buttons and menu entries are enabled
-(:func:`enable_actions`, also when a check starts or ends and when watching is attached)."""
+field's hint (:func:`show_account`, at each sign-in change), what the header's account buttons do
+(:func:`connect_header`), and which buttons and menu entries are enabled (:func:`enable_actions`, also when
+a check starts or ends and when watching is attached)."""
 
 from __future__ import annotations
 
@@ -11,9 +12,10 @@ from pig_desktop.i18n import _
 if TYPE_CHECKING:
     from pig_desktop.ui.account.controller import AccountController
     from pig_desktop.ui.shell.actions import WindowActions
+    from pig_desktop.ui.shell.header import AppHeader
     from pig_desktop.ui.shell.layout import Shell
 
-__all__ = ["enable_actions", "show_account"]
+__all__ = ["connect_header", "enable_actions", "show_account"]
 
 
 def show_account(shell: Shell, account: AccountController) -> None:
@@ -23,6 +25,12 @@ def show_account(shell: Shell, account: AccountController) -> None:
         if account.session() is not None
         else _("Sign in first (top right). Then paste a job id or a link here and press Enter.")
     )
+
+
+def connect_header(header: AppHeader, account: AccountController) -> None:
+    header.sign_in_requested.connect(lambda: account.open_sign_in())
+    header.switch_requested.connect(lambda: account.open_sign_in(switch=True))
+    header.sign_out_requested.connect(account.sign_out)
 
 
 def enable_actions(

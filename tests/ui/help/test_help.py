@@ -98,6 +98,9 @@ def test_keyboard_shortcuts_lists_the_windows_real_shortcuts(open_window: Callab
     assert ("Ctrl+Q", "Quit") in shown
     assert ("F1", "User guide") in shown
     assert ("Enter", "Check the job in the field") in shown
+    # The platform's keys, added right after the first paint (Linux: Ctrl+S; F5 and, on GNOME, Ctrl+R).
+    assert action_named(window, "saveAction").shortcut().toString() == "Ctrl+S"
+    assert "F5" in [keys.toString() for keys in action_named(window, "refreshAction").shortcuts()]
     # Every action that has a shortcut is listed with it: the list cannot drift from the actions.
     with_keys = [a for a in window.actions() if a.shortcuts()]
     assert len(with_keys) >= 7  # save, quit, copy for ticket, job field, refresh, settings, user guide

@@ -651,7 +651,8 @@ def test_real_start_path_imports_no_slow_module_before_the_first_paint(
     way (a signal carrying a ``Qt`` enum before they exist fails). ``--demo`` the same, and its sandbox
     server starts after the first paint too. On POSIX, QtNetwork is not loaded even then: the single-instance
     server is a Unix socket of Python's and the desktop's proxy is read from the environment. Nor are the Qt
-    classes of ``FIRST_FRAME_UNBOUND`` bound yet (the icons and the platform's shortcuts are, when ready)."""
+    classes of ``FIRST_FRAME_UNBOUND`` bound yet, nor has the job field its clear button (whose icon Qt
+    looks up in the desktop's icon theme); all are there once the window is ready."""
     slow = SLOW_START_MODULES + FIRST_FRAME_SPARED + ((DEMO_SERVER_MODULE,) if args else ("socket",))
     code = f"""
 import sys
@@ -662,13 +663,14 @@ import pig_desktop.ui.shell.main_window as main_window
 SLOW = {slow!r}
 UNBOUND = {FIRST_FRAME_UNBOUND!r}
 seen = {{}}
-def loaded():
+def loaded(window):
     bound = [name for name in UNBOUND if any(name in vars(m) for m in (QtCore, QtGui, QtWidgets))]
-    return [m for m in SLOW if m in sys.modules] + ["Qt"] * ("Qt" in vars(QtCore)) + bound
+    clear_button = ["clear button"] * window.job_field.edit.isClearButtonEnabled()
+    return [m for m in SLOW if m in sys.modules] + ["Qt"] * ("Qt" in vars(QtCore)) + bound + clear_button
 class FirstPaint(QObject):
     def eventFilter(self, obj, event):
         if event.type() == QEvent.Type.Paint and "paint" not in seen:
-            seen["paint"] = loaded()
+            seen["paint"] = loaded(obj)
         return False
 probe = FirstPaint()
 original_show = main_window.MainWindow.show
@@ -677,7 +679,7 @@ def show(self):
     original_show(self)
     def wait_ready():
         if self.is_ready and "paint" in seen:
-            seen["ready"] = loaded()
+            seen["ready"] = loaded(self)
             seen["banner"] = self.banner.messages()
             QApplication.instance().quit()
         else:
@@ -695,7 +697,7 @@ sys.exit(rc)
     seen = eval(result.stdout.strip().splitlines()[-1])  # noqa: S307 - our own repr() of a dict of lists
     assert seen["paint"] == [], f"imported or bound before the first paint: {seen['paint']}"
     # Loaded right after the first paint: the history database (sqlite3), Qt's enums.
-    assert {"sqlite3", "Qt", "QIcon", "QKeySequence"} <= set(seen["ready"])
+    assert {"sqlite3", "Qt", "QIcon", "QKeySequence", "clear button"} <= set(seen["ready"])
     assert ("PySide6.QtNetwork" in seen["ready"]) == (os.name != "posix")
     if args:
         assert DEMO_SERVER_MODULE in seen["ready"]
