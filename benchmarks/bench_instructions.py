@@ -7,18 +7,20 @@ Not a test: run it by hand (or through ``benchmarks/run_all.py``)::
     QT_QPA_PLATFORM=offscreen .venv/bin/python benchmarks/bench_instructions.py
 
 Why: on a shared machine the wall-clock ratio of two ~200 ms starts swings by +-0.2x within minutes (the
-floor itself moved from 137 to 330 ms in one afternoon, docs/performance.md), which hides any change of a
+floor itself measured 137 to 330 ms on this machine, docs/performance.md), which hides any change of a
 few milliseconds and whether the start is within 1.5x. The number of instructions a start executes does not
-depend on what else the machine runs: two counts of the same start differ by less than 0.1 %. It is a
+depend on what else the machine runs: two counts of the same start differ by about 1 % at most. It is a
 proxy, not the figure itself (a start also waits for the disk and pays for cache misses), so both are
 reported; docs/performance.md compares them.
 
-Each start runs once without valgrind first (writing .pyc files, as an installed app has them), then once
-under ``valgrind --tool=callgrind``. The child leaves with ``os._exit`` at its first ``QEvent.Paint``, so
-what is counted ends there. Under valgrind a start runs some 50 times slower, which would let the window's
-fallback timer (``START_FALLBACK_MS``, the deferred start of a window that is never painted) fire before the
-first paint and count work that a real start does after it; the child pushes that timer out. Nothing else
-differs from the real start path (``pig_desktop.app.main``, the app's own import order). Needs valgrind
+Each start runs once without valgrind first (writing .pyc files, as an installed app has them; all three
+before any is counted, as some modules are shared), then once under ``valgrind --tool=callgrind``, with
+Python's string hashing fixed (``PYTHONHASHSEED=0``: the random seed moves a count by up to 0.1 %). The
+child leaves with ``os._exit`` at its first ``QEvent.Paint``, so what is counted ends there. Under valgrind
+a start runs some 50 times slower, which would let the window's fallback timer (``START_FALLBACK_MS``, the
+deferred start of a window that is never painted) fire before the first paint and count work that a real
+start does after it; the child pushes that timer out. Nothing else differs from the real start path
+(``pig_desktop.app.main``, the app's own import order). Needs valgrind
 (``apt-get install valgrind``); without it the benchmark says so and measures nothing.
 """
 
@@ -77,13 +79,17 @@ raise SystemExit("the window was never painted")
 _COLLECTED = re.compile(r"Collected\s*:\s*(\d+)")
 
 
-def count(code: str, args: list[str], env: dict[str, str]) -> int:
-    """Instructions of one start (after an uncounted one that leaves the .pyc files behind)."""
+def warm_up(code: str, args: list[str], env: dict[str, str]) -> None:
+    """One uncounted start, which leaves the .pyc files behind."""
     command = [PYTHON, "-c", code, *args]
     subprocess.run(command, env=env, check=True, capture_output=True, timeout=120, cwd=tempfile.gettempdir())
+
+
+def count(code: str, args: list[str], env: dict[str, str]) -> int:
+    """Instructions of one start, to its first paint."""
     counted = subprocess.run(
-        ["valgrind", "--tool=callgrind", "--callgrind-out-file=/dev/null", *command],
-        env=env,
+        ["valgrind", "--tool=callgrind", "--callgrind-out-file=/dev/null", PYTHON, "-c", code, *args],
+        env=dict(env, PYTHONHASHSEED="0"),
         capture_output=True,
         text=True,
         timeout=1800,
@@ -96,9 +102,10 @@ def count(code: str, args: list[str], env: dict[str, str]) -> int:
 
 
 def measure(env: dict[str, str]) -> dict[str, Any]:
-    floor = count(FLOOR_CHILD, [], env)
-    app = count(APP_CHILD, [json.dumps([])], env)
-    demo = count(APP_CHILD, [json.dumps(["--demo"])], env)
+    starts = [(FLOOR_CHILD, []), (APP_CHILD, [json.dumps([])]), (APP_CHILD, [json.dumps(["--demo"])])]
+    for code, args in starts:
+        warm_up(code, args, env)
+    floor, app, demo = (count(code, args, env) for code, args in starts)
     return {
         "floor_instructions": floor,
         "app_instructions": app,
