@@ -11,7 +11,7 @@ import socket
 from pathlib import Path
 
 import pytest
-from test_single_instance import TRANSPORTS, second_start, start_app
+from helpers.single_instance import TRANSPORTS, second_start, start_app
 
 from pig_desktop.ui.system.handoff_message import MAX_MESSAGE_BYTES, Handoff, read_handoff
 from pig_desktop.ui.system.single_instance import socket_name

@@ -15,82 +15,9 @@ import time
 from pathlib import Path
 
 import pytest
+from helpers.single_instance import TRANSPORTS, offscreen_env, second_start, start_app
 
 from pig_desktop.ui.system.single_instance import qt_temp_path, socket_name
-
-RUNNING_APP = textwrap.dedent(
-    """
-    import json, sys
-    from PySide6.QtCore import QCoreApplication, QTimer
-    from pig_desktop.ui.system.single_instance import SingleInstance
-
-    app = QCoreApplication([])
-    instance = SingleInstance(sys.argv[1], unix_socket=sys.argv[3] == "unix")
-    if not instance.listen():
-        print("NOT-LISTENING", flush=True)
-        sys.exit(2)
-    print("LISTENING stale=%s" % instance.recovered_stale, flush=True)
-    instance.jobs_received.connect(lambda jobs: print("JOBS " + json.dumps(jobs), flush=True))
-    instance.activate_requested.connect(lambda: print("ACTIVATE", flush=True))
-    QTimer.singleShot(int(sys.argv[2]), app.quit)
-    app.exec()
-    """
-)
-
-SECOND_START = textwrap.dedent(
-    """
-    import sys
-    from PySide6.QtCore import QCoreApplication
-    from pig_desktop.ui.system.single_instance import SingleInstance
-
-    app = QCoreApplication([])
-    instance = SingleInstance(sys.argv[1], unix_socket=sys.argv[2] == "unix")
-    sys.exit(0 if instance.hand_off(sys.argv[3:]) else 3)
-    """
-)
-
-
-def env() -> dict[str, str]:
-    e = dict(os.environ)
-    e["QT_QPA_PLATFORM"] = "offscreen"
-    return e
-
-
-TRANSPORTS = ("unix", "qt")
-
-
-def start_app(
-    tmp_path: Path, name: str, lifetime_ms: int = 15000, transport: str = "unix", stale: bool | None = None
-) -> subprocess.Popen[str]:
-    script = tmp_path / "running_app.py"
-    script.write_text(RUNNING_APP)
-    proc = subprocess.Popen(
-        [sys.executable, str(script), name, str(lifetime_ms), transport],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-        env=env(),
-    )
-    assert proc.stdout is not None
-    line = proc.stdout.readline().strip()
-    assert line.startswith("LISTENING"), (line, proc.stderr.read() if proc.poll() is not None else "")
-    if stale is not None:
-        assert line == f"LISTENING stale={stale}"
-    return proc
-
-
-def second_start(
-    tmp_path: Path, name: str, *jobs: str, transport: str = "unix"
-) -> subprocess.CompletedProcess[str]:
-    script = tmp_path / "second_start.py"
-    script.write_text(SECOND_START)
-    return subprocess.run(
-        [sys.executable, str(script), name, transport, *jobs],
-        capture_output=True,
-        text=True,
-        env=env(),
-        timeout=30,
-    )
 
 
 @pytest.fixture
@@ -247,7 +174,7 @@ def test_a_first_start_claims_without_qtnetwork_and_listens_when_asked(tmp_path:
     script.write_text(CLAIM_THEN_LISTEN)
     app = subprocess.Popen(
         [sys.executable, str(script), str(data)], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-        env=env(),
+        env=offscreen_env(),
     )  # fmt: skip
     try:
         assert app.stdout is not None
@@ -271,7 +198,7 @@ def test_the_real_app_listens_after_its_first_paint_and_a_second_start_hands_ove
     socket_file = Path(os.environ.get("TMPDIR") or "/tmp") / socket_name(dirs.data)
     first = subprocess.Popen(
         [sys.executable, "-m", "pig_desktop"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-        env=env(),
+        env=offscreen_env(),
     )  # fmt: skip
     try:
         deadline = time.monotonic() + 30
@@ -281,7 +208,7 @@ def test_the_real_app_listens_after_its_first_paint_and_a_second_start_hands_ove
             time.sleep(0.05)
         second = subprocess.run(
             [sys.executable, "-m", "pig_desktop", "97b96860-ca73-4f8e-b6ba-37ce9f256871"],
-            capture_output=True, text=True, env=env(), timeout=30,
+            capture_output=True, text=True, env=offscreen_env(), timeout=30,
         )  # fmt: skip
         assert second.returncode == 0, second.stderr
         assert first.poll() is None  # the first one still runs, with its window
@@ -299,7 +226,7 @@ def test_a_second_pig_desktop_shows_its_job_in_the_running_window(tmp_path: Path
     from pig_desktop.demo.accounts import FAILED_JOB, PROCESSED_JOB
 
     home = tmp_path / "home"
-    app_env = {**env(), "PIG_DESKTOP_HOME": str(home)}
+    app_env = {**offscreen_env(), "PIG_DESKTOP_HOME": str(home)}
     first = subprocess.Popen(
         [sys.executable, "-m", "pig_desktop", "--demo", PROCESSED_JOB],
         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=app_env,

@@ -38,7 +38,7 @@ from pig_desktop.demo import (
     ScriptedResponse,
 )
 
-FIXTURES = Path(__file__).parent / "fixtures"
+FIXTURES = Path(__file__).parent.parent / "fixtures"
 AUTH = (DEMO_EMAIL, DEMO_PASSWORD)
 SLOW = 0.3  # slow_seconds used in these tests, to keep the file quick
 
