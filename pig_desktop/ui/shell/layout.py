@@ -34,7 +34,16 @@ from pig_desktop.ui.shell.header import AppHeader
 from pig_desktop.ui.system.qt_startup import set_by_name
 from pig_desktop.ui.system.widgets import make_button
 
-__all__ = ["JobRow", "JobRowSlots", "Shell", "SidewaysSplitter", "add_panel", "build_shell", "complete_shell", "fit_to_screen"]
+__all__ = [
+    "JobRow",
+    "JobRowSlots",
+    "Shell",
+    "SidewaysSplitter",
+    "add_panel",
+    "build_shell",
+    "complete_shell",
+    "fit_to_screen",
+]
 
 
 class JobRowSlots(NamedTuple):
