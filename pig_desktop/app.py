@@ -87,28 +87,34 @@ class AppArgs(NamedTuple):
 
 
 def parse_args(argv: Sequence[str] | None) -> AppArgs:
+    """The command line; ``--help`` speaks the language i18n was set up with (argparse's own few words,
+    such as "usage", are Python's and stay English)."""
+    from pig_desktop.i18n import _
+
     parser = argparse.ArgumentParser(
         prog=APP_NAME,
-        description="Check the status of CINX Partner Integration Gateway (PIG) jobs.",
+        description=_("Check the status of CINX Partner Integration Gateway (PIG) jobs."),
     )
     parser.add_argument("--version", action="version", version=f"{APP_NAME} {__version__}")
     parser.add_argument(
         "--demo",
         action="store_true",
-        help="open against a built-in sandbox server, signed in with a demo account (no CINX account needed)",
+        help=_(
+            "open against a built-in sandbox server, signed in with a demo account (no CINX account needed)"
+        ),
     )
     parser.add_argument(
         "--self-test",
         action="store_true",
-        help="check this installation without a window (no display needed) and print what was checked",
+        help=_("check this installation without a window (no display needed) and print what was checked"),
     )
     parser.add_argument(
         "--hidden",
         action="store_true",
-        help="start without opening the window (in the tray; used when starting at sign-in)",
+        help=_("start without opening the window (in the tray; used when starting at sign-in)"),
     )
     parser.add_argument(
-        "jobs", nargs="*", metavar="JOB", help="job ids (or links, e.g. pig-desktop://job/<id>) to watch"
+        "jobs", nargs="*", metavar="JOB", help=_("job ids (or links, e.g. pig-desktop://job/<id>) to watch")
     )
     # Unknown options (-platform, -style ...) are left for Qt.
     ns, rest = parser.parse_known_args(list(sys.argv[1:] if argv is None else argv))
@@ -125,12 +131,12 @@ def parse_args(argv: Sequence[str] | None) -> AppArgs:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    args = parse_args(argv)  # exits for --version / --help before any Qt import
     from pig_desktop import i18n
 
-    # The system's language for what is said before the settings are read (self-test, no display); the
-    # settings' own choice replaces it below, before any widget exists.
+    # The system's language for what is said before the settings are read (--help, self-test, no
+    # display); the settings' own choice replaces it below, before any widget exists.
     i18n.setup("system")
+    args = parse_args(argv)  # exits for --version / --help before any Qt import
     if args.self_test:
         from pig_desktop.selftest import run_self_test
 

@@ -36,11 +36,17 @@ def tray_state(watched: int, paused: bool, attention: bool, unseen: int = 0) -> 
 
 
 def tray_tooltip(state: str, watched: int, unseen: int = 0, failed: bool = False) -> str:
-    jobs = ngettext("{count} job", "{count} jobs", watched).format(count=watched)
+    # Whole sentences per number: a translator may need to change more than the noun.
     if state == "paused":
-        text = _("PIG Desktop: watching paused ({jobs})").format(jobs=jobs)
+        text = ngettext(
+            "PIG Desktop: watching paused ({count} job)",
+            "PIG Desktop: watching paused ({count} jobs)",
+            watched,
+        ).format(count=watched)
     elif watched:
-        text = _("PIG Desktop: watching {jobs}").format(jobs=jobs)
+        text = ngettext(
+            "PIG Desktop: watching {count} job", "PIG Desktop: watching {count} jobs", watched
+        ).format(count=watched)
     else:
         text = _("PIG Desktop: not watching any jobs")
     if unseen:

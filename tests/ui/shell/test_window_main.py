@@ -605,6 +605,23 @@ def test_version_needs_no_display() -> None:
     assert result.stdout.strip() == f"pig-desktop {__version__}"
 
 
+@pytest.mark.parametrize(
+    ("language", "said"),
+    [("en", "start without opening the window"), ("es", "iniciar sin abrir la ventana")],
+)
+def test_help_speaks_the_systems_language_without_a_display(language: str, said: str) -> None:
+    """``pig-desktop --help`` in the system's language (as pig-status's), with no display and no Qt."""
+    env = _env_without_display() | {"LANGUAGE": language, "LANG": "C.UTF-8"}
+    env.pop("LC_ALL", None)
+    env.pop("LC_MESSAGES", None)
+    result = subprocess.run(
+        [sys.executable, "-m", "pig_desktop", "--help"], capture_output=True, text=True, env=env, timeout=60
+    )
+    assert result.returncode == 0, result.stderr
+    assert said in " ".join(result.stdout.split())  # argparse wraps the lines
+    assert "--demo" in result.stdout and "--hidden" in result.stdout
+
+
 def test_window_module_does_not_import_slow_modules_at_import() -> None:
     code = (
         "import sys; import pig_desktop.ui.shell.main_window, pig_desktop.app; "
