@@ -46,6 +46,11 @@ class ManualProxy:
     port: int
     user: str = ""
 
+    @property
+    def is_set(self) -> bool:
+        """False for Settings' empty host: no manual proxy (the desktop's or the environment's is used)."""
+        return bool(self.host.strip())
+
 
 @dataclass(frozen=True)
 class ResolvedProxy:
@@ -122,7 +127,7 @@ def resolve_proxy(
     """
     if explicit:
         return from_url(explicit, "option")
-    if manual is not None and manual.host.strip():
+    if manual is not None and manual.is_set:
         clean, _, _ = _normalise(f"{manual.host.strip()}:{manual.port}")
         return ResolvedProxy(clean, "manual", manual.user, manual_password if manual.user else "")
     if system:

@@ -46,7 +46,7 @@ def proxy_for_server(
     server_url: str, manual: ManualProxy | None = None, manual_password: str = ""
 ) -> ResolvedProxy | None:
     """What the app's Connection.proxy should be for ``server_url``: manual first, else the desktop's."""
-    if manual is not None and manual.host.strip():
+    if manual is not None and manual.is_set:  # the desktop's need not be asked
         return resolve_proxy(server_url, manual=manual, manual_password=manual_password)
     return resolve_proxy(server_url, system=desktop_proxy_url(server_url))
 
